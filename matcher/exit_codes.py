@@ -1,0 +1,16 @@
+"""Exit statuses of the `matcher` command, documented in README for scripts."""
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    """A valid schedule was written (or, for `check`, the schedule obeys every rule)."""
+    INTERNAL_ERROR = 1
+    """A bug: the message and traceback belong in an issue."""
+    USAGE = 2
+    """The command line itself is wrong (unknown option, missing argument)."""
+    BAD_INPUT = 3
+    """An input file, row or field is invalid; the message names each one."""
+    VIOLATIONS = 4
+    """`check` found at least one broken hard rule."""

@@ -1,0 +1,21 @@
+"""Why a request was left unassigned: a small, documented set of codes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Reason(StrEnum):
+    """Reason codes in `unassigned.csv`, checked in this order for each request."""
+
+    NO_SKILLED_VOLUNTEER = "no_skilled_volunteer"
+    """No volunteer (of the named team) has every required skill and the language."""
+    NONE_WITHIN_REACH = "none_within_reach"
+    """Skilled volunteers exist, but none lives within their walking reach of the request."""
+    NONE_AVAILABLE = "none_available"
+    """Skilled volunteers in reach exist, but none is available for the whole service
+    inside the request's window."""
+    CREW_TOO_SMALL = "crew_too_small"
+    """Fewer eligible volunteers than the crew needs."""
+    CAPACITY_TAKEN = "capacity_taken"
+    """Enough eligible volunteers exist, but their time went to higher-value requests."""

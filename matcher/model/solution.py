@@ -1,0 +1,72 @@
+"""What a solve returns: assignments, unassigned requests with reasons, and a summary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from matcher.model.reasons import Reason
+
+
+class Assignment(BaseModel):
+    """One crew member serving one request (one row of `assignments.csv`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    request_id: str
+    volunteer_id: str
+    team: str
+    start: datetime
+    end: datetime
+    walk_minutes: float
+
+
+class Unassigned(BaseModel):
+    """A request left unserved, with a reason code and a sentence a coordinator can act on."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    request_id: str
+    reason: Reason
+    detail: str
+
+
+class Summary(BaseModel):
+    """Headline figures of a run (`summary.json`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: str
+    """`optimal`, `feasible` (a valid schedule, optimality not proven) or `empty`."""
+    strategy: str
+    served_weight: int
+    upper_bound: int
+    gap: float = Field(description="(upper_bound - served_weight) / upper_bound")
+    walk_minutes: float
+    requests_total: int
+    requests_served: int
+    requests_unassigned: int
+    assignments: int
+    solve_seconds: float
+    seed: int
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+
+def relative_gap(served: int, bound: int) -> float:
+    """Share of the bound not reached; 0 when nothing could be served at all."""
+    return 0.0 if bound <= 0 else max(0.0, (bound - served) / bound)
+
+
+class Solution(BaseModel):
+    """A complete schedule: every request is either in `assignments` or in `unassigned`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    assignments: list[Assignment]
+    unassigned: list[Unassigned]
+    summary: Summary
+
+    def served_request_ids(self) -> set[str]:
+        return {a.request_id for a in self.assignments}
