@@ -9,12 +9,14 @@ class Reason(StrEnum):
     """Reason codes in `unassigned.csv`, checked in this order for each request."""
 
     NO_SKILLED_VOLUNTEER = "no_skilled_volunteer"
-    """No volunteer (of the named team) has every required skill and the language."""
+    """No volunteer (of the named team, not excluded) has every required skill."""
     NONE_WITHIN_REACH = "none_within_reach"
     """Skilled volunteers exist, but none lives within their walking reach of the request."""
     NONE_AVAILABLE = "none_available"
     """Skilled volunteers in reach exist, but none is available for the whole service
     inside the request's window."""
+    NO_LANGUAGE_SPEAKER = "no_language_speaker"
+    """Volunteers could serve it, but none of them speaks the request's language."""
     CREW_TOO_SMALL = "crew_too_small"
     """Fewer eligible volunteers than the crew needs."""
     CAPACITY_TAKEN = "capacity_taken"

@@ -1,0 +1,66 @@
+"""Turn a finished schedule into the typed `Solution` with its summary."""
+
+from __future__ import annotations
+
+from matcher.model import Assignment, Solution, Summary, relative_gap
+from matcher.solver.candidates import Candidates
+from matcher.solver.explain import explain_unassigned
+from matcher.solver.instance import Instance
+from matcher.solver.schedule import Schedule
+
+
+def build_solution(
+    inst: Instance,
+    cands: Candidates,
+    schedule: Schedule,
+    *,
+    upper_bound: int,
+    strategy: str,
+    seconds: float,
+    proven_optimal: bool = False,
+) -> Solution:
+    problem = inst.problem
+    walk_of = {
+        (r, int(cands.vol[k])): float(cands.walk[k])
+        for r in schedule.crews
+        for k in range(cands.indptr[r], cands.indptr[r + 1])
+    }
+    assignments = []
+    for r in sorted(schedule.crews, key=lambda r: (schedule.crews[r][0], inst.r_ids[r])):
+        start, crew = schedule.crews[r]
+        for v in sorted(crew, key=lambda v: inst.v_ids[v]):
+            assignments.append(
+                Assignment(
+                    request_id=inst.r_ids[r],
+                    volunteer_id=inst.v_ids[v],
+                    team=problem.volunteers[v].team,
+                    start=inst.to_time(start),
+                    end=inst.to_time(start + int(inst.r_duration[r])),
+                    walk_minutes=walk_of[r, v],
+                )
+            )
+    unassigned = explain_unassigned(inst, cands, schedule)
+    served = int(sum(int(inst.r_weight[r]) for r in schedule.crews))
+    upper_bound = max(upper_bound, served)
+    if not schedule.crews:
+        status = "empty"
+    elif proven_optimal or served == upper_bound:
+        status = "optimal"
+    else:
+        status = "feasible"
+    summary = Summary(
+        status=status,
+        strategy=strategy,
+        served_weight=served,
+        upper_bound=upper_bound,
+        gap=relative_gap(served, upper_bound),
+        walk_minutes=round(sum(a.walk_minutes for a in assignments), 2),
+        requests_total=inst.n_requests,
+        requests_served=len(schedule.crews),
+        requests_unassigned=len(unassigned),
+        assignments=len(assignments),
+        solve_seconds=round(seconds, 3),
+        seed=problem.settings.seed,
+        settings=problem.settings.model_dump(mode="json"),
+    )
+    return Solution(assignments=assignments, unassigned=unassigned, summary=summary)
