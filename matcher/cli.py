@@ -51,7 +51,7 @@ def solve(
     seed: Annotated[int | None, typer.Option(help="Random seed; same seed, same output.")] = None,
     teams: Annotated[Path | None, typer.Option(help="Own team catalogue file.")] = None,
     settings: Annotated[Path | None, typer.Option(help="Settings file (TOML or JSON).")] = None,
-    strategy: Annotated[str, typer.Option(help="Solver strategy.")] = "greedy",
+    strategy: Annotated[str, typer.Option(help="optimise (default) or greedy.")] = "optimise",
 ) -> None:
     """Solve one planning run and write assignments.csv, unassigned.csv and summary.json."""
     from matcher.io.load import load_problem, load_settings

@@ -41,7 +41,9 @@ def build_solution(
             )
     unassigned = explain_unassigned(inst, cands, schedule)
     served = int(sum(int(inst.r_weight[r]) for r in schedule.crews))
-    upper_bound = max(upper_bound, served)
+    # An exact solve of the whole problem proves the served weight is the best possible on
+    # the whole-minute grid that schedules are written in.
+    upper_bound = served if proven_optimal else max(upper_bound, served)
     if not schedule.crews:
         status = "empty"
     elif proven_optimal or served == upper_bound:

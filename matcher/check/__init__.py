@@ -1,0 +1,13 @@
+"""An independent checker of the data contract's eight hard rules.
+
+It shares no code path with the solver (no `matcher.solver`, no `matcher.geo`): its own
+haversine walk, real datetimes instead of a minute grid, and every violation listed rather
+than the first. Use `check_folder` on batch outputs, `check_schedule` on frames and
+`check_solution` on an in-memory result.
+"""
+
+from matcher.check.folder import check_folder
+from matcher.check.report import CheckReport, Rule, Violation
+from matcher.check.schedule import check_schedule, check_solution
+
+__all__ = ["CheckReport", "Rule", "Violation", "check_folder", "check_schedule", "check_solution"]

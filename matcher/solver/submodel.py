@@ -1,0 +1,333 @@
+"""One CP-SAT model over a neighbourhood, hinted with the current schedule.
+
+Per request r: presence x_r and a start s_r. Per candidate pair inside the neighbourhood:
+y_rv, with y_rv => s_r in the start ranges v has around their fixed bookings (availability,
+travel and all). Crews: sum_v y_rv = crew_r * x_r, one speaker where a language is asked.
+Per volunteer: optional intervals under one NoOverlap, plus a travel disjunction for each pair
+of their requests that could come close in time, and the daily caps on what is left of them.
+The hint is the current schedule, complete and exactly feasible on this integer grid.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+from ortools.util.python.sorted_interval_list import Domain
+
+from matcher.solver.candidates import Candidates
+from matcher.solver.costs import Costs
+from matcher.solver.instance import MINUTES_PER_DAY, Instance
+from matcher.solver.neighbourhood import Neighbourhood
+from matcher.solver.schedule import Ranges, Schedule
+
+Crews = dict[int, tuple[int, list[int]]]
+MAX_FAIRNESS_STEPS = 4
+
+
+@dataclass
+class Outcome:
+    """What one neighbourhood solve did."""
+
+    improved: bool
+    status: str
+    weight_gain: int
+    cost_gain: int
+    seconds: float
+    requests: int
+    volunteers: int
+    best_bound: float = 0.0
+
+
+@dataclass
+class _Pair:
+    r: int
+    v: int
+    ranges: Ranges
+    cost: int
+    speaks: bool
+    y: cp_model.IntVar | None = None
+
+
+@dataclass
+class _Model:
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    x: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    s: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    pairs: list[_Pair] = field(default_factory=list)
+    terms: list[tuple[cp_model.IntVar, int]] = field(default_factory=list)
+    hint: dict[cp_model.IntVar, int] = field(default_factory=dict)
+
+    def objective_of_hint(self) -> int:
+        return sum(coef * self.hint[var] for var, coef in self.terms)
+
+
+def solve_neighbourhood(
+    inst: Instance,
+    cands: Candidates,
+    schedule: Schedule,
+    costs: Costs,
+    nb: Neighbourhood,
+    *,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    deterministic: bool = False,
+) -> Outcome:
+    """Re-plan the neighbourhood; keep the result only if it is strictly better."""
+    began = time.perf_counter()
+    freed: Crews = {r: schedule.crews[r] for r in nb.requests if r in schedule.crews}
+    for r in freed:
+        schedule.unbook(r)
+    sub, weight_factor = _build(inst, cands, schedule, costs, nb, freed)
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = workers
+    params.random_seed = seed
+    params.cp_model_probing_level = 0
+    if deterministic:
+        params.interleave_search = True
+        params.max_deterministic_time = time_limit
+    else:
+        params.max_time_in_seconds = time_limit
+    status = solver.solve(sub.model)
+    status_name = solver.status_name(status)
+    if status == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"CP-SAT rejected a neighbourhood model: {sub.model.validate()}")
+    old = sub.objective_of_hint()
+    new_crews: Crews | None = None
+    new = old
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        new = round(solver.objective_value)
+        if new > old:
+            new_crews = _extract(solver, sub)
+    chosen = new_crews if new_crews is not None else freed
+    for r, (start, crew) in chosen.items():
+        schedule.book(r, start, crew)
+    gain = new - old if new_crews is not None else 0
+    return Outcome(
+        improved=new_crews is not None,
+        status=status_name,
+        weight_gain=gain // weight_factor if gain > 0 else 0,
+        cost_gain=gain % weight_factor if gain > 0 else 0,
+        seconds=time.perf_counter() - began,
+        requests=len(nb.requests),
+        volunteers=len(nb.volunteers),
+        best_bound=solver.best_objective_bound if status != cp_model.UNKNOWN else 0.0,
+    )
+
+
+def _request_day_ranges(inst: Instance, r: int, ranges: Ranges, day: int | None) -> Ranges:
+    """Keep a start on one calendar day, so daily caps stay linear in the model."""
+    if day is None:
+        return ranges
+    lo, hi = day * MINUTES_PER_DAY, (day + 1) * MINUTES_PER_DAY - 1
+    return [(max(a, lo), min(b, hi)) for a, b in ranges if b >= lo and a <= hi]
+
+
+def _build(
+    inst: Instance,
+    cands: Candidates,
+    schedule: Schedule,
+    costs: Costs,
+    nb: Neighbourhood,
+    freed: Crews,
+) -> tuple[_Model, int]:
+    sub = _Model()
+    m = sub.model
+    members = nb.volunteers
+    serving_resident = _resident_links(inst, schedule, costs, freed)
+    by_vol: defaultdict[int, list[_Pair]] = defaultdict(list)
+    by_req: defaultdict[int, list[_Pair]] = defaultdict(list)
+    for r in nb.requests:
+        es, ls = int(inst.r_earliest[r]), int(inst.r_latest[r])
+        day = _fixed_day(inst, r, freed)
+        span = cands.of(r)
+        for v, walk, speaks in zip(
+            cands.vol[span], cands.walk[span], cands.speaks[span], strict=True
+        ):
+            v = int(v)
+            if v not in members:
+                continue
+            ranges = _request_day_ranges(inst, r, schedule.feasible_starts(v, r), day)
+            if not ranges:
+                continue
+            cost = costs.pair_cost(r, v, float(walk))
+            if (r, v) in serving_resident:
+                cost -= costs.continuity_bonus
+            pair = _Pair(r, v, ranges, cost, bool(speaks))
+            by_req[r].append(pair)
+        crew = int(inst.r_crew[r])
+        pairs = by_req[r]
+        if len(pairs) < crew or (cands.needs_language[r] and not any(p.speaks for p in pairs)):
+            by_req.pop(r, None)
+            if r in freed:  # cannot happen: the current crew is always feasible
+                raise AssertionError(f"request {inst.r_ids[r]} lost its own crew")
+            continue
+        for p in pairs:
+            by_vol[p.v].append(p)
+        x = m.new_bool_var(f"x{r}")
+        s = m.new_int_var(es, ls, f"s{r}")
+        sub.x[r], sub.s[r] = x, s
+        hinted = freed.get(r)
+        sub.hint[x] = 1 if hinted else 0
+        sub.hint[s] = hinted[0] if hinted else min(p.ranges[0][0] for p in pairs)
+        ys = []
+        for p in pairs:
+            p.y = m.new_bool_var(f"y{r}_{p.v}")
+            ys.append(p.y)
+            sub.pairs.append(p)
+            sub.hint[p.y] = 1 if hinted and p.v in hinted[1] else 0
+            m.add_linear_expression_in_domain(
+                s, Domain.from_intervals([[a, b] for a, b in p.ranges])
+            ).only_enforce_if(p.y)
+            m.add_implication(p.y, x)
+        m.add(sum(ys) == crew * x)
+        if cands.needs_language[r]:
+            m.add(sum(p.y for p in pairs if p.speaks and p.y is not None) >= x)
+
+    fairness_vars = _add_volunteer_constraints(inst, schedule, costs, sub, by_vol)
+    lower_span = sum(abs(p.cost) for p in sub.pairs) + sum(
+        costs.fairness_step * ub for _, ub in fairness_vars
+    )
+    weight_factor = lower_span + 1
+    for r, x in sub.x.items():
+        sub.terms.append((x, weight_factor * int(inst.r_weight[r])))
+    for p in sub.pairs:
+        assert p.y is not None
+        if p.cost:
+            sub.terms.append((p.y, -p.cost))
+    for var, _ in fairness_vars:
+        sub.terms.append((var, -costs.fairness_step))
+    m.maximize(sum(coef * var for var, coef in sub.terms))
+    for var, value in sub.hint.items():
+        m.add_hint(var, value)
+    return sub, weight_factor
+
+
+def _fixed_day(inst: Instance, r: int, freed: Crews) -> int | None:
+    """The day a request spanning midnight must start on in this model (its current one)."""
+    first = int(inst.r_earliest[r]) // MINUTES_PER_DAY
+    if first == int(inst.r_latest[r]) // MINUTES_PER_DAY:
+        return None
+    return freed[r][0] // MINUTES_PER_DAY if r in freed else first
+
+
+def _resident_links(
+    inst: Instance, schedule: Schedule, costs: Costs, freed: Crews
+) -> set[tuple[int, int]]:
+    """Pairs (r, v) where v already serves another request of r's resident."""
+    links: set[tuple[int, int]] = set()
+    for requests in costs.requests_of_resident.values():
+        crews = [schedule.crews.get(r) or freed.get(r) for r in requests]
+        for r in requests:
+            for other, crew in zip(requests, crews, strict=True):
+                if other != r and crew is not None:
+                    links.update((r, v) for v in crew[1])
+    del inst
+    return links
+
+
+def _add_volunteer_constraints(
+    inst: Instance,
+    schedule: Schedule,
+    costs: Costs,
+    sub: _Model,
+    by_vol: defaultdict[int, list[_Pair]],
+) -> list[tuple[cp_model.IntVar, int]]:
+    """NoOverlap, travel between close requests, daily caps, and fairness per volunteer."""
+    m = sub.model
+    fairness: list[tuple[cp_model.IntVar, int]] = []
+    for v, pairs in by_vol.items():
+        pairs = [p for p in pairs if p.r in sub.x]
+        if not pairs:
+            continue
+        intervals = [
+            m.new_optional_fixed_size_interval_var(
+                sub.s[p.r], int(inst.r_duration[p.r]), p.y, f"i{p.r}_{v}"
+            )
+            for p in pairs
+        ]
+        m.add_no_overlap(intervals)
+        _add_travel(inst, schedule, sub, pairs)
+        _add_caps(inst, schedule, sub, v, pairs)
+        if costs.fairness_step:
+            fairness += _add_fairness(schedule, sub, v, pairs)
+    return fairness
+
+
+def _add_travel(inst: Instance, schedule: Schedule, sub: _Model, pairs: list[_Pair]) -> None:
+    m = sub.model
+    for i, a in enumerate(pairs):
+        for b in pairs[i + 1 :]:
+            assert a.y is not None and b.y is not None
+            t = schedule.travel(a.r, b.r)
+            da, db = int(inst.r_duration[a.r]), int(inst.r_duration[b.r])
+            a_lo, a_hi = a.ranges[0][0], a.ranges[-1][1]
+            b_lo, b_hi = b.ranges[0][0], b.ranges[-1][1]
+            if a_hi + da + t <= b_lo or b_hi + db + t <= a_lo:
+                continue  # always far enough apart
+            a_first = a_lo + da + t <= b_hi
+            b_first = b_lo + db + t <= a_hi
+            sa, sb = sub.s[a.r], sub.s[b.r]
+            both = [a.y, b.y]
+            if not a_first and not b_first:
+                m.add_bool_or([a.y.Not(), b.y.Not()])
+            elif a_first and not b_first:
+                m.add(sb >= sa + da + t).only_enforce_if(both)
+            elif b_first and not a_first:
+                m.add(sa >= sb + db + t).only_enforce_if(both)
+            else:
+                order = m.new_bool_var(f"o{a.r}_{b.r}_{a.v}")
+                m.add(sb >= sa + da + t).only_enforce_if([*both, order])
+                m.add(sa >= sb + db + t).only_enforce_if([*both, order.Not()])
+                sub.hint[order] = 1 if sub.hint[sa] <= sub.hint[sb] else 0
+
+
+def _add_caps(inst: Instance, schedule: Schedule, sub: _Model, v: int, pairs: list[_Pair]) -> None:
+    days: defaultdict[int, list[_Pair]] = defaultdict(list)
+    for p in pairs:
+        days[p.ranges[0][0] // MINUTES_PER_DAY].append(p)
+    for day, group in days.items():
+        minutes_left = int(inst.v_max_minutes[v]) - schedule.day_minutes[v, day]
+        tasks_left = int(inst.v_max_tasks[v]) - schedule.day_tasks[v, day]
+        total = sum(int(inst.r_duration[p.r]) for p in group)
+        if total > minutes_left:
+            sub.model.add(
+                sum(int(inst.r_duration[p.r]) * p.y for p in group if p.y is not None)
+                <= minutes_left
+            )
+        if len(group) > tasks_left:
+            sub.model.add(sum(p.y for p in group if p.y is not None) <= tasks_left)
+
+
+def _add_fairness(
+    schedule: Schedule, sub: _Model, v: int, pairs: list[_Pair]
+) -> list[tuple[cp_model.IntVar, int]]:
+    """Excess tasks e_k >= n_v - k for k = 1..4: the k-th task costs k - 1 steps (convex)."""
+    m = sub.model
+    fixed = len(schedule.bookings[v])
+    hinted = fixed + sum(sub.hint[p.y] for p in pairs if p.y is not None)
+    most = fixed + len(pairs)
+    out = []
+    for k in range(1, MAX_FAIRNESS_STEPS + 1):
+        if most <= k:
+            break
+        excess = m.new_int_var(0, most - k, f"e{v}_{k}")
+        m.add(excess >= fixed + sum(p.y for p in pairs if p.y is not None) - k)
+        sub.hint[excess] = max(0, hinted - k)
+        out.append((excess, most - k))
+    return out
+
+
+def _extract(solver: cp_model.CpSolver, sub: _Model) -> Crews:
+    crews: Crews = {}
+    for r, x in sub.x.items():
+        if solver.boolean_value(x):
+            crews[r] = (solver.value(sub.s[r]), [])
+    for p in sub.pairs:
+        if p.y is not None and solver.boolean_value(p.y):
+            crews[p.r][1].append(p.v)
+    return crews
