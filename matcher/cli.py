@@ -106,14 +106,17 @@ def generate(
     requests: Annotated[int, typer.Option(min=0, help="Number of requests.")] = 1500,
     days: Annotated[int, typer.Option(min=1, help="Days covered by the requests.")] = 1,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    start: Annotated[
-        str, typer.Option(help="First day, YYYY-MM-DD (default: tomorrow).")
-    ] = "",
+    start: Annotated[str, typer.Option(help="First day, YYYY-MM-DD (default: tomorrow).")] = "",
 ) -> None:
     """Generate a realistic Qinxian-like community: volunteers.csv and requests.csv."""
     from matcher.generate import write_community
 
-    first_day = date.fromisoformat(start) if start else None
+    try:
+        first_day = date.fromisoformat(start) if start else None
+    except ValueError as exc:
+        raise typer.BadParameter(
+            f"{start!r} is not a date YYYY-MM-DD", param_hint="--start"
+        ) from exc
     written = write_community(
         out, volunteers=volunteers, requests=requests, days=days, seed=seed, start=first_day
     )

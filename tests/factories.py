@@ -20,32 +20,56 @@ def at(hhmm: str, day: str = DAY) -> str:
     return f"{day}T{hhmm}:00"
 
 
-def volunteer(vid: str, *, team: str = "care", where: tuple[float, float] = CENTRE,
-              hours: str = "08:00-12:00", **extra: Any) -> Volunteer:
+def volunteer(
+    vid: str,
+    *,
+    team: str = "care",
+    where: tuple[float, float] = CENTRE,
+    hours: str = "08:00-12:00",
+    **extra: Any,
+) -> Volunteer:
     start, end = hours.split("-")
     fields: dict[str, Any] = {
-        "volunteer_id": vid, "team": team, "skills": ["elderly_care"],
-        "lat": where[0], "lon": where[1], "availability": [f"{at(start)}/{at(end)}"],
+        "volunteer_id": vid,
+        "team": team,
+        "skills": ["elderly_care"],
+        "lat": where[0],
+        "lon": where[1],
+        "availability": [f"{at(start)}/{at(end)}"],
     }
     fields.update(extra)
     return Volunteer.model_validate(fields)
 
 
-def request(rid: str, *, team: str | None = "care", where: tuple[float, float] = CENTRE,
-            window: str = "09:00-09:00", minutes: int = 60, **extra: Any) -> Request:
+def request(
+    rid: str,
+    *,
+    team: str | None = "care",
+    where: tuple[float, float] = CENTRE,
+    window: str = "09:00-09:00",
+    minutes: int = 60,
+    **extra: Any,
+) -> Request:
     first, last = window.split("-")
     fields: dict[str, Any] = {
-        "request_id": rid, "kind": "elderly_visit", "team": team,
-        "required_skills": ["elderly_care"], "lat": where[0], "lon": where[1],
-        "earliest_start": at(first), "latest_start": at(last), "duration_minutes": minutes,
+        "request_id": rid,
+        "kind": "elderly_visit",
+        "team": team,
+        "required_skills": ["elderly_care"],
+        "lat": where[0],
+        "lon": where[1],
+        "earliest_start": at(first),
+        "latest_start": at(last),
+        "duration_minutes": minutes,
     }
     fields.update(extra)
     return Request.model_validate(fields)
 
 
 def problem(volunteers: list[Volunteer], requests: list[Request], **settings: Any) -> Problem:
-    return Problem(volunteers=tuple(volunteers), requests=tuple(requests),
-                   settings=Settings(**settings))
+    return Problem(
+        volunteers=tuple(volunteers), requests=tuple(requests), settings=Settings(**settings)
+    )
 
 
 def assert_valid(problem_: Problem, solution: Any) -> None:

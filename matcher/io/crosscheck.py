@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel
 
 from matcher.io.errors import Issue
 from matcher.model import Request, Team, Volunteer
 
+Record = BaseModel | Mapping[str, Any]
+"""A validated model, or a raw record (so rows with other bad values are checked too)."""
 
-def duplicate_ids(
-    source: str, rows: Sequence[tuple[str, Volunteer | Request]], id_field: str
-) -> list[Issue]:
+
+def _text(record: Record, name: str) -> str | None:
+    """The stripped text of a field, or None when it is absent, empty or not text."""
+    value = record.get(name) if isinstance(record, Mapping) else getattr(record, name, None)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+def duplicate_ids(source: str, rows: Sequence[tuple[str, Record]], id_field: str) -> list[Issue]:
     first_seen: dict[str, str] = {}
     issues = []
     for row, record in rows:
-        key = getattr(record, id_field)
+        key = _text(record, id_field)
+        if key is None:
+            continue
         if key in first_seen:
             issues.append(
                 Issue(source, row, id_field, f"duplicate id {key!r} (first at {first_seen[key]})")
@@ -25,15 +39,16 @@ def duplicate_ids(
 
 
 def unknown_teams(
-    source: str, rows: Sequence[tuple[str, Volunteer | Request]], teams: Sequence[Team]
+    source: str, rows: Sequence[tuple[str, Record]], teams: Sequence[Team]
 ) -> list[Issue]:
     codes = {t.code for t in teams}
-    known = ", ".join(sorted(codes))
-    return [
-        Issue(source, row, "team", f"unknown team code {record.team!r}; known: {known}")
-        for row, record in rows
-        if record.team is not None and record.team not in codes
-    ]
+    known = ", ".join(sorted(codes)) or "(none)"
+    issues = []
+    for row, record in rows:
+        team = _text(record, "team")
+        if team is not None and team not in codes:
+            issues.append(Issue(source, row, "team", f"unknown team code {team!r}; known: {known}"))
+    return issues
 
 
 def warnings_for(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -16,33 +16,53 @@ def required_columns(model: type[BaseModel]) -> list[str]:
     return [name for name, info in model.model_fields.items() if info.is_required()]
 
 
+def _required_lists(model: type[BaseModel]) -> list[str]:
+    """Required list-valued fields: the column must be there, but an empty cell is `[]`.
+
+    The contract's `availability` is such a field: "empty means not available".
+    """
+    return [
+        name
+        for name, info in model.model_fields.items()
+        if info.is_required() and get_origin(info.annotation) is list
+    ]
+
+
 def parse_records(
     table: RawTable, model: type[M], *, context: dict[str, Any]
 ) -> tuple[list[tuple[str, M]], list[Issue], list[str]]:
     """Validate each record on its own.
 
-    Returns the valid models with their row labels, the issues (one per bad value, plus one
-    per missing column) and warnings (columns the contract does not know, which are ignored).
+    Returns the valid models with their row labels, the issues (the table's own, one per bad
+    value, plus one per missing column) and warnings (columns the contract does not know,
+    which are ignored). A missing column does not hide the other errors of the file.
     """
     known = set(model.model_fields)
-    issues: list[Issue] = []
+    issues: list[Issue] = list(table.issues)
     warnings: list[str] = []
-    missing = [c for c in required_columns(model) if c not in table.columns]
+    missing: list[str] = []
+    if table.columns or table.rows:  # a table with neither is empty, not wrong
+        missing = [c for c in required_columns(model) if c not in table.columns]
     for column in missing:
-        issues.append(Issue(table.source, "header", column, "required column is missing"))
+        if table.header is None:
+            issues.append(Issue(table.source, "every record", column, "required field is missing"))
+        else:
+            issues.append(Issue(table.source, table.header, column, "required column is missing"))
     unknown = [c for c in table.columns if c not in known]
     if unknown:
         warnings.append(f"{table.source}: ignored unknown column(s) {', '.join(unknown)}")
-    if missing:
-        return [], issues, warnings
+    empty_is_list = [c for c in _required_lists(model) if c in table.columns]
 
     parsed: list[tuple[str, M]] = []
     for row, record in table:
         values = {k: v for k, v in record.items() if k in known}
+        for column in empty_is_list:
+            values.setdefault(column, [])
         try:
             parsed.append((row, model.model_validate(values, context=context)))
         except ValidationError as exc:
-            issues.extend(_issues_from(exc, table.source, row))
+            found = _issues_from(exc, table.source, row)
+            issues.extend(i for i in found if i.field not in missing)
     return parsed, issues, warnings
 
 

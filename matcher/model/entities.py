@@ -95,7 +95,10 @@ class Request(_Record):
     def _window_in_order(cls, latest: datetime, info: ValidationInfo) -> datetime:
         earliest = info.data.get("earliest_start")
         if earliest is not None and latest < earliest:
-            raise ValueError(f"window ends ({latest}) before it starts ({earliest})")
+            raise ValueError(
+                f"window ends ({latest.isoformat()}) before it starts"
+                f" (earliest_start {earliest.isoformat()})"
+            )
         return latest
 
 

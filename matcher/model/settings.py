@@ -38,6 +38,9 @@ class Settings(BaseModel):
     seed: int = 0
     workers: Annotated[int, Field(ge=1)] | None = None
     """Solver threads; ``None`` means every core of the machine."""
+    deterministic: bool = False
+    """Identical output for identical input and seed: the search is budgeted in work units
+    (deterministic time, iterations) instead of wall-clock seconds, on one thread per model."""
 
     @field_validator("priority_weights")
     @classmethod

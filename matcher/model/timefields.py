@@ -42,6 +42,9 @@ def _parse_datetime_text(value: Any) -> Any:
             return datetime.fromisoformat(text)
         except ValueError as exc:
             raise ValueError(f"{text!r} is not an ISO 8601 time") from exc
+    if isinstance(value, bool | int | float):
+        # pydantic would read a number as seconds since 1970; the contract says ISO 8601.
+        raise ValueError(f"{value!r} is not an ISO 8601 time")
     # pandas.Timestamp is a datetime subclass; numpy datetime64 is not.
     if hasattr(value, "to_pydatetime"):
         return value.to_pydatetime()
@@ -83,7 +86,9 @@ class Interval(BaseModel):
     def _end_after_start(cls, end: datetime, info: ValidationInfo) -> datetime:
         start = info.data.get("start")
         if start is not None and end <= start:
-            raise ValueError(f"interval runs backwards or is empty: ends {end} before {start}")
+            raise ValueError(
+                f"interval ends ({end.isoformat()}) at or before its start ({start.isoformat()})"
+            )
         return end
 
     def __str__(self) -> str:

@@ -42,19 +42,35 @@ def solve(
     schedule = greedy_schedule(inst, cands)
     if strategy == "greedy":
         return build_solution(
-            inst, cands, schedule, upper_bound=servable_bound(inst, cands), strategy=strategy,
+            inst,
+            cands,
+            schedule,
+            upper_bound=servable_bound(inst, cands),
+            strategy=strategy,
             seconds=time.perf_counter() - began,
         )
     bound = lp_bound(inst, cands).total
     remaining = settings.time_limit_s - (time.perf_counter() - began)
     stats = improve(
-        inst, cands, schedule, build_costs(inst, cands),
-        time_limit=max(0.0, remaining), upper_bound=bound, seed=settings.seed,
-        workers=settings.effective_workers, progress=progress,
+        inst,
+        cands,
+        schedule,
+        build_costs(inst, cands),
+        time_limit=max(0.0, remaining),
+        upper_bound=bound,
+        seed=settings.seed,
+        workers=settings.effective_workers,
+        deterministic=settings.deterministic,
+        progress=progress,
     )
     return build_solution(
-        inst, cands, schedule, upper_bound=bound, strategy=strategy,
-        seconds=time.perf_counter() - began, proven_optimal=stats.proven_optimal,
+        inst,
+        cands,
+        schedule,
+        upper_bound=bound,
+        strategy=strategy,
+        seconds=time.perf_counter() - began,
+        proven_optimal=stats.proven_optimal,
     )
 
 

@@ -9,6 +9,7 @@ a second each, and each accepted one is exactly valid, so the schedule is valid 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,7 +58,7 @@ class LnsStats:
 class _Sizes:
     """Neighbourhood size, adapted: grow while sub-problems solve fast, shrink when not."""
 
-    volunteers: float = 24.0
+    volunteers: float = float(os.environ.get("NB_VOL", 12))
     low: float = 8.0
     high: float = 120.0
 
@@ -68,6 +69,7 @@ class _Sizes:
             self.volunteers = max(self.low, self.volunteers * 0.8)
 
 
+ITERATIONS_PER_SECOND = 4  # deterministic mode's work budget per second of time limit
 WHOLE_VOLUNTEERS = 60
 WHOLE_REQUESTS = 150
 WHOLE_TIME_LIMIT = 10.0
@@ -96,7 +98,7 @@ def improve(
     max_iterations: int | None = None,
     progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
-    sub_time_limit: float = 2.0,
+    sub_time_limit: float = float(os.environ.get("NB_T", 1.0)),
 ) -> LnsStats:
     """Improve `schedule` in place; it stays valid after every step."""
     began = time.perf_counter()
@@ -111,11 +113,22 @@ def improve(
     def elapsed() -> float:
         return time.perf_counter() - began
 
+    if deterministic:
+        workers = 1
+        if max_iterations is None:
+            max_iterations = max(5, round(time_limit * ITERATIONS_PER_SECOND))
     if _small(inst, cands, servable):
         nb = whole_problem(inst, cands, schedule)
         outcome = solve_neighbourhood(
-            inst, cands, schedule, costs, nb, time_limit=min(time_limit, WHOLE_TIME_LIMIT),
-            seed=seed, workers=workers, deterministic=deterministic,
+            inst,
+            cands,
+            schedule,
+            costs,
+            nb,
+            time_limit=min(time_limit, WHOLE_TIME_LIMIT),
+            seed=seed,
+            workers=workers,
+            deterministic=deterministic,
         )
         stats.iterations += 1
         stats.improvements += outcome.improved
@@ -135,25 +148,40 @@ def improve(
             break
         if should_stop is not None and should_stop():
             break
-        seed_request, origin = _pick_seed(inst, schedule, servable, failures, weight,
-                                          upper_bound, rng)
+        seed_request, origin = _pick_seed(
+            inst, schedule, servable, failures, weight, upper_bound, rng
+        )
         if seed_request is None:
             break
         nb = grow_neighbourhood(
-            inst, cands, schedule, seed_request, rng,
-            max_volunteers=round(sizes.volunteers), max_requests=round(sizes.volunteers) * 4,
+            inst,
+            cands,
+            schedule,
+            seed_request,
+            rng,
+            max_volunteers=round(sizes.volunteers),
+            max_requests=round(sizes.volunteers) * 4,
             origin=origin,
+            pad=int(os.environ.get("NB_PAD", 60)),
         )
         remaining = time_limit - elapsed()
         limit = sub_time_limit if deterministic else max(0.05, min(sub_time_limit, remaining))
         outcome = solve_neighbourhood(
-            inst, cands, schedule, costs, nb, time_limit=limit,
-            seed=int(rng.integers(1 << 30)), workers=workers, deterministic=deterministic,
+            inst,
+            cands,
+            schedule,
+            costs,
+            nb,
+            time_limit=limit,
+            seed=int(rng.integers(1 << 30)),
+            workers=int(os.environ.get("NB_W", workers)),
+            deterministic=deterministic,
         )
         stats.iterations += 1
         optimal = outcome.status == "OPTIMAL"
         stats.optimal_subproblems += optimal
-        sizes.adapt(optimal, outcome.seconds < limit / 3)
+        spent = outcome.work if deterministic else outcome.seconds
+        sizes.adapt(optimal, spent < limit / 3)
         if outcome.improved:
             stats.improvements += 1
             new_weight = served_weight(inst, schedule)
@@ -164,8 +192,16 @@ def improve(
             failures[seed_request] += 1
         if progress is not None:
             progress(Progress(weight, upper_bound, elapsed(), stats.iterations))
-        log.debug("lns %d %s: %s %d req %d vol %.2fs weight %d", stats.iterations, origin,
-                  outcome.status, outcome.requests, outcome.volunteers, outcome.seconds, weight)
+        log.debug(
+            "lns %d %s: %s %d req %d vol %.2fs weight %d",
+            stats.iterations,
+            origin,
+            outcome.status,
+            outcome.requests,
+            outcome.volunteers,
+            outcome.seconds,
+            weight,
+        )
     stats.seconds = elapsed()
     return stats
 

@@ -128,8 +128,9 @@ class _Rows:
         self.b: list[np.ndarray] = []
         self.count = 0
 
-    def add_group(self, group: IntArray, cols: IntArray, vals: np.ndarray,
-                  rhs: np.ndarray | None = None) -> IntArray:
+    def add_group(
+        self, group: IntArray, cols: IntArray, vals: np.ndarray, rhs: np.ndarray | None = None
+    ) -> IntArray:
         """Rows numbered by `group` (0..k-1): row g holds cols[group == g]."""
         k = int(group.max()) + 1 if len(group) else 0
         self.r.append(self.count + group)
@@ -147,8 +148,15 @@ class _Rows:
         self.c.append(group)
         self.v.append(vals.astype(float))
 
-    def add_pairs(self, col_a: IntArray, group: IntArray, val_a: float, col_b: IntArray,
-                  val_b: float, rhs: float) -> None:
+    def add_pairs(
+        self,
+        col_a: IntArray,
+        group: IntArray,
+        val_a: float,
+        col_b: IntArray,
+        val_b: float,
+        rhs: float,
+    ) -> None:
         n = len(col_a)
         self.add_group(group, col_a, np.full(n, val_a), np.full(n, rhs))
         self.add_diagonal_cols(group, col_b, np.full(n, val_b))
@@ -159,8 +167,9 @@ class _Rows:
         self.c.append(cols)
         self.v.append(vals.astype(float))
 
-    def add_language(self, needing: IntArray, pair_x: IntArray, y_col: IntArray,
-                     speaking: np.ndarray) -> None:
+    def add_language(
+        self, needing: IntArray, pair_x: IntArray, y_col: IntArray, speaking: np.ndarray
+    ) -> None:
         row_of = np.full(int(pair_x.max()) + 1, -1, np.int64)
         row_of[needing] = np.arange(len(needing))
         self.add_group(np.arange(len(needing)), needing, np.ones(len(needing)))
@@ -177,8 +186,9 @@ class _Rows:
         return np.concatenate(self.b)
 
 
-def _add_day_rows(inst: Instance, rows: _Rows, pair_r: IntArray, pair_v: IntArray,
-                  y_col: IntArray) -> None:
+def _add_day_rows(
+    inst: Instance, rows: _Rows, pair_r: IntArray, pair_v: IntArray, y_col: IntArray
+) -> None:
     """Per volunteer and day: minutes and tasks within the caps and the availability."""
     day_first = inst.r_earliest[pair_r] // MINUTES_PER_DAY
     one_day = day_first == inst.r_latest[pair_r] // MINUTES_PER_DAY
@@ -195,8 +205,12 @@ def _add_day_rows(inst: Instance, rows: _Rows, pair_r: IntArray, pair_v: IntArra
     if capped.any():
         keep = capped[group]
         regroup = np.cumsum(capped) - 1
-        rows.add_group(regroup[group[keep]], y_col[sel[keep]], np.ones(int(keep.sum())),
-                       inst.v_max_tasks[vol[capped]].astype(float))
+        rows.add_group(
+            regroup[group[keep]],
+            y_col[sel[keep]],
+            np.ones(int(keep.sum())),
+            inst.v_max_tasks[vol[capped]].astype(float),
+        )
 
 
 def _available_minutes(inst: Instance, vol: IntArray, day: IntArray) -> np.ndarray:
@@ -205,13 +219,14 @@ def _available_minutes(inst: Instance, vol: IntArray, day: IntArray) -> np.ndarr
     ptr = np.searchsorted(inst.a_vol, np.arange(inst.n_volunteers + 1))
     for i, (v, d) in enumerate(zip(vol, day, strict=True)):
         lo, hi = d * MINUTES_PER_DAY, (d + 1) * MINUTES_PER_DAY
-        a, b = inst.a_start[ptr[v]:ptr[v + 1]], inst.a_end[ptr[v]:ptr[v + 1]]
+        a, b = inst.a_start[ptr[v] : ptr[v + 1]], inst.a_end[ptr[v] : ptr[v + 1]]
         out[i] = np.clip(np.minimum(b, hi) - np.maximum(a, lo), 0, None).sum()
     return out
 
 
-def _add_interval_rows(inst: Instance, rows: _Rows, pair_r: IntArray, pair_v: IntArray,
-                       y_col: IntArray) -> None:
+def _add_interval_rows(
+    inst: Instance, rows: _Rows, pair_r: IntArray, pair_v: IntArray, y_col: IntArray
+) -> None:
     """Requests that fit only one availability interval of v share that interval's minutes."""
     ptr = np.searchsorted(inst.a_vol, np.arange(inst.n_volunteers + 1))
     counts = ptr[pair_v + 1] - ptr[pair_v]
@@ -234,8 +249,9 @@ def _add_interval_rows(inst: Instance, rows: _Rows, pair_r: IntArray, pair_v: In
     rows.add_group(group, y_col[sel], d[sel].astype(float), length)
 
 
-def _add_clique_rows(inst: Instance, rows: _Rows, pair_r: IntArray, pair_v: IntArray,
-                     y_col: IntArray) -> None:
+def _add_clique_rows(
+    inst: Instance, rows: _Rows, pair_r: IntArray, pair_v: IntArray, y_col: IntArray
+) -> None:
     """At most one of the requests whose fixed cores overlap, per volunteer."""
     core_lo = inst.r_latest[pair_r]
     core_hi = inst.r_earliest[pair_r] + inst.r_duration[pair_r]
@@ -264,5 +280,9 @@ def _add_clique_rows(inst: Instance, rows: _Rows, pair_r: IntArray, pair_v: IntA
                     n += 1
         start = stop
     if n:
-        rows.add_group(np.concatenate(groups), np.concatenate(cols),
-                       np.ones(sum(len(c) for c in cols)), np.ones(n))
+        rows.add_group(
+            np.concatenate(groups),
+            np.concatenate(cols),
+            np.ones(sum(len(c) for c in cols)),
+            np.ones(n),
+        )

@@ -33,11 +33,12 @@ def grow_neighbourhood(
     max_volunteers: int,
     max_requests: int,
     origin: str,
+    pad: int = 60,
 ) -> Neighbourhood:
     """Grow outwards from one request: its nearest candidates, the requests those volunteers
     serve around that time, those requests' candidates, and so on, until the size caps."""
-    window_lo = int(inst.r_earliest[seed_request]) - 180
-    window_hi = int(inst.r_latest[seed_request] + inst.r_duration[seed_request]) + 180
+    window_lo = int(inst.r_earliest[seed_request]) - pad
+    window_hi = int(inst.r_latest[seed_request] + inst.r_duration[seed_request]) + pad
     volunteers: set[int] = set()
     frontier = [seed_request]
     seen_requests = {seed_request}
@@ -57,7 +58,16 @@ def grow_neighbourhood(
                 if end > window_lo and start < window_hi and j not in seen_requests:
                     seen_requests.add(j)
                     frontier.append(j)
-    return _close(inst, cands, schedule, volunteers, seed_request, max_requests, origin)
+    return _close(
+        inst,
+        cands,
+        schedule,
+        volunteers,
+        seed_request,
+        max_requests,
+        origin,
+        (window_lo, window_hi),
+    )
 
 
 def _close(
@@ -68,19 +78,24 @@ def _close(
     seed_request: int,
     max_requests: int,
     origin: str,
+    window: tuple[int, int] | None = None,
 ) -> Neighbourhood:
-    """The requests the volunteer set may rearrange: served ones fully inside it, and
-    unserved ones it could staff, most valuable first."""
+    """The requests the volunteer set may rearrange within the time window: served ones
+    whose crew lies fully inside it, and unserved ones it could staff, most valuable first."""
+    lo, hi = window if window is not None else (-(10**9), 10**9)
     served = {
-        r for v in volunteers for _, _, r in schedule.bookings[v]
-        if set(schedule.crews[r][1]) <= volunteers
+        r
+        for v in volunteers
+        for start, end, r in schedule.bookings[v]
+        if end > lo and start < hi and set(schedule.crews[r][1]) <= volunteers
     }
     vol_mask = np.zeros(inst.n_volunteers, dtype=bool)
     vol_mask[list(volunteers)] = True
     pair_r = np.repeat(np.arange(inst.n_requests), np.diff(cands.indptr))
     inside = vol_mask[cands.vol]
     counts = np.bincount(pair_r[inside], minlength=inst.n_requests)
-    unserved = np.flatnonzero(counts >= inst.r_crew)
+    in_window = (inst.r_latest + inst.r_duration > lo) & (inst.r_earliest < hi)
+    unserved = np.flatnonzero((counts >= inst.r_crew) & in_window)
     unserved = np.array([r for r in unserved if r not in schedule.crews], dtype=np.int64)
     room = max(0, max_requests - len(served))
     if len(unserved) > room:
@@ -97,5 +112,12 @@ def whole_problem(inst: Instance, cands: Candidates, schedule: Schedule) -> Neig
     one exact solve of this proves optimality outright."""
     volunteers = set(np.unique(cands.vol).tolist())
     servable = np.flatnonzero(cands.servable(inst.r_crew))
-    return _close(inst, cands, schedule, volunteers, int(servable[0]) if len(servable) else -1,
-                  len(servable), "whole")
+    return _close(
+        inst,
+        cands,
+        schedule,
+        volunteers,
+        int(servable[0]) if len(servable) else -1,
+        len(servable),
+        "whole",
+    )

@@ -39,6 +39,7 @@ class Outcome:
     requests: int
     volunteers: int
     best_bound: float = 0.0
+    work: float = 0.0  # CP-SAT's deterministic time, for decisions that must not use clocks
 
 
 @dataclass
@@ -48,7 +49,7 @@ class _Pair:
     ranges: Ranges
     cost: int
     speaks: bool
-    y: cp_model.IntVar | None = None
+    y: cp_model.IntVar
 
 
 @dataclass
@@ -116,6 +117,7 @@ def solve_neighbourhood(
         requests=len(nb.requests),
         volunteers=len(nb.volunteers),
         best_bound=solver.best_objective_bound if status != cp_model.UNKNOWN else 0.0,
+        work=solver.deterministic_time,
     )
 
 
@@ -140,11 +142,11 @@ def _build(
     members = nb.volunteers
     serving_resident = _resident_links(inst, schedule, costs, freed)
     by_vol: defaultdict[int, list[_Pair]] = defaultdict(list)
-    by_req: defaultdict[int, list[_Pair]] = defaultdict(list)
     for r in nb.requests:
         es, ls = int(inst.r_earliest[r]), int(inst.r_latest[r])
         day = _fixed_day(inst, r, freed)
         span = cands.of(r)
+        options: list[tuple[int, Ranges, int, bool]] = []
         for v, walk, speaks in zip(
             cands.vol[span], cands.walk[span], cands.speaks[span], strict=True
         ):
@@ -157,36 +159,33 @@ def _build(
             cost = costs.pair_cost(r, v, float(walk))
             if (r, v) in serving_resident:
                 cost -= costs.continuity_bonus
-            pair = _Pair(r, v, ranges, cost, bool(speaks))
-            by_req[r].append(pair)
+            options.append((v, ranges, cost, bool(speaks)))
         crew = int(inst.r_crew[r])
-        pairs = by_req[r]
-        if len(pairs) < crew or (cands.needs_language[r] and not any(p.speaks for p in pairs)):
-            by_req.pop(r, None)
+        if len(options) < crew or (cands.needs_language[r] and not any(o[3] for o in options)):
             if r in freed:  # cannot happen: the current crew is always feasible
                 raise AssertionError(f"request {inst.r_ids[r]} lost its own crew")
             continue
-        for p in pairs:
-            by_vol[p.v].append(p)
         x = m.new_bool_var(f"x{r}")
         s = m.new_int_var(es, ls, f"s{r}")
         sub.x[r], sub.s[r] = x, s
         hinted = freed.get(r)
         sub.hint[x] = 1 if hinted else 0
-        sub.hint[s] = hinted[0] if hinted else min(p.ranges[0][0] for p in pairs)
-        ys = []
+        sub.hint[s] = hinted[0] if hinted else min(o[1][0][0] for o in options)
+        pairs = [
+            _Pair(r, v, ranges, cost, speaks, m.new_bool_var(f"y{r}_{v}"))
+            for v, ranges, cost, speaks in options
+        ]
         for p in pairs:
-            p.y = m.new_bool_var(f"y{r}_{p.v}")
-            ys.append(p.y)
+            by_vol[p.v].append(p)
             sub.pairs.append(p)
             sub.hint[p.y] = 1 if hinted and p.v in hinted[1] else 0
             m.add_linear_expression_in_domain(
                 s, Domain.from_intervals([[a, b] for a, b in p.ranges])
             ).only_enforce_if(p.y)
             m.add_implication(p.y, x)
-        m.add(sum(ys) == crew * x)
+        m.add(sum(p.y for p in pairs) == crew * x)
         if cands.needs_language[r]:
-            m.add(sum(p.y for p in pairs if p.speaks and p.y is not None) >= x)
+            m.add(sum(p.y for p in pairs if p.speaks) >= x)
 
     fairness_vars = _add_volunteer_constraints(inst, schedule, costs, sub, by_vol)
     lower_span = sum(abs(p.cost) for p in sub.pairs) + sum(
@@ -196,7 +195,6 @@ def _build(
     for r, x in sub.x.items():
         sub.terms.append((x, weight_factor * int(inst.r_weight[r])))
     for p in sub.pairs:
-        assert p.y is not None
         if p.cost:
             sub.terms.append((p.y, -p.cost))
     for var, _ in fairness_vars:
@@ -262,7 +260,6 @@ def _add_travel(inst: Instance, schedule: Schedule, sub: _Model, pairs: list[_Pa
     m = sub.model
     for i, a in enumerate(pairs):
         for b in pairs[i + 1 :]:
-            assert a.y is not None and b.y is not None
             t = schedule.travel(a.r, b.r)
             da, db = int(inst.r_duration[a.r]), int(inst.r_duration[b.r])
             a_lo, a_hi = a.ranges[0][0], a.ranges[-1][1]
@@ -295,12 +292,9 @@ def _add_caps(inst: Instance, schedule: Schedule, sub: _Model, v: int, pairs: li
         tasks_left = int(inst.v_max_tasks[v]) - schedule.day_tasks[v, day]
         total = sum(int(inst.r_duration[p.r]) for p in group)
         if total > minutes_left:
-            sub.model.add(
-                sum(int(inst.r_duration[p.r]) * p.y for p in group if p.y is not None)
-                <= minutes_left
-            )
+            sub.model.add(sum(int(inst.r_duration[p.r]) * p.y for p in group) <= minutes_left)
         if len(group) > tasks_left:
-            sub.model.add(sum(p.y for p in group if p.y is not None) <= tasks_left)
+            sub.model.add(sum(p.y for p in group) <= tasks_left)
 
 
 def _add_fairness(
@@ -309,14 +303,14 @@ def _add_fairness(
     """Excess tasks e_k >= n_v - k for k = 1..4: the k-th task costs k - 1 steps (convex)."""
     m = sub.model
     fixed = len(schedule.bookings[v])
-    hinted = fixed + sum(sub.hint[p.y] for p in pairs if p.y is not None)
+    hinted = fixed + sum(sub.hint[p.y] for p in pairs)
     most = fixed + len(pairs)
     out = []
     for k in range(1, MAX_FAIRNESS_STEPS + 1):
         if most <= k:
             break
         excess = m.new_int_var(0, most - k, f"e{v}_{k}")
-        m.add(excess >= fixed + sum(p.y for p in pairs if p.y is not None) - k)
+        m.add(excess >= fixed + sum(p.y for p in pairs) - k)
         sub.hint[excess] = max(0, hinted - k)
         out.append((excess, most - k))
     return out
@@ -328,6 +322,6 @@ def _extract(solver: cp_model.CpSolver, sub: _Model) -> Crews:
         if solver.boolean_value(x):
             crews[r] = (solver.value(sub.s[r]), [])
     for p in sub.pairs:
-        if p.y is not None and solver.boolean_value(p.y):
+        if solver.boolean_value(p.y):
             crews[p.r][1].append(p.v)
     return crews

@@ -58,8 +58,10 @@ def test_travel_between_consecutive_assignments_is_respected() -> None:
 def test_daily_minute_cap_leaves_lower_priority_unserved() -> None:
     p = problem(
         [volunteer("v", max_minutes_per_day=60)],
-        [request("low", priority=1, window="09:00-11:00"),
-         request("high", priority=4, window="09:00-11:00")],
+        [
+            request("low", priority=1, window="09:00-11:00"),
+            request("high", priority=4, window="09:00-11:00"),
+        ],
     )
     s = solve(p, strategy="greedy")
     assert_valid(p, s)
@@ -71,8 +73,10 @@ def test_daily_minute_cap_leaves_lower_priority_unserved() -> None:
 def test_daily_task_cap() -> None:
     p = problem(
         [volunteer("v", max_tasks_per_day=1)],
-        [request("a", minutes=30, window="09:00-09:00"),
-         request("b", minutes=30, window="10:00-10:00")],
+        [
+            request("a", minutes=30, window="09:00-09:00"),
+            request("b", minutes=30, window="10:00-10:00"),
+        ],
     )
     s = solve(p, strategy="greedy")
     assert_valid(p, s)
@@ -81,8 +85,11 @@ def test_daily_task_cap() -> None:
 
 def test_language_needs_one_speaker_in_the_crew() -> None:
     p = problem(
-        [volunteer("a", where=north(10)), volunteer("b", where=north(20)),
-         volunteer("speaker", where=north(300), languages=["jin"])],
+        [
+            volunteer("a", where=north(10)),
+            volunteer("b", where=north(20)),
+            volunteer("speaker", where=north(300), languages=["jin"]),
+        ],
         [request("r", volunteers_needed=2, language="jin")],
     )
     s = solve(p, strategy="greedy")
@@ -135,8 +142,7 @@ def test_every_reason_code() -> None:
 def test_bound_is_at_least_served_and_unassigned_cover_the_rest() -> None:
     p = problem(
         [volunteer(f"v{i}", where=north(40 * i)) for i in range(3)],
-        [request(f"r{i}", priority=1 + i % 5, window="08:00-11:00", minutes=90)
-         for i in range(8)],
+        [request(f"r{i}", priority=1 + i % 5, window="08:00-11:00", minutes=90) for i in range(8)],
     )
     s = solve(p, strategy="greedy")
     assert_valid(p, s)
@@ -147,8 +153,19 @@ def test_bound_is_at_least_served_and_unassigned_cover_the_rest() -> None:
 
 def test_same_input_same_output() -> None:
     vols = [volunteer(f"v{i}", where=north(37 * i)) for i in range(6)]
-    reqs = [request(f"r{i}", where=north(23 * i), window="08:00-11:00", minutes=45,
-                    volunteers_needed=1 + i % 2) for i in range(12)]
-    first, second = solve(problem(vols, reqs), strategy="greedy"), solve(problem(vols, reqs), strategy="greedy")
+    reqs = [
+        request(
+            f"r{i}",
+            where=north(23 * i),
+            window="08:00-11:00",
+            minutes=45,
+            volunteers_needed=1 + i % 2,
+        )
+        for i in range(12)
+    ]
+    first, second = (
+        solve(problem(vols, reqs), strategy="greedy"),
+        solve(problem(vols, reqs), strategy="greedy"),
+    )
     assert first.assignments == second.assignments
     assert first.unassigned == second.unassigned
