@@ -33,6 +33,18 @@ class Unassigned(BaseModel):
     detail: str
 
 
+class TeamSummary(BaseModel):
+    """One team's share: served weight against the bound of the parts its requests lie in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    requests: int
+    served: int
+    served_weight: int
+    upper_bound: int
+    gap: float
+
+
 class Summary(BaseModel):
     """Headline figures of a run (`summary.json`)."""
 
@@ -50,6 +62,9 @@ class Summary(BaseModel):
     requests_unassigned: int
     assignments: int
     solve_seconds: float
+    first_schedule_seconds: float = 0.0
+    """When the first complete valid schedule (the constructive one) was ready."""
+    per_team: dict[str, TeamSummary] = Field(default_factory=dict)
     seed: int
     settings: dict[str, Any] = Field(default_factory=dict)
 

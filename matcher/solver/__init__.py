@@ -1,4 +1,4 @@
-"""Solvers: candidates -> construct -> improve (CP-SAT) -> bound -> explain."""
+"""Solvers: candidates -> construct -> bound -> improve (CP-SAT) -> explain."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from matcher.solver.costs import build_costs
 from matcher.solver.greedy import greedy_schedule
 from matcher.solver.instance import build_instance
 from matcher.solver.lns import Progress, ProgressCallback, improve
-from matcher.solver.lp_bound import lp_bound
+from matcher.solver.lp_bound import lp_bound, team_bounds
 from matcher.solver.result import build_solution
 
 log = logging.getLogger(__name__)
@@ -40,38 +40,28 @@ def solve(
     cands = find_candidates(inst)
     log.info("%d candidate pairs for %d requests", cands.n_pairs, inst.n_requests)
     schedule = greedy_schedule(inst, cands)
+    first = time.perf_counter() - began
     if strategy == "greedy":
         return build_solution(
-            inst,
-            cands,
-            schedule,
-            upper_bound=servable_bound(inst, cands),
-            strategy=strategy,
-            seconds=time.perf_counter() - began,
-        )
+            inst, cands, schedule, upper_bound=servable_bound(inst, cands),
+            strategy=strategy, seconds=time.perf_counter() - began,
+            first_schedule_seconds=first,
+        )  # fmt: skip
     bound = lp_bound(inst, cands).total
-    remaining = settings.time_limit_s - (time.perf_counter() - began)
+    per_team = team_bounds(inst, cands)
+    log.info("first schedule after %.1f s; bound %d after %.1f s", first, bound,
+             time.perf_counter() - began)  # fmt: skip
     stats = improve(
-        inst,
-        cands,
-        schedule,
-        build_costs(inst, cands),
-        time_limit=max(0.0, remaining),
-        upper_bound=bound,
-        seed=settings.seed,
-        workers=settings.effective_workers,
-        deterministic=settings.deterministic,
-        progress=progress,
-    )
+        inst, cands, schedule, build_costs(inst, cands),
+        time_limit=max(0.0, settings.time_limit_s - (time.perf_counter() - began)),
+        upper_bound=bound, seed=settings.seed, workers=settings.effective_workers,
+        deterministic=settings.deterministic, progress=progress,
+    )  # fmt: skip
     return build_solution(
-        inst,
-        cands,
-        schedule,
-        upper_bound=bound,
-        strategy=strategy,
-        seconds=time.perf_counter() - began,
-        proven_optimal=stats.proven_optimal,
-    )
+        inst, cands, schedule, upper_bound=bound, strategy=strategy,
+        seconds=time.perf_counter() - began, proven_optimal=stats.proven_optimal,
+        first_schedule_seconds=first, team_bounds=per_team,
+    )  # fmt: skip
 
 
 __all__ = ["STRATEGIES", "Progress", "ProgressCallback", "solve"]

@@ -286,3 +286,16 @@ def _add_clique_rows(
             np.ones(sum(len(c) for c in cols)),
             np.ones(n),
         )
+
+
+def team_bounds(inst: Instance, cands: Candidates) -> dict[str, int]:
+    """A bound per team: the relaxation over that team's requests alone (requests that name
+    no team form the group "any"). Leaving out competing requests only loosens it, so each
+    is a valid bound on what that team's requests can be served for."""
+    servable = cands.servable(inst.r_crew)
+    out: dict[str, int] = {}
+    for code, team in [*((c, i) for i, c in enumerate(inst.team_codes)), ("any", -1)]:
+        requests = np.flatnonzero(servable & (inst.r_team == team))
+        if len(requests):
+            out[code] = _floor(_solve_part(inst, cands, requests))
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from matcher.model import Assignment, Solution, Summary, relative_gap
+from matcher.model.solution import TeamSummary
 from matcher.solver.candidates import Candidates
 from matcher.solver.explain import explain_unassigned
 from matcher.solver.instance import Instance
@@ -18,6 +19,8 @@ def build_solution(
     strategy: str,
     seconds: float,
     proven_optimal: bool = False,
+    first_schedule_seconds: float = 0.0,
+    team_bounds: dict[str, int] | None = None,
 ) -> Solution:
     problem = inst.problem
     walk_of = {
@@ -62,7 +65,31 @@ def build_solution(
         requests_unassigned=len(unassigned),
         assignments=len(assignments),
         solve_seconds=round(seconds, 3),
+        first_schedule_seconds=round(first_schedule_seconds, 3),
+        per_team=_per_team(inst, schedule, team_bounds or {}, proven_optimal),
         seed=problem.settings.seed,
         settings=problem.settings.model_dump(mode="json"),
     )
     return Solution(assignments=assignments, unassigned=unassigned, summary=summary)
+
+
+def _per_team(
+    inst: Instance, schedule: Schedule, bounds: dict[str, int], proven_optimal: bool
+) -> dict[str, TeamSummary]:
+    """Served weight per team (requests naming no team under "any") against its bound."""
+    out = {}
+    for code, team in [*((c, i) for i, c in enumerate(inst.team_codes)), ("any", -1)]:
+        requests = [r for r in range(inst.n_requests) if inst.r_team[r] == team]
+        if not requests:
+            continue
+        served = [r for r in requests if r in schedule.crews]
+        weight = int(sum(int(inst.r_weight[r]) for r in served))
+        bound = weight if proven_optimal else max(weight, bounds.get(code, weight))
+        out[code] = TeamSummary(
+            requests=len(requests),
+            served=len(served),
+            served_weight=weight,
+            upper_bound=bound,
+            gap=relative_gap(weight, bound),
+        )
+    return out
