@@ -53,7 +53,7 @@ def solve(
              time.perf_counter() - began)  # fmt: skip
     stats = improve(
         inst, cands, schedule, build_costs(inst, cands),
-        time_limit=max(0.0, settings.time_limit_s - (time.perf_counter() - began)),
+        time_limit=_search_budget(settings.time_limit_s, began, settings.deterministic),
         upper_bound=bound, seed=settings.seed, workers=settings.effective_workers,
         deterministic=settings.deterministic, progress=progress,
     )  # fmt: skip
@@ -62,6 +62,14 @@ def solve(
         seconds=time.perf_counter() - began, proven_optimal=stats.proven_optimal,
         first_schedule_seconds=first, team_bounds=per_team,
     )  # fmt: skip
+
+
+def _search_budget(time_limit: float, began: float, deterministic: bool) -> float:
+    """What is left of the time limit; in deterministic mode the whole limit, since the search
+    there counts work, and elapsed wall time would make the budget differ between runs."""
+    if deterministic:
+        return time_limit
+    return max(0.0, time_limit - (time.perf_counter() - began))
 
 
 __all__ = ["STRATEGIES", "Progress", "ProgressCallback", "solve"]

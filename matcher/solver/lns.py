@@ -2,14 +2,16 @@
 incumbent, until the time runs out or the served weight meets the proven bound.
 
 Why not one model: measured at 2,000 volunteers, a single CP-SAT model over all pairs finds no
-solution in 60 s. Neighbourhoods of a few dozen volunteers solve to optimality in well under
-a second each, and each accepted one is exactly valid, so the schedule is valid throughout.
+solution in 60 s. Neighbourhoods of a dozen volunteers solve in a fraction of a second, and
+each accepted one is exactly valid, so the schedule is valid throughout. Several
+neighbourhoods that share no volunteer and no request are solved at once, one per core: CP-SAT
+releases the interpreter while it searches, so the threads overlap model building and solving.
 """
 
 from __future__ import annotations
 
 import logging
-import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,11 +21,18 @@ import numpy as np
 from matcher.solver.candidates import Candidates
 from matcher.solver.costs import Costs
 from matcher.solver.instance import Instance
-from matcher.solver.neighbourhood import grow_neighbourhood, whole_problem
+from matcher.solver.neighbourhood import Neighbourhood, grow_neighbourhood, whole_problem
 from matcher.solver.schedule import Schedule
-from matcher.solver.submodel import solve_neighbourhood
+from matcher.solver.submodel import Outcome, apply, prepare, run, solve_neighbourhood
 
 log = logging.getLogger(__name__)
+
+ITERATIONS_PER_SECOND = 4  # deterministic mode's work budget per second of time limit
+WHOLE_VOLUNTEERS = 60
+WHOLE_REQUESTS = 150
+WHOLE_TIME_LIMIT = 10.0
+SUB_TIME_LIMIT = 0.5
+UNSERVED_SHARE = 0.85  # how often a neighbourhood grows from an unserved request
 
 
 @dataclass(frozen=True)
@@ -48,8 +57,8 @@ ProgressCallback = Callable[[Progress], None]
 class LnsStats:
     iterations: int = 0
     improvements: int = 0
-    proven_optimal: bool = False
     optimal_subproblems: int = 0
+    proven_optimal: bool = False
     seconds: float = 0.0
     history: list[tuple[float, int]] = field(default_factory=list)
 
@@ -58,21 +67,19 @@ class LnsStats:
 class _Sizes:
     """Neighbourhood size, adapted: grow while sub-problems solve fast, shrink when not."""
 
-    volunteers: float = float(os.environ.get("NB_VOL", 12))
-    low: float = 8.0
-    high: float = 120.0
+    volunteers: float = 8.0
+    low: float = 4.0
+    high: float = 60.0
 
     def adapt(self, optimal: bool, fast: bool) -> None:
         if optimal and fast:
-            self.volunteers = min(self.high, self.volunteers * 1.1)
+            self.volunteers = min(self.high, self.volunteers * 1.05)
         elif not optimal:
-            self.volunteers = max(self.low, self.volunteers * 0.8)
+            self.volunteers = max(self.low, self.volunteers * 0.9)
 
 
-ITERATIONS_PER_SECOND = 4  # deterministic mode's work budget per second of time limit
-WHOLE_VOLUNTEERS = 60
-WHOLE_REQUESTS = 150
-WHOLE_TIME_LIMIT = 10.0
+def served_weight(inst: Instance, schedule: Schedule) -> int:
+    return int(sum(int(inst.r_weight[r]) for r in schedule.crews))
 
 
 def _small(inst: Instance, cands: Candidates, servable: np.ndarray) -> bool:
@@ -80,8 +87,87 @@ def _small(inst: Instance, cands: Candidates, servable: np.ndarray) -> bool:
     return len(np.unique(cands.vol)) <= WHOLE_VOLUNTEERS and servable.sum() <= WHOLE_REQUESTS
 
 
-def served_weight(inst: Instance, schedule: Schedule) -> int:
-    return int(sum(int(inst.r_weight[r]) for r in schedule.crews))
+@dataclass
+class _Search:
+    """Shared state of the search; every access to the schedule holds `lock`."""
+
+    inst: Instance
+    cands: Candidates
+    schedule: Schedule
+    costs: Costs
+    upper_bound: int
+    deterministic: bool
+    stats: LnsStats
+    rng: np.random.Generator
+    began: float
+    weight: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    sizes: _Sizes = field(default_factory=_Sizes)
+    claimed_volunteers: set[int] = field(default_factory=set)
+    claimed_requests: set[int] = field(default_factory=set)
+    failures: np.ndarray = field(init=False)
+    servable: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.failures = np.zeros(self.inst.n_requests)
+        self.servable = self.cands.servable(self.inst.r_crew)
+        self.weight = served_weight(self.inst, self.schedule)
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.began
+
+    def next_neighbourhood(self) -> tuple[Neighbourhood, int] | None:
+        """Pick a seed request and grow a neighbourhood around it (caller holds the lock)."""
+        seed_request, origin = self._pick_seed()
+        if seed_request is None:
+            return None
+        nb = grow_neighbourhood(
+            self.inst, self.cands, self.schedule, seed_request, self.rng,
+            max_volunteers=round(self.sizes.volunteers),
+            max_requests=round(self.sizes.volunteers) * 4, origin=origin,
+            claimed_volunteers=frozenset(self.claimed_volunteers),
+            claimed_requests=frozenset(self.claimed_requests),
+        )  # fmt: skip
+        return nb, seed_request
+
+    def record(self, outcome: Outcome, seed_request: int, limit: float) -> None:
+        """Book-keeping after a neighbourhood was applied (caller holds the lock)."""
+        stats = self.stats
+        stats.iterations += 1
+        optimal = outcome.status == "OPTIMAL"
+        stats.optimal_subproblems += optimal
+        spent = outcome.work if self.deterministic else outcome.seconds
+        self.sizes.adapt(optimal, spent < limit / 3)
+        if outcome.improved:
+            stats.improvements += 1
+            if outcome.weight_gain:
+                self.weight += outcome.weight_gain
+                stats.history.append((self.elapsed(), self.weight))
+        if seed_request not in self.schedule.crews:
+            self.failures[seed_request] += 1
+        log.debug(
+            "lns %d %s: %s %d req %d vol %.2fs weight %d", stats.iterations, outcome.status,
+            outcome.requests, outcome.volunteers, outcome.seconds, self.weight, self.weight,
+        )  # fmt: skip
+
+    def _pick_seed(self) -> tuple[int | None, str]:
+        """Mostly an unserved request worth the most (tried least); sometimes a served one,
+        to shorten walks."""
+        inst, schedule, rng = self.inst, self.schedule, self.rng
+        served = np.zeros(inst.n_requests, dtype=bool)
+        served[list(schedule.crews)] = True
+        busy = np.zeros(inst.n_requests, dtype=bool)
+        busy[list(self.claimed_requests)] = True
+        open_ = np.flatnonzero(self.servable & ~served & ~busy)
+        if len(open_) and self.weight < self.upper_bound and rng.random() < UNSERVED_SHARE:
+            score = inst.r_weight[open_] / (1.0 + self.failures[open_]) ** 2
+            return int(rng.choice(open_, p=score / score.sum())), "unserved"
+        taken = np.flatnonzero(served & ~busy)
+        if len(taken):
+            return int(rng.choice(taken)), "served"
+        if len(open_):
+            return int(rng.choice(open_)), "unserved"
+        return None, "none"
 
 
 def improve(
@@ -98,134 +184,70 @@ def improve(
     max_iterations: int | None = None,
     progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
-    sub_time_limit: float = float(os.environ.get("NB_T", 1.0)),
+    sub_time_limit: float = SUB_TIME_LIMIT,
 ) -> LnsStats:
     """Improve `schedule` in place; it stays valid after every step."""
-    began = time.perf_counter()
-    rng = np.random.default_rng(seed)
-    stats = LnsStats()
-    sizes = _Sizes()
-    servable = cands.servable(inst.r_crew)
-    failures = np.zeros(inst.n_requests)
-    weight = served_weight(inst, schedule)
-    stats.history.append((0.0, weight))
-
-    def elapsed() -> float:
-        return time.perf_counter() - began
-
+    search = _Search(
+        inst, cands, schedule, costs, upper_bound, deterministic, LnsStats(),
+        np.random.default_rng(seed), time.perf_counter(),
+    )  # fmt: skip
+    stats = search.stats
+    stats.history.append((0.0, search.weight))
     if deterministic:
         workers = 1
         if max_iterations is None:
             max_iterations = max(5, round(time_limit * ITERATIONS_PER_SECOND))
-    if _small(inst, cands, servable):
-        nb = whole_problem(inst, cands, schedule)
+    if _small(inst, cands, search.servable):
         outcome = solve_neighbourhood(
-            inst,
-            cands,
-            schedule,
-            costs,
-            nb,
-            time_limit=min(time_limit, WHOLE_TIME_LIMIT),
-            seed=seed,
-            workers=workers,
+            inst, cands, schedule, costs, whole_problem(inst, cands, schedule),
+            time_limit=min(time_limit, WHOLE_TIME_LIMIT), seed=seed, workers=workers,
             deterministic=deterministic,
-        )
-        stats.iterations += 1
-        stats.improvements += outcome.improved
-        weight = served_weight(inst, schedule)
-        stats.history.append((elapsed(), weight))
+        )  # fmt: skip
+        search.record(outcome, -1, WHOLE_TIME_LIMIT)
         if outcome.status == "OPTIMAL":
             stats.proven_optimal = True
-            stats.seconds = elapsed()
+            stats.seconds = search.elapsed()
             if progress is not None:
-                progress(Progress(weight, weight, elapsed(), stats.iterations))
+                progress(Progress(search.weight, search.weight, stats.seconds, stats.iterations))
             return stats
 
-    while True:
+    def done() -> bool:
         if max_iterations is not None and stats.iterations >= max_iterations:
-            break
-        if not deterministic and elapsed() >= time_limit:
-            break
-        if should_stop is not None and should_stop():
-            break
-        seed_request, origin = _pick_seed(
-            inst, schedule, servable, failures, weight, upper_bound, rng
-        )
-        if seed_request is None:
-            break
-        nb = grow_neighbourhood(
-            inst,
-            cands,
-            schedule,
-            seed_request,
-            rng,
-            max_volunteers=round(sizes.volunteers),
-            max_requests=round(sizes.volunteers) * 4,
-            origin=origin,
-            pad=int(os.environ.get("NB_PAD", 60)),
-        )
-        remaining = time_limit - elapsed()
-        limit = sub_time_limit if deterministic else max(0.05, min(sub_time_limit, remaining))
-        outcome = solve_neighbourhood(
-            inst,
-            cands,
-            schedule,
-            costs,
-            nb,
-            time_limit=limit,
-            seed=int(rng.integers(1 << 30)),
-            workers=int(os.environ.get("NB_W", workers)),
-            deterministic=deterministic,
-        )
-        stats.iterations += 1
-        optimal = outcome.status == "OPTIMAL"
-        stats.optimal_subproblems += optimal
-        spent = outcome.work if deterministic else outcome.seconds
-        sizes.adapt(optimal, spent < limit / 3)
-        if outcome.improved:
-            stats.improvements += 1
-            new_weight = served_weight(inst, schedule)
-            if new_weight > weight:
-                weight = new_weight
-                stats.history.append((elapsed(), weight))
-        if seed_request not in schedule.crews:
-            failures[seed_request] += 1
-        if progress is not None:
-            progress(Progress(weight, upper_bound, elapsed(), stats.iterations))
-        log.debug(
-            "lns %d %s: %s %d req %d vol %.2fs weight %d",
-            stats.iterations,
-            origin,
-            outcome.status,
-            outcome.requests,
-            outcome.volunteers,
-            outcome.seconds,
-            weight,
-        )
-    stats.seconds = elapsed()
+            return True
+        if not deterministic and search.elapsed() >= time_limit:
+            return True
+        return should_stop is not None and should_stop()
+
+    def worker() -> None:
+        while True:
+            with search.lock:
+                if done():
+                    return
+                picked = search.next_neighbourhood()
+                if picked is None:
+                    return
+                nb, seed_request = picked
+                search.claimed_volunteers |= nb.volunteers
+                search.claimed_requests |= set(nb.requests)
+                prepared = prepare(inst, cands, schedule, costs, nb)
+                sub_seed = int(search.rng.integers(1 << 30))
+            remaining = time_limit - search.elapsed()
+            limit = sub_time_limit if deterministic else max(0.05, min(sub_time_limit, remaining))
+            solved = run(prepared, time_limit=limit, seed=sub_seed, workers=1,
+                         deterministic=deterministic)  # fmt: skip
+            with search.lock:
+                outcome = apply(inst, schedule, prepared, solved)
+                search.claimed_volunteers -= nb.volunteers
+                search.claimed_requests -= set(nb.requests)
+                search.record(outcome, seed_request, limit)
+                report = Progress(search.weight, upper_bound, search.elapsed(), stats.iterations)
+            if progress is not None:
+                progress(report)
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(max(1, workers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stats.seconds = search.elapsed()
     return stats
-
-
-def _pick_seed(
-    inst: Instance,
-    schedule: Schedule,
-    servable: np.ndarray,
-    failures: np.ndarray,
-    weight: int,
-    upper_bound: int,
-    rng: np.random.Generator,
-) -> tuple[int | None, str]:
-    """Mostly an unserved request worth the most (tried least); sometimes a served one, to
-    shorten walks; nothing when there is no request at all."""
-    served = np.zeros(inst.n_requests, dtype=bool)
-    served[list(schedule.crews)] = True
-    open_ = np.flatnonzero(servable & ~served)
-    if len(open_) and weight < upper_bound and rng.random() < 0.85:
-        score = inst.r_weight[open_] / (1.0 + failures[open_]) ** 2
-        return int(rng.choice(open_, p=score / score.sum())), "unserved"
-    taken = np.flatnonzero(served)
-    if len(taken):
-        return int(rng.choice(taken)), "served"
-    if len(open_):
-        return int(rng.choice(open_)), "unserved"
-    return None, "none"

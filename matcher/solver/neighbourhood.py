@@ -1,8 +1,10 @@
 """A neighbourhood: the part of the schedule one CP-SAT call may rearrange.
 
-It is a set of volunteers and the requests they may (re)take: requests whose whole crew lies
-inside the set, and unserved requests with enough candidates inside it. Everything else stays
-as it is, including the bookings that set's volunteers keep with crews from outside.
+It is a set of volunteers and the requests they may (re)take inside a time window: requests
+whose whole crew lies inside the set, and unserved requests with enough candidates inside
+it. Everything else stays as it is, including the bookings that set's volunteers keep with
+crews from outside. Volunteers and requests claimed by a neighbourhood being solved in
+parallel are left out, so two neighbourhoods never touch the same thing.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from matcher.solver.candidates import Candidates
 from matcher.solver.instance import Instance
 from matcher.solver.schedule import Schedule
 
+NO_CLAIMS: frozenset[int] = frozenset()
+
 
 @dataclass(frozen=True)
 class Neighbourhood:
     volunteers: frozenset[int]
     requests: tuple[int, ...]  # served ones whose crew lies inside, and unserved ones
-    origin: str  # which generator made it, for adaptive choice and logs
+    origin: str  # which generator made it, for logs
 
 
 def grow_neighbourhood(
@@ -33,19 +37,25 @@ def grow_neighbourhood(
     max_volunteers: int,
     max_requests: int,
     origin: str,
-    pad: int = 60,
+    pad: int = 30,
+    claimed_volunteers: frozenset[int] = NO_CLAIMS,
+    claimed_requests: frozenset[int] = NO_CLAIMS,
 ) -> Neighbourhood:
-    """Grow outwards from one request: its nearest candidates, the requests those volunteers
-    serve around that time, those requests' candidates, and so on, until the size caps."""
-    window_lo = int(inst.r_earliest[seed_request]) - pad
-    window_hi = int(inst.r_latest[seed_request] + inst.r_duration[seed_request]) + pad
+    """Grow outwards from one request: some of its nearest candidates, the requests those
+    volunteers serve around that time, those requests' candidates, and so on."""
+    window = (
+        int(inst.r_earliest[seed_request]) - pad,
+        int(inst.r_latest[seed_request] + inst.r_duration[seed_request]) + pad,
+    )
     volunteers: set[int] = set()
     frontier = [seed_request]
     seen_requests = {seed_request}
     while frontier and len(volunteers) < max_volunteers:
         r = frontier.pop(0)
         span = cands.of(r)
-        pool = [int(v) for v in cands.vol[span] if int(v) not in volunteers]
+        pool = [
+            int(v) for v in cands.vol[span] if v not in volunteers and v not in claimed_volunteers
+        ]
         take = max(int(inst.r_crew[r]) + 1, 3)
         # Mostly nearest first, with some randomness so repeated seeds explore.
         if len(pool) > take:
@@ -55,33 +65,30 @@ def grow_neighbourhood(
         for v in pool[: max_volunteers - len(volunteers)]:
             volunteers.add(v)
             for start, end, j in schedule.bookings[v]:
-                if end > window_lo and start < window_hi and j not in seen_requests:
+                if end > window[0] and start < window[1] and j not in seen_requests:
                     seen_requests.add(j)
                     frontier.append(j)
-    return _close(
-        inst,
-        cands,
-        schedule,
-        volunteers,
-        seed_request,
-        max_requests,
-        origin,
-        (window_lo, window_hi),
-    )
+    return close_neighbourhood(
+        inst, cands, schedule, volunteers, max_requests=max_requests, origin=origin,
+        window=window, first=seed_request, claimed_requests=claimed_requests,
+    )  # fmt: skip
 
 
-def _close(
+def close_neighbourhood(
     inst: Instance,
     cands: Candidates,
     schedule: Schedule,
     volunteers: set[int],
-    seed_request: int,
+    *,
     max_requests: int,
     origin: str,
     window: tuple[int, int] | None = None,
+    first: int = -1,
+    claimed_requests: frozenset[int] = NO_CLAIMS,
 ) -> Neighbourhood:
     """The requests the volunteer set may rearrange within the time window: served ones
-    whose crew lies fully inside it, and unserved ones it could staff, most valuable first."""
+    whose crew lies fully inside it, and unserved ones it could staff, `first` and then the
+    most valuable first."""
     lo, hi = window if window is not None else (-(10**9), 10**9)
     served = {
         r
@@ -92,32 +99,21 @@ def _close(
     vol_mask = np.zeros(inst.n_volunteers, dtype=bool)
     vol_mask[list(volunteers)] = True
     pair_r = np.repeat(np.arange(inst.n_requests), np.diff(cands.indptr))
-    inside = vol_mask[cands.vol]
-    counts = np.bincount(pair_r[inside], minlength=inst.n_requests)
+    counts = np.bincount(pair_r[vol_mask[cands.vol]], minlength=inst.n_requests)
     in_window = (inst.r_latest + inst.r_duration > lo) & (inst.r_earliest < hi)
-    unserved = np.flatnonzero((counts >= inst.r_crew) & in_window)
-    unserved = np.array([r for r in unserved if r not in schedule.crews], dtype=np.int64)
-    room = max(0, max_requests - len(served))
-    if len(unserved) > room:
-        order = np.lexsort((unserved, -inst.r_weight[unserved]))
-        first = [seed_request] if seed_request in set(unserved.tolist()) else []
-        rest = [int(r) for r in unserved[order] if r != seed_request]
-        unserved = np.array((first + rest)[:room], dtype=np.int64)
-    requests = tuple(sorted(served | {int(r) for r in unserved}))
-    return Neighbourhood(frozenset(volunteers), requests, origin)
+    open_ = [
+        int(r)
+        for r in np.flatnonzero((counts >= inst.r_crew) & in_window)
+        if r not in schedule.crews and r not in claimed_requests
+    ]
+    open_.sort(key=lambda r: (r != first, -int(inst.r_weight[r]), r))
+    open_ = open_[: max(0, max_requests - len(served))]
+    return Neighbourhood(frozenset(volunteers), tuple(sorted(served | set(open_))), origin)
 
 
 def whole_problem(inst: Instance, cands: Candidates, schedule: Schedule) -> Neighbourhood:
     """Every volunteer with a candidate pair and every servable request: for small problems,
     one exact solve of this proves optimality outright."""
     volunteers = set(np.unique(cands.vol).tolist())
-    servable = np.flatnonzero(cands.servable(inst.r_crew))
-    return _close(
-        inst,
-        cands,
-        schedule,
-        volunteers,
-        int(servable[0]) if len(servable) else -1,
-        len(servable),
-        "whole",
-    )
+    n = int(cands.servable(inst.r_crew).sum())
+    return close_neighbourhood(inst, cands, schedule, volunteers, max_requests=n, origin="whole")

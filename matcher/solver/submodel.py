@@ -65,6 +65,87 @@ class _Model:
         return sum(coef * self.hint[var] for var, coef in self.terms)
 
 
+@dataclass
+class Prepared:
+    """A neighbourhood taken out of the schedule and turned into a model, ready to solve."""
+
+    nb: Neighbourhood
+    freed: Crews
+    sub: _Model
+    weight_factor: int
+    began: float
+
+
+def prepare(
+    inst: Instance, cands: Candidates, schedule: Schedule, costs: Costs, nb: Neighbourhood
+) -> Prepared:
+    """Unbook the neighbourhood's served requests and build the model around what stays."""
+    began = time.perf_counter()
+    freed: Crews = {r: schedule.crews[r] for r in nb.requests if r in schedule.crews}
+    for r in freed:
+        schedule.unbook(r)
+    sub, weight_factor = _build(inst, cands, schedule, costs, nb, freed)
+    return Prepared(nb, freed, sub, weight_factor, began)
+
+
+@dataclass
+class Solved:
+    status: str
+    crews: Crews | None  # a strictly better assignment of the neighbourhood, or None
+    gain: int
+    best_bound: float
+    work: float
+
+
+def run(
+    prepared: Prepared, *, time_limit: float, seed: int, workers: int, deterministic: bool
+) -> Solved:
+    """Solve the model; touches no shared state, so it can run beside other solves."""
+    sub = prepared.sub
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = workers
+    params.random_seed = seed
+    params.cp_model_probing_level = 0
+    if deterministic:
+        params.interleave_search = True
+        params.max_deterministic_time = time_limit
+    else:
+        params.max_time_in_seconds = time_limit
+    status = solver.solve(sub.model)
+    if status == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"CP-SAT rejected a neighbourhood model: {sub.model.validate()}")
+    old = sub.objective_of_hint()
+    crews: Crews | None = None
+    gain = 0
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        new = round(solver.objective_value)
+        if new > old:
+            crews, gain = _extract(solver, sub), new - old
+    bound = solver.best_objective_bound if status != cp_model.UNKNOWN else 0.0
+    return Solved(solver.status_name(status), crews, gain, bound, solver.deterministic_time)
+
+
+def apply(inst: Instance, schedule: Schedule, prepared: Prepared, solved: Solved) -> Outcome:
+    """Book the better assignment, or put the old one back."""
+    chosen = solved.crews if solved.crews is not None else prepared.freed
+    for r, (start, crew) in chosen.items():
+        schedule.book(r, start, crew)
+    old_weight = sum(int(inst.r_weight[r]) for r in prepared.freed)
+    new_weight = sum(int(inst.r_weight[r]) for r in chosen)
+    return Outcome(
+        improved=solved.crews is not None,
+        status=solved.status,
+        weight_gain=new_weight - old_weight,
+        cost_gain=solved.gain - (new_weight - old_weight) * prepared.weight_factor,
+        seconds=time.perf_counter() - prepared.began,
+        requests=len(prepared.nb.requests),
+        volunteers=len(prepared.nb.volunteers),
+        best_bound=solved.best_bound,
+        work=solved.work,
+    )
+
+
 def solve_neighbourhood(
     inst: Instance,
     cands: Candidates,
@@ -78,47 +159,11 @@ def solve_neighbourhood(
     deterministic: bool = False,
 ) -> Outcome:
     """Re-plan the neighbourhood; keep the result only if it is strictly better."""
-    began = time.perf_counter()
-    freed: Crews = {r: schedule.crews[r] for r in nb.requests if r in schedule.crews}
-    for r in freed:
-        schedule.unbook(r)
-    sub, weight_factor = _build(inst, cands, schedule, costs, nb, freed)
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.num_workers = workers
-    params.random_seed = seed
-    params.cp_model_probing_level = 0
-    if deterministic:
-        params.interleave_search = True
-        params.max_deterministic_time = time_limit
-    else:
-        params.max_time_in_seconds = time_limit
-    status = solver.solve(sub.model)
-    status_name = solver.status_name(status)
-    if status == cp_model.MODEL_INVALID:
-        raise RuntimeError(f"CP-SAT rejected a neighbourhood model: {sub.model.validate()}")
-    old = sub.objective_of_hint()
-    new_crews: Crews | None = None
-    new = old
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        new = round(solver.objective_value)
-        if new > old:
-            new_crews = _extract(solver, sub)
-    chosen = new_crews if new_crews is not None else freed
-    for r, (start, crew) in chosen.items():
-        schedule.book(r, start, crew)
-    gain = new - old if new_crews is not None else 0
-    return Outcome(
-        improved=new_crews is not None,
-        status=status_name,
-        weight_gain=gain // weight_factor if gain > 0 else 0,
-        cost_gain=gain % weight_factor if gain > 0 else 0,
-        seconds=time.perf_counter() - began,
-        requests=len(nb.requests),
-        volunteers=len(nb.volunteers),
-        best_bound=solver.best_objective_bound if status != cp_model.UNKNOWN else 0.0,
-        work=solver.deterministic_time,
+    prepared = prepare(inst, cands, schedule, costs, nb)
+    solved = run(
+        prepared, time_limit=time_limit, seed=seed, workers=workers, deterministic=deterministic
     )
+    return apply(inst, schedule, prepared, solved)
 
 
 def _request_day_ranges(inst: Instance, r: int, ranges: Ranges, day: int | None) -> Ranges:
@@ -140,7 +185,7 @@ def _build(
     sub = _Model()
     m = sub.model
     members = nb.volunteers
-    serving_resident = _resident_links(inst, schedule, costs, freed)
+    serving_resident = _resident_links(schedule, costs, nb, freed)
     by_vol: defaultdict[int, list[_Pair]] = defaultdict(list)
     for r in nb.requests:
         es, ls = int(inst.r_earliest[r]), int(inst.r_latest[r])
@@ -214,17 +259,16 @@ def _fixed_day(inst: Instance, r: int, freed: Crews) -> int | None:
 
 
 def _resident_links(
-    inst: Instance, schedule: Schedule, costs: Costs, freed: Crews
+    schedule: Schedule, costs: Costs, nb: Neighbourhood, freed: Crews
 ) -> set[tuple[int, int]]:
     """Pairs (r, v) where v already serves another request of r's resident."""
     links: set[tuple[int, int]] = set()
-    for requests in costs.requests_of_resident.values():
-        crews = [schedule.crews.get(r) or freed.get(r) for r in requests]
-        for r in requests:
-            for other, crew in zip(requests, crews, strict=True):
-                if other != r and crew is not None:
-                    links.update((r, v) for v in crew[1])
-    del inst
+    for r in nb.requests:
+        resident = costs.resident_of[r]
+        for other in costs.requests_of_resident.get(resident or "", ()):
+            crew = schedule.crews.get(other) or freed.get(other)
+            if other != r and crew is not None:
+                links.update((r, v) for v in crew[1])
     return links
 
 
