@@ -52,6 +52,10 @@ def solve(
     teams: Annotated[Path | None, typer.Option(help="Own team catalogue file.")] = None,
     settings: Annotated[Path | None, typer.Option(help="Settings file (TOML or JSON).")] = None,
     strategy: Annotated[str, typer.Option(help="optimise (default) or greedy.")] = "optimise",
+    workers: Annotated[int | None, typer.Option(min=1, help="Solver threads.")] = None,
+    deterministic: Annotated[
+        bool, typer.Option(help="Identical output for identical input and seed.")
+    ] = False,
 ) -> None:
     """Solve one planning run and write assignments.csv, unassigned.csv and summary.json."""
     from matcher.io.load import load_problem, load_settings
@@ -60,14 +64,21 @@ def solve(
 
     try:
         base = load_settings(settings)
-        overrides = {
-            k: v for k, v in {"time_limit_s": time_limit, "seed": seed}.items() if v is not None
-        }
-        merged = base.model_copy(update=overrides) if overrides else base
+        given = {"time_limit_s": time_limit, "seed": seed, "workers": workers}
+        overrides = {k: v for k, v in given.items() if v is not None}
+        if deterministic:
+            overrides["deterministic"] = True
+        merged = load_settings({**base.model_dump(), **overrides})
         problem = load_problem(volunteers, requests, teams=teams, settings=merged)
     except InputError as exc:
         raise _fail_on_input(exc) from exc
-    solution = run_solver(problem, strategy=strategy)
+    from matcher.progress_line import ProgressLine
+
+    line = ProgressLine()
+    try:
+        solution = run_solver(problem, strategy=strategy, progress=line)
+    finally:
+        line.close()
     write_solution(solution, out)
     s = solution.summary
     err.print(

@@ -141,3 +141,20 @@ def test_optimiser_uses_travel_time_and_caps_on_a_hand_made_day() -> None:
     # or by "a" + "near" (4 + 4).
     assert s.summary.served_weight == 8
     assert s.summary.status == "optimal"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lagrangian_bound_holds_for_any_prices(seed: int) -> None:
+    """The Lagrangian bound is valid whatever the multipliers: try random ones."""
+    from matcher.solver.lagrangian import lagrangian_bound
+
+    p = _community(40, 60, seed=seed, time_limit_s=20)
+    s = solve(p)
+    assert_valid(p, s)
+    inst = build_instance(p)
+    cands = find_candidates(inst)
+    servable = cands.servable(inst.r_crew)
+    rng = np.random.default_rng(seed)
+    for _ in range(5):
+        prices = rng.uniform(-2, 20, inst.n_requests)
+        assert lagrangian_bound(inst, cands, prices, servable) >= s.summary.served_weight - 1e-9
