@@ -31,7 +31,7 @@ ITERATIONS_PER_SECOND = 4  # deterministic mode's work budget per second of time
 WHOLE_VOLUNTEERS = 60
 WHOLE_REQUESTS = 150
 WHOLE_TIME_LIMIT = 10.0
-SUB_TIME_LIMIT = 0.5
+SUB_TIME_LIMIT = 0.15
 UNSERVED_SHARE = 0.85  # how often a neighbourhood grows from an unserved request
 
 
@@ -67,8 +67,8 @@ class LnsStats:
 class _Sizes:
     """Neighbourhood size, adapted: grow while sub-problems solve fast, shrink when not."""
 
-    volunteers: float = 8.0
-    low: float = 4.0
+    volunteers: float = 6.0
+    low: float = 3.0
     high: float = 60.0
 
     def adapt(self, optimal: bool, fast: bool) -> None:

@@ -37,7 +37,7 @@ def grow_neighbourhood(
     max_volunteers: int,
     max_requests: int,
     origin: str,
-    pad: int = 30,
+    pad: int = 60,
     claimed_volunteers: frozenset[int] = NO_CLAIMS,
     claimed_requests: frozenset[int] = NO_CLAIMS,
 ) -> Neighbourhood:
