@@ -44,9 +44,16 @@ def _configure(
 
 @app.command()
 def solve(
-    volunteers: PathOpt,
-    requests: PathOpt,
-    out: Annotated[Path, typer.Option(help="Output folder (replaced atomically).")],
+    volunteers: Annotated[Path | None, typer.Option(help="Volunteers file.")] = None,
+    requests: Annotated[Path | None, typer.Option(help="Requests file.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder (replaced atomically).")] = None,
+    db: Annotated[
+        str | None, typer.Option(help="Database URL or SQLite file instead of input files.")
+    ] = None,
+    plan_date: Annotated[
+        str | None, typer.Option(help="With --db: first day planned (default tomorrow).")
+    ] = None,
+    days: Annotated[int, typer.Option(min=1, help="With --db: days planned.")] = 1,
     time_limit: Annotated[float | None, typer.Option(help="Seconds for the solver.")] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed; same seed, same output.")] = None,
     teams: Annotated[Path | None, typer.Option(help="Own team catalogue file.")] = None,
@@ -57,53 +64,86 @@ def solve(
         bool, typer.Option(help="Identical output for identical input and seed.")
     ] = False,
 ) -> None:
-    """Solve one planning run and write assignments.csv, unassigned.csv and summary.json."""
-    from matcher.io.load import load_problem, load_settings
-    from matcher.io.output import write_solution
-    from matcher.solver import solve as run_solver
-
-    try:
-        base = load_settings(settings)
-        given = {"time_limit_s": time_limit, "seed": seed, "workers": workers}
-        overrides = {k: v for k, v in given.items() if v is not None}
-        if deterministic:
-            overrides["deterministic"] = True
-        merged = load_settings({**base.model_dump(), **overrides})
-        problem = load_problem(volunteers, requests, teams=teams, settings=merged)
-    except InputError as exc:
-        raise _fail_on_input(exc) from exc
+    """Solve one planning run: from files (--volunteers, --requests, --out) or from a
+    database (--db), writing assignments, unassigned requests with reasons, and a summary."""
+    from matcher.batch import merged_settings, run_database, run_files
+    from matcher.io.database import DatabaseUnreachable
     from matcher.progress_line import ProgressLine
 
+    if db is None and (volunteers is None or requests is None or out is None):
+        raise typer.BadParameter("give --volunteers, --requests and --out, or --db")
     line = ProgressLine()
     try:
-        solution = run_solver(problem, strategy=strategy, progress=line)
+        chosen = merged_settings(
+            settings, time_limit_s=time_limit, seed=seed, workers=workers,
+            deterministic=deterministic,
+        )  # fmt: skip
+        if db is not None:
+            first_day = _parse_date(plan_date, "--plan-date") if plan_date else None
+            result = run_database(
+                db, plan_date=first_day, days=days, out=out, teams=teams, settings=chosen,
+                strategy=strategy, progress=line,
+            )  # fmt: skip
+        else:
+            assert volunteers is not None and requests is not None and out is not None
+            result = run_files(
+                volunteers, requests, out, teams=teams, settings=chosen, strategy=strategy,
+                progress=line,
+            )  # fmt: skip
+    except InputError as exc:
+        raise _fail_on_input(exc) from exc
+    except DatabaseUnreachable as exc:
+        err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        raise typer.Exit(ExitCode.DATABASE_UNREACHABLE) from exc
     finally:
         line.close()
-    write_solution(solution, out)
-    s = solution.summary
+    s = result.solution.summary
     err.print(
         f"{s.status}: served {s.requests_served}/{s.requests_total} requests, "
         f"weight {s.served_weight} of bound {s.upper_bound} (gap {s.gap:.1%}), "
-        f"walk {s.walk_minutes:.0f} min, {s.solve_seconds:.1f} s -> {out}",
+        f"walk {s.walk_minutes:.0f} min, {s.solve_seconds:.1f} s -> {result.written_to}",
         highlight=False,
+        soft_wrap=True,
     )
+    if s.requests_total and not s.requests_served:
+        raise typer.Exit(ExitCode.NOTHING_SERVED)
+
+
+def _parse_date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{text!r} is not a date YYYY-MM-DD", param_hint=option) from exc
 
 
 @app.command()
 def check(
-    volunteers: PathOpt,
-    requests: PathOpt,
-    schedule: Annotated[Path, typer.Option(help="Folder with assignments.csv, unassigned.csv.")],
+    volunteers: Annotated[Path | None, typer.Option(help="Volunteers file.")] = None,
+    requests: Annotated[Path | None, typer.Option(help="Requests file.")] = None,
+    schedule: Annotated[
+        Path | None, typer.Option(help="Folder with assignments.csv, unassigned.csv.")
+    ] = None,
+    db: Annotated[str | None, typer.Option(help="Check a run stored in this database.")] = None,
+    run: Annotated[str | None, typer.Option(help="With --db: run id (default current).")] = None,
     teams: Annotated[Path | None, typer.Option(help="Own team catalogue file.")] = None,
     settings: Annotated[Path | None, typer.Option(help="Settings file (TOML or JSON).")] = None,
 ) -> None:
     """Check a schedule against every hard rule of the contract, independently of the solver."""
-    from matcher.check import check_folder
+    from matcher.check import check_database, check_folder
+    from matcher.io.database import DatabaseUnreachable
 
     try:
-        report = check_folder(volunteers, requests, schedule, teams=teams, settings=settings)
+        if db is not None:
+            report = check_database(db, run_id=run, teams=teams)
+        elif volunteers is None or requests is None or schedule is None:
+            raise typer.BadParameter("give --volunteers, --requests and --schedule, or --db")
+        else:
+            report = check_folder(volunteers, requests, schedule, teams=teams, settings=settings)
     except InputError as exc:
         raise _fail_on_input(exc) from exc
+    except (DatabaseUnreachable, LookupError) as exc:
+        err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        raise typer.Exit(ExitCode.DATABASE_UNREACHABLE) from exc
     for violation in report.violations:
         typer.echo(str(violation))
     typer.echo(report.headline())
@@ -143,3 +183,7 @@ def main() -> None:
     except Exception:
         logging.getLogger("matcher").exception("internal error")
         sys.exit(ExitCode.INTERNAL_ERROR)
+
+
+if __name__ == "__main__":
+    main()

@@ -14,3 +14,8 @@ class ExitCode(IntEnum):
     """An input file, row or field is invalid; the message names each one."""
     VIOLATIONS = 4
     """`check` found at least one broken hard rule."""
+    DATABASE_UNREACHABLE = 5
+    """The database could not be reached or read; nothing was written."""
+    NOTHING_SERVED = 6
+    """A valid schedule was written, but not one request could be served: look at the
+    reasons in the unassigned list (often availability or skills missing for the day)."""

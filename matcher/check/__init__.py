@@ -9,5 +9,14 @@ than the first. Use `check_folder` on batch outputs, `check_schedule` on frames 
 from matcher.check.folder import check_folder
 from matcher.check.report import CheckReport, Rule, Violation
 from matcher.check.schedule import check_schedule, check_solution
+from matcher.check.stored import check_database
 
-__all__ = ["CheckReport", "Rule", "Violation", "check_folder", "check_schedule", "check_solution"]
+__all__ = [
+    "CheckReport",
+    "Rule",
+    "Violation",
+    "check_database",
+    "check_folder",
+    "check_schedule",
+    "check_solution",
+]

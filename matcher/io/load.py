@@ -21,7 +21,7 @@ from matcher.model import QINXIAN_TEAMS, Problem, Request, Settings, Team, Volun
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
-TableInput = str | Path | pd.DataFrame | Sequence[Any]
+TableInput = str | Path | pd.DataFrame | RawTable | Sequence[Any]
 """A path to CSV/Parquet/JSON, a DataFrame, or a list of models or mappings."""
 
 SETTINGS_SUFFIXES = (".toml", ".json")
@@ -115,6 +115,8 @@ def _settings_issue(source: str, error: Any) -> Issue:
 
 
 def _source_name(data: TableInput, what: str) -> str:
+    if isinstance(data, RawTable):
+        return data.source
     if isinstance(data, str | Path):
         return Path(data).name
     if isinstance(data, pd.DataFrame):
@@ -123,6 +125,8 @@ def _source_name(data: TableInput, what: str) -> str:
 
 
 def _raw(data: TableInput, what: str) -> RawTable:
+    if isinstance(data, RawTable):
+        return data
     if isinstance(data, str | Path):
         return read_table(data)
     source = _source_name(data, what)

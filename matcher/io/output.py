@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from matcher.io.atomic import write_folder_atomically
-from matcher.model import Solution
+from matcher.io.reports import write_reports
+from matcher.model import Problem, Solution
 
 ASSIGNMENT_COLUMNS = ["request_id", "volunteer_id", "team", "start", "end", "walk_minutes"]
 UNASSIGNED_COLUMNS = ["request_id", "reason", "detail"]
@@ -45,6 +46,15 @@ def write_solution_files(solution: Solution, folder: Path) -> None:
     )
 
 
-def write_solution(solution: Solution, out_dir: str | Path) -> Path:
-    """Write the batch outputs into `out_dir`, replacing its previous contents atomically."""
-    return write_folder_atomically(out_dir, lambda tmp: write_solution_files(solution, tmp))
+def write_solution(solution: Solution, out_dir: str | Path, problem: Problem | None = None) -> Path:
+    """Write the batch outputs into `out_dir`, replacing its previous contents atomically.
+
+    With the `problem`, also each volunteer's itinerary (CSV and iCalendar) and each team's
+    daily sheet (HTML)."""
+
+    def fill(folder: Path) -> None:
+        write_solution_files(solution, folder)
+        if problem is not None:
+            write_reports(solution, problem, folder)
+
+    return write_folder_atomically(out_dir, fill)

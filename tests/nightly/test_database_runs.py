@@ -1,0 +1,193 @@
+"""The nightly job against real databases: SQLite always, PostgreSQL where CI starts one.
+
+PostgreSQL runs when MATCHER_TEST_POSTGRES_URL is set; `.ci/run` installs and starts a
+server and sets it, and under CI a missing URL is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from matcher.cli import app
+from matcher.exit_codes import ExitCode
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+PLAN = ["--plan-date", "2026-12-01"]
+runner = CliRunner()
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("MATCHER_TEST_POSTGRES_URL")
+    if url is None and os.environ.get("CI"):
+        pytest.fail("CI must provide MATCHER_TEST_POSTGRES_URL (see .ci/run)")
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database holding the sample community's volunteers and requests tables."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'community.db'}"
+        _fill(url)
+        yield url
+        return
+    base = _postgres_url()
+    if base is None:
+        pytest.skip("no PostgreSQL server configured (set MATCHER_TEST_POSTGRES_URL)")
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(base)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    url = _with_schema(base, schema)
+    _fill(url)
+    yield url
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+def _with_schema(url: str, schema: str) -> str:
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}options=-csearch_path%3D{schema}"
+
+
+def _fill(url: str, *, volunteers: pd.DataFrame | None = None) -> None:
+    engine = sa.create_engine(url)
+    vols = volunteers if volunteers is not None else _sample("volunteers")
+    vols.to_sql("volunteers", engine, index=False, if_exists="replace")
+    _sample("requests").to_sql("requests", engine, index=False, if_exists="replace")
+    engine.dispose()
+
+
+def _sample(name: str) -> pd.DataFrame:
+    return pd.read_csv(SAMPLE / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def _runs(url: str) -> pd.DataFrame:
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        runs = pd.read_sql(sa.text("SELECT * FROM schedule_runs ORDER BY finished_at"), connection)
+    engine.dispose()
+    return runs
+
+
+def _solve(url: str, *extra: str) -> None:
+    result = runner.invoke(app, ["solve", "--db", url, *PLAN, "--strategy", "greedy", *extra])
+    assert result.exit_code == ExitCode.OK, result.output
+
+
+def _check(url: str, *extra: str) -> str:
+    result = runner.invoke(app, ["check", "--db", url, *extra])
+    assert result.exit_code == ExitCode.OK, result.output
+    return result.output
+
+
+def test_nightly_run_writes_a_checked_schedule_and_keeps_history(database: str) -> None:
+    _solve(database)
+    first = _runs(database)
+    assert len(first) == 1 and bool(first.loc[0, "current"])
+    assert first.loc[0, "requests"] == 150
+    assert "OK:" in _check(database)
+
+    _solve(database, "--time-limit", "3")
+    runs = _runs(database)
+    assert len(runs) == 2
+    assert runs["current"].astype(bool).tolist() == [False, True]
+    # The older run stays checkable: history is kept, not overwritten.
+    assert "OK:" in _check(database, "--run", str(runs.loc[0, "run_id"]))
+
+    engine = sa.create_engine(database)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT COUNT(*) FROM assignments WHERE run_id = :r"),
+            {"r": runs.loc[1, "run_id"]},
+        ).scalar_one()
+    engine.dispose()
+    assert rows >= runs.loc[1, "requests_served"] > 0
+
+
+def test_plan_date_selects_the_requests_of_that_day(database: str) -> None:
+    result = runner.invoke(
+        app, ["solve", "--db", database, "--plan-date", "2026-12-02", "--strategy", "greedy"]
+    )
+    assert result.exit_code == ExitCode.OK, result.output
+    assert _runs(database).loc[0, "requests"] == 0
+
+
+def test_bad_database_row_names_table_key_and_field(database: str) -> None:
+    vols = _sample("volunteers")
+    vols.loc[2, "lat"] = "north"
+    _fill(database, volunteers=vols)
+    result = runner.invoke(app, ["solve", "--db", database, *PLAN])
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert f"table volunteers, key {vols.loc[2, 'volunteer_id']}, field 'lat'" in result.output
+
+
+def test_unreachable_database_never_shows_the_password() -> None:
+    url = "postgresql+psycopg://planner:s3cret-pw@127.0.0.1:1/nowhere"
+    result = runner.invoke(app, ["solve", "--db", url, *PLAN])
+    assert result.exit_code == ExitCode.DATABASE_UNREACHABLE
+    assert "s3cret-pw" not in result.output
+    assert "planner:***@127.0.0.1" in result.output
+
+
+def test_killed_run_leaves_the_current_plan_in_place(database: str) -> None:
+    _solve(database)
+    before = _runs(database)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "matcher.cli",
+            "solve",
+            "--db",
+            database,
+            *PLAN,
+            "--time-limit",
+            "60",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(4)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    after = _runs(database)
+    assert after["run_id"].tolist() == before["run_id"].tolist()
+    assert bool(after.loc[0, "current"])
+    assert "OK:" in _check(database)
+
+
+def test_killed_file_run_leaves_the_previous_folder_intact(tmp_path: Path) -> None:
+    out = tmp_path / "plan"
+    files = [
+        "--volunteers",
+        str(SAMPLE / "volunteers.csv"),
+        "--requests",
+        str(SAMPLE / "requests.csv"),
+        "--out",
+        str(out),
+    ]
+    result = runner.invoke(app, ["solve", *files, "--strategy", "greedy"])
+    assert result.exit_code == ExitCode.OK, result.output
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "matcher.cli", "solve", *files, "--time-limit", "60"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(4)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
