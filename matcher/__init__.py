@@ -1,5 +1,6 @@
 """matcher: assigns community volunteers to service requests with a proven quality bound."""
 
+from matcher.api import json_schemas, solve
 from matcher.io import InputError, load_problem, load_settings
 from matcher.io.output import write_solution
 from matcher.model import (
@@ -31,7 +32,9 @@ __all__ = [
     "Team",
     "Unassigned",
     "Volunteer",
+    "json_schemas",
     "load_problem",
     "load_settings",
+    "solve",
     "write_solution",
 ]

@@ -34,12 +34,11 @@ def _fail_on_input(exc: InputError) -> typer.Exit:
 @app.callback()
 def _configure(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+    log_json: Annotated[bool, typer.Option(help="Log as JSON lines (for collectors).")] = False,
 ) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    from matcher.logs import configure
+
+    configure(verbose, log_json)
 
 
 @app.command()

@@ -20,10 +20,13 @@ def _backup_of(target: Path) -> Path:
 
 
 def recover(target: Path) -> None:
-    """Undo a swap that was interrupted after the old folder moved aside."""
+    """Undo a swap that was interrupted after the old folder moved aside, and clear the
+    half-written folders of runs that were killed while writing."""
     backup = _backup_of(target)
     if backup.exists() and not target.exists():
         os.rename(backup, target)
+    for stale in target.parent.glob(f".{target.name}.partial-*"):
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def write_folder_atomically(target: str | Path, write: Callable[[Path], None]) -> Path:

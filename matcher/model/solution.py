@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from matcher.model.reasons import Reason
@@ -85,3 +87,21 @@ class Solution(BaseModel):
 
     def served_request_ids(self) -> set[str]:
         return {a.request_id for a in self.assignments}
+
+    def to_frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(assignments, unassigned) as DataFrames with the batch files' columns."""
+        done = pd.DataFrame(
+            [a.model_dump() for a in self.assignments],
+            columns=["request_id", "volunteer_id", "team", "start", "end", "walk_minutes"],
+        )
+        left = pd.DataFrame(
+            [u.model_dump(mode="json") for u in self.unassigned],
+            columns=["request_id", "reason", "detail"],
+        )
+        return done, left
+
+    def write(self, folder: str | Path) -> Path:
+        """Write the contract's batch files into `folder`, replacing it atomically."""
+        from matcher.io.output import write_solution
+
+        return write_solution(self, folder)

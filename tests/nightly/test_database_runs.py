@@ -181,7 +181,7 @@ def test_killed_file_run_leaves_the_previous_folder_intact(tmp_path: Path) -> No
     ]
     result = runner.invoke(app, ["solve", *files, "--strategy", "greedy"])
     assert result.exit_code == ExitCode.OK, result.output
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = _tree(out)
     proc = subprocess.Popen(
         [sys.executable, "-m", "matcher.cli", "solve", *files, "--time-limit", "60"],
         stdout=subprocess.DEVNULL,
@@ -190,4 +190,23 @@ def test_killed_file_run_leaves_the_previous_folder_intact(tmp_path: Path) -> No
     time.sleep(4)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert _tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"]  # no half-written leftovers
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_log_json_writes_one_object_per_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    _fill(url)
+    result = runner.invoke(
+        app, ["--log-json", "-v", "solve", "--db", url, *PLAN, "--strategy", "greedy"]
+    )
+    assert result.exit_code == ExitCode.OK, result.output
+    import json
+
+    entries = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert entries and all({"time", "level", "logger", "message"} <= set(e) for e in entries)
+    assert any("plan 2026-12-01" in e["message"] for e in entries)
