@@ -210,3 +210,26 @@ def test_log_json_writes_one_object_per_line(tmp_path: Path) -> None:
     entries = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
     assert entries and all({"time", "level", "logger", "message"} <= set(e) for e in entries)
     assert any("plan 2026-12-01" in e["message"] for e in entries)
+
+
+def test_native_timestamp_columns_are_read_like_iso_text(database: str) -> None:
+    requests = _sample("requests")
+    for column in ("earliest_start", "latest_start"):
+        requests[column] = pd.to_datetime(requests[column])
+    engine = sa.create_engine(database)
+    requests.to_sql("requests", engine, index=False, if_exists="replace")
+    engine.dispose()
+    _solve(database)
+    assert _runs(database).loc[0, "requests"] == 150
+    assert "OK:" in _check(database)
+
+
+def test_nothing_served_has_its_own_exit_code_and_still_writes(tmp_path: Path) -> None:
+    vols = _sample("volunteers")
+    vols["availability"] = ""  # nobody is available that day
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    _fill(url, volunteers=vols)
+    result = runner.invoke(app, ["solve", "--db", url, *PLAN, "--strategy", "greedy"])
+    assert result.exit_code == ExitCode.NOTHING_SERVED, result.output
+    runs = _runs(url)
+    assert runs.loc[0, "requests_served"] == 0 and runs.loc[0, "requests_unassigned"] == 150
