@@ -1,6 +1,7 @@
 """matcher: assigns community volunteers to service requests with a proven quality bound."""
 
-from matcher.api import json_schemas, solve
+from typing import TYPE_CHECKING, Any
+
 from matcher.io import InputError, load_problem, load_settings
 from matcher.io.output import write_solution
 from matcher.model import (
@@ -38,3 +39,16 @@ __all__ = [
     "solve",
     "write_solution",
 ]
+
+if TYPE_CHECKING:
+    from matcher.api import json_schemas, solve
+
+
+def __getattr__(name: str) -> Any:
+    """`solve` and `json_schemas` load the solver on first use, so importing `matcher` (or
+    its independent checker) stays light and free of solver code."""
+    if name in ("solve", "json_schemas"):
+        from matcher import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'matcher' has no attribute {name!r}")

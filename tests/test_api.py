@@ -1,0 +1,38 @@
+"""The library surface a service uses: load, solve, frames, files, JSON and its schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from factories import assert_valid
+
+import matcher
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+def test_load_solve_and_export(tmp_path: Path) -> None:
+    problem = matcher.load_problem(
+        volunteers=SAMPLE / "volunteers.csv", requests=SAMPLE / "requests.csv"
+    )
+    seen: list[object] = []
+    solution = matcher.solve(problem, time_limit=3, seed=1, progress=seen.append)
+    assert_valid(problem, solution)
+    assert seen
+    assert solution.summary.settings["time_limit_s"] == 3
+    done, left = solution.to_frames()
+    assert list(done.columns) == ["request_id", "volunteer_id", "team", "start", "end",
+                                  "walk_minutes"]  # fmt: skip
+    assert len(done) == solution.summary.assignments and len(left) == len(solution.unassigned)
+    again = matcher.Solution.model_validate_json(solution.model_dump_json())
+    assert again == solution
+    folder = solution.write(tmp_path / "out")
+    assert {p.name for p in folder.iterdir()} == {"assignments.csv", "unassigned.csv",
+                                                  "summary.json"}  # fmt: skip
+
+
+def test_json_schemas_describe_the_exchanged_models() -> None:
+    schemas = matcher.json_schemas()
+    assert set(schemas) == {"Volunteer", "Request", "Team", "Settings", "Problem", "Solution"}
+    assert "volunteer_id" in schemas["Volunteer"]["properties"]
+    assert "latest_start" in schemas["Request"]["required"]
