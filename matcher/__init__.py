@@ -36,18 +36,19 @@ __all__ = [
     "json_schemas",
     "load_problem",
     "load_settings",
+    "replan",
     "solve",
     "write_solution",
 ]
 
 if TYPE_CHECKING:
-    from matcher.api import json_schemas, solve
+    from matcher.api import json_schemas, replan, solve
 
 
 def __getattr__(name: str) -> Any:
     """`solve` and `json_schemas` load the solver on first use, so importing `matcher` (or
     its independent checker) stays light and free of solver code."""
-    if name in ("solve", "json_schemas"):
+    if name in ("solve", "replan", "json_schemas"):
         from matcher import api
 
         return getattr(api, name)

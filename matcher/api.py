@@ -6,6 +6,7 @@ implementation and may change between releases.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from matcher.model import Problem, Request, Settings, Solution, Team, Volunteer
@@ -23,18 +24,43 @@ def solve(
 ) -> Solution:
     """Solve `problem` within `time_limit` seconds (default: its settings'); every request
     comes back either assigned or with a reason. `progress` is called from worker threads."""
-    overrides: dict[str, Any] = {}
-    if time_limit is not None:
-        overrides["time_limit_s"] = time_limit
-    if seed is not None:
-        overrides["seed"] = seed
-    if overrides:
-        settings = Settings.model_validate({**problem.settings.model_dump(), **overrides})
-        problem = problem.model_copy(update={"settings": settings})
-    return _solve(problem, strategy=strategy, progress=progress)
+    return _solve(_with(problem, time_limit, seed), strategy=strategy, progress=progress)
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
     """JSON Schema of every model a service exchanges with matcher, by model name."""
     models = (Volunteer, Request, Team, Settings, Problem, Solution)
     return {m.__name__: m.model_json_schema() for m in models}
+
+
+def replan(
+    problem: Problem,
+    previous: Solution,
+    *,
+    pinned: Iterable[str] = (),
+    time_limit: float | None = None,
+    seed: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> Solution:
+    """Plan the day as it is now (`problem`: cancellations, new or withdrawn requests,
+    changed windows) starting from the published `previous` plan.
+
+    Every still-valid assignment is kept unless changing it serves more priority weight;
+    `pinned` request ids (confirmed or started) are never moved. `Solution.changes` lists
+    what was added, removed or moved, and why.
+    """
+    from matcher.solver.replan import replan as _replan
+
+    return _replan(_with(problem, time_limit, seed), previous, pinned=pinned, progress=progress)
+
+
+def _with(problem: Problem, time_limit: float | None, seed: int | None) -> Problem:
+    overrides: dict[str, Any] = {}
+    if time_limit is not None:
+        overrides["time_limit_s"] = time_limit
+    if seed is not None:
+        overrides["seed"] = seed
+    if not overrides:
+        return problem
+    settings = Settings.model_validate({**problem.settings.model_dump(), **overrides})
+    return problem.model_copy(update={"settings": settings})

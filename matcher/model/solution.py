@@ -76,6 +76,18 @@ def relative_gap(served: int, bound: int) -> float:
     return 0.0 if bound <= 0 else max(0.0, (bound - served) / bound)
 
 
+class Change(BaseModel):
+    """How a re-plan changed one request against the published plan."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    request_id: str
+    kind: str  # "added", "removed" or "moved"
+    reason: str
+    before: str = ""  # "start: crew" of the published plan, when it had one
+    after: str = ""
+
+
 class Solution(BaseModel):
     """A complete schedule: every request is either in `assignments` or in `unassigned`."""
 
@@ -84,6 +96,8 @@ class Solution(BaseModel):
     assignments: list[Assignment]
     unassigned: list[Unassigned]
     summary: Summary
+    changes: list[Change] = Field(default_factory=list)
+    """Filled by `replan`: what differs from the previous plan, and why."""
 
     def served_request_ids(self) -> set[str]:
         return {a.request_id for a in self.assignments}

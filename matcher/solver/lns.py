@@ -185,21 +185,24 @@ def improve(
     progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
     sub_time_limit: float = SUB_TIME_LIMIT,
+    frozen: frozenset[int] = frozenset(),
 ) -> LnsStats:
-    """Improve `schedule` in place; it stays valid after every step."""
+    """Improve `schedule` in place; it stays valid after every step. `frozen` requests
+    (pinned ones when re-planning) keep their bookings untouched."""
     search = _Search(
         inst, cands, schedule, costs, upper_bound, deterministic, LnsStats(),
         np.random.default_rng(seed), time.perf_counter(),
     )  # fmt: skip
     stats = search.stats
     stats.history.append((0.0, search.weight))
+    search.claimed_requests |= frozen
     if deterministic:
         workers = 1
         if max_iterations is None:
             max_iterations = max(5, round(time_limit * ITERATIONS_PER_SECOND))
     if _small(inst, cands, search.servable):
         outcome = solve_neighbourhood(
-            inst, cands, schedule, costs, whole_problem(inst, cands, schedule),
+            inst, cands, schedule, costs, whole_problem(inst, cands, schedule, frozen),
             time_limit=min(time_limit, WHOLE_TIME_LIMIT), seed=seed, workers=workers,
             deterministic=deterministic,
         )  # fmt: skip

@@ -94,7 +94,10 @@ def close_neighbourhood(
         r
         for v in volunteers
         for start, end, r in schedule.bookings[v]
-        if end > lo and start < hi and set(schedule.crews[r][1]) <= volunteers
+        if end > lo
+        and start < hi
+        and r not in claimed_requests
+        and set(schedule.crews[r][1]) <= volunteers
     }
     vol_mask = np.zeros(inst.n_volunteers, dtype=bool)
     vol_mask[list(volunteers)] = True
@@ -111,9 +114,17 @@ def close_neighbourhood(
     return Neighbourhood(frozenset(volunteers), tuple(sorted(served | set(open_))), origin)
 
 
-def whole_problem(inst: Instance, cands: Candidates, schedule: Schedule) -> Neighbourhood:
+def whole_problem(
+    inst: Instance,
+    cands: Candidates,
+    schedule: Schedule,
+    claimed_requests: frozenset[int] = NO_CLAIMS,
+) -> Neighbourhood:
     """Every volunteer with a candidate pair and every servable request: for small problems,
     one exact solve of this proves optimality outright."""
     volunteers = set(np.unique(cands.vol).tolist())
     n = int(cands.servable(inst.r_crew).sum())
-    return close_neighbourhood(inst, cands, schedule, volunteers, max_requests=n, origin="whole")
+    return close_neighbourhood(
+        inst, cands, schedule, volunteers, max_requests=n, origin="whole",
+        claimed_requests=claimed_requests,
+    )  # fmt: skip

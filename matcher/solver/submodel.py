@@ -245,8 +245,11 @@ def _build(
             m.add(sum(p.y for p in pairs if p.speaks) >= x)
 
     fairness_vars = _add_volunteer_constraints(inst, schedule, costs, sub, by_vol)
-    lower_span = sum(abs(p.cost) for p in sub.pairs) + sum(
-        costs.fairness_step * ub for _, ub in fairness_vars
+    kept_starts = _add_kept_starts(costs, sub)
+    lower_span = (
+        sum(abs(p.cost) for p in sub.pairs)
+        + sum(costs.fairness_step * ub for _, ub in fairness_vars)
+        + costs.stability_bonus * len(kept_starts)
     )
     weight_factor = lower_span + 1
     for r, x in sub.x.items():
@@ -256,10 +259,28 @@ def _build(
             sub.terms.append((p.y, -p.cost))
     for var, _ in fairness_vars:
         sub.terms.append((var, -costs.fairness_step))
+    for var in kept_starts:
+        sub.terms.append((var, costs.stability_bonus))
     m.maximize(sum(coef * var for var, coef in sub.terms))
     for var, value in sub.hint.items():
         m.add_hint(var, value)
     return sub, weight_factor
+
+
+def _add_kept_starts(costs: Costs, sub: _Model) -> list[cp_model.IntVar]:
+    """Re-planning: a literal per published request that keeps its published start."""
+    kept: list[cp_model.IntVar] = []
+    if not costs.stability_bonus:
+        return kept
+    for r, s in sub.s.items():
+        if r not in costs.published:
+            continue
+        start = costs.published[r][0]
+        same = sub.model.new_bool_var(f"same{r}")
+        sub.model.add(s == start).only_enforce_if(same)
+        sub.hint[same] = 1 if sub.hint[s] == start else 0
+        kept.append(same)
+    return kept
 
 
 def _fixed_day(inst: Instance, r: int, freed: Crews) -> int | None:
