@@ -33,6 +33,7 @@ __all__ = [
     "Team",
     "Unassigned",
     "Volunteer",
+    "dispatch_urgent",
     "json_schemas",
     "load_problem",
     "load_settings",
@@ -42,13 +43,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from matcher.api import json_schemas, replan, solve
+    from matcher.api import dispatch_urgent, json_schemas, replan, solve
 
 
 def __getattr__(name: str) -> Any:
     """`solve` and `json_schemas` load the solver on first use, so importing `matcher` (or
     its independent checker) stays light and free of solver code."""
-    if name in ("solve", "replan", "json_schemas"):
+    if name in ("solve", "replan", "dispatch_urgent", "json_schemas"):
         from matcher import api
 
         return getattr(api, name)

@@ -6,7 +6,7 @@ implementation and may change between releases.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from matcher.model import Problem, Request, Settings, Solution, Team, Volunteer
@@ -64,3 +64,18 @@ def _with(problem: Problem, time_limit: float | None, seed: int | None) -> Probl
         return problem
     settings = Settings.model_validate({**problem.settings.model_dump(), **overrides})
     return problem.model_copy(update={"settings": settings})
+
+
+def dispatch_urgent(
+    problem: Problem, solution: Solution, request: Request | Mapping[str, Any]
+) -> Solution:
+    """Serve an urgent request at once on top of `solution`: the nearest free eligible crew,
+    or volunteers taken from lower-priority work (which is re-homed where possible).
+    `Solution.changes` says who was moved or dropped for it."""
+    from matcher.solver.dispatch import dispatch_urgent as _dispatch
+
+    if not isinstance(request, Request):
+        request = Request.model_validate(
+            dict(request), context={"timezone": problem.settings.timezone}
+        )
+    return _dispatch(problem, solution, request)

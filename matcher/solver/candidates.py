@@ -50,8 +50,11 @@ class Candidates:
         return (counts >= crew) & (~self.needs_language | (self.n_speakers > 0))
 
 
-def find_candidates(inst: Instance) -> Candidates:
-    """All feasible (request, volunteer) pairs, computed in request chunks to bound memory."""
+def find_candidates(inst: Instance, only: IntArray | None = None) -> Candidates:
+    """All feasible (request, volunteer) pairs, computed in request chunks to bound memory.
+
+    With `only`, just those requests' pairs (the others get none): what an urgent call needs.
+    """
     problem = inst.problem
     n_r, n_v = inst.n_requests, inst.n_volunteers
     speakers, lang_of_request = _language_masks(inst)
@@ -72,8 +75,9 @@ def find_candidates(inst: Instance) -> Candidates:
     nearest = np.full(n_r, -1, np.int64)
     nearest_walk = np.full(n_r, np.inf)
 
-    for lo in range(0, n_r, chunk):
-        rows = np.arange(lo, min(n_r, lo + chunk))
+    todo = np.arange(n_r) if only is None else np.asarray(only, dtype=np.int64)
+    for lo in range(0, len(todo), chunk):
+        rows = todo[lo : lo + chunk]
         team = inst.r_team[rows, None]
         skilled = ((team < 0) | (team == inst.v_team[None, :])) & ((need[rows] @ lacks.T) < 0.5)
         skilled &= cap_ok[None, :]
@@ -159,3 +163,26 @@ def _exclusions(inst: Instance) -> list[list[int]]:
     return [
         [position[v] for v in r.excluded_volunteers if v in position] for r in inst.problem.requests
     ]
+
+
+def with_request(base: Candidates, extra: Candidates, r: int) -> Candidates:
+    """`base` (for requests 0..r-1) plus request r's pairs taken from `extra`."""
+    span = extra.of(r)
+    count = span.stop - span.start
+
+    def tail(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.concatenate([a, b[r : r + 1]])
+
+    return Candidates(
+        indptr=np.concatenate([base.indptr, [base.indptr[-1] + count]]),
+        vol=np.concatenate([base.vol, extra.vol[span]]),
+        walk=np.concatenate([base.walk, extra.walk[span]]),
+        speaks=np.concatenate([base.speaks, extra.speaks[span]]),
+        n_skilled=tail(base.n_skilled, extra.n_skilled),
+        n_in_reach=tail(base.n_in_reach, extra.n_in_reach),
+        n_available=tail(base.n_available, extra.n_available),
+        n_speakers=tail(base.n_speakers, extra.n_speakers),
+        needs_language=tail(base.needs_language, extra.needs_language),
+        nearest_skilled=tail(base.nearest_skilled, extra.nearest_skilled),
+        nearest_skilled_walk=tail(base.nearest_skilled_walk, extra.nearest_skilled_walk),
+    )
