@@ -34,6 +34,7 @@ __all__ = [
     "Unassigned",
     "Volunteer",
     "dispatch_urgent",
+    "explain",
     "json_schemas",
     "load_problem",
     "load_settings",
@@ -43,13 +44,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from matcher.api import dispatch_urgent, json_schemas, replan, solve
+    from matcher.api import dispatch_urgent, explain, json_schemas, replan, solve
 
 
 def __getattr__(name: str) -> Any:
     """`solve` and `json_schemas` load the solver on first use, so importing `matcher` (or
     its independent checker) stays light and free of solver code."""
-    if name in ("solve", "replan", "dispatch_urgent", "json_schemas"):
+    if name in ("solve", "replan", "dispatch_urgent", "explain", "json_schemas"):
         from matcher import api
 
         return getattr(api, name)

@@ -6,6 +6,7 @@ implementation and may change between releases.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -21,10 +22,15 @@ def solve(
     seed: int | None = None,
     progress: ProgressCallback | None = None,
     strategy: str = "optimise",
+    cancel: threading.Event | None = None,
 ) -> Solution:
     """Solve `problem` within `time_limit` seconds (default: its settings'); every request
-    comes back either assigned or with a reason. `progress` is called from worker threads."""
-    return _solve(_with(problem, time_limit, seed), strategy=strategy, progress=progress)
+    comes back either assigned or with a reason. `progress` is called from worker threads;
+    setting `cancel` stops early with the best valid schedule so far. Safe to call from
+    several threads at once."""
+    return _solve(
+        _with(problem, time_limit, seed), strategy=strategy, progress=progress, cancel=cancel
+    )
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
@@ -79,3 +85,10 @@ def dispatch_urgent(
             dict(request), context={"timezone": problem.settings.timezone}
         )
     return _dispatch(problem, solution, request)
+
+
+def explain(problem: Problem, solution: Solution, request_id: str) -> Any:
+    """Why a request was served by its crew (reach, skills, the runners-up), or why not."""
+    from matcher.solver.why import explain as _explain
+
+    return _explain(problem, solution, request_id)

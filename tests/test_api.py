@@ -36,3 +36,18 @@ def test_json_schemas_describe_the_exchanged_models() -> None:
     assert set(schemas) == {"Volunteer", "Request", "Team", "Settings", "Problem", "Solution"}
     assert "volunteer_id" in schemas["Volunteer"]["properties"]
     assert "latest_start" in schemas["Request"]["required"]
+
+
+def test_explain_an_assignment_and_an_unassigned_request() -> None:
+    problem = matcher.load_problem(
+        volunteers=SAMPLE / "volunteers.csv", requests=SAMPLE / "requests.csv"
+    )
+    solution = matcher.solve(problem, time_limit=2, strategy="greedy")
+    served = solution.assignments[0]
+    why = matcher.explain(problem, solution, served.request_id)
+    assert why.served and served.volunteer_id in why.summary
+    assert any("min walk" in line and "reach" in line for line in why.crew)
+    assert all("min walk" in line for line in why.runners_up)
+    left = solution.unassigned[0]
+    why_not = matcher.explain(problem, solution, left.request_id)
+    assert not why_not.served and left.reason.value in why_not.summary

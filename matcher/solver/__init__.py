@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 from matcher.model import Problem, Solution
@@ -25,12 +26,14 @@ def solve(
     *,
     strategy: str = "optimise",
     progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
 ) -> Solution:
     """Solve `problem`; every request comes back either assigned or explained.
 
     `greedy` is the constructive baseline alone; `optimise` starts from it, proves an upper
     bound with a linear relaxation, and improves with CP-SAT neighbourhoods until the time
-    limit in the settings (or until the bound is met).
+    limit in the settings (or until the bound is met). Setting `cancel` stops the search
+    early; the best valid schedule found so far is returned.
     """
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}; choose from {', '.join(STRATEGIES)}")
@@ -56,6 +59,7 @@ def solve(
         time_limit=_search_budget(settings.time_limit_s, began, settings.deterministic),
         upper_bound=bound, seed=settings.seed, workers=settings.effective_workers,
         deterministic=settings.deterministic, progress=progress,
+        should_stop=cancel.is_set if cancel is not None else None,
     )  # fmt: skip
     return build_solution(
         inst, cands, schedule, upper_bound=bound, strategy=strategy,
