@@ -31,8 +31,8 @@ def main() -> None:
     args = parser.parse_args()
 
     import matcher
-    from matcher.check import check_solution
-    from matcher.generate import generate_community
+    from matcher._internal.check import check_solution
+    from matcher._internal.generate import generate_community
 
     vols, reqs = generate_community(args.volunteers, args.requests, seed=1,
                                     start=date(2026, 12, 1))  # fmt: skip

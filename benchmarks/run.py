@@ -56,9 +56,9 @@ SUITES: dict[str, list[Instance]] = {
 def run_one(instance: Instance, strategy: str, seed: int) -> dict[str, Any]:
     """Generate, solve and check one instance in this process; report its figures."""
     from matcher import Settings, load_problem
-    from matcher.check import check_solution
-    from matcher.generate import generate_community
-    from matcher.solver import solve
+    from matcher._internal.check import check_solution
+    from matcher._internal.generate import generate_community
+    from matcher._internal.solver import solve
 
     began = time.perf_counter()
     vols, reqs = generate_community(

@@ -2,9 +2,9 @@
 
 from typing import TYPE_CHECKING, Any
 
-from matcher.io import InputError, load_problem, load_settings
-from matcher.io.output import write_solution
-from matcher.model import (
+from matcher._internal.io import InputError, load_problem, load_settings
+from matcher._internal.io.output import write_solution
+from matcher._internal.model import (
     QINXIAN_TEAMS,
     Assignment,
     Interval,
@@ -44,14 +44,14 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from matcher.api import dispatch_urgent, explain, json_schemas, replan, solve
+    from matcher._internal.api import dispatch_urgent, explain, json_schemas, replan, solve
 
 
 def __getattr__(name: str) -> Any:
     """`solve` and `json_schemas` load the solver on first use, so importing `matcher` (or
     its independent checker) stays light and free of solver code."""
     if name in ("solve", "replan", "dispatch_urgent", "explain", "json_schemas"):
-        from matcher import api
+        from matcher._internal import api
 
         return getattr(api, name)
     raise AttributeError(f"module 'matcher' has no attribute {name!r}")

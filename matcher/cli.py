@@ -11,8 +11,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from matcher.exit_codes import ExitCode
-from matcher.io import InputError
+from matcher._internal.exit_codes import ExitCode
+from matcher._internal.io import InputError
 
 app = typer.Typer(
     name="matcher",
@@ -36,7 +36,7 @@ def _configure(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
     log_json: Annotated[bool, typer.Option(help="Log as JSON lines (for collectors).")] = False,
 ) -> None:
-    from matcher.logs import configure
+    from matcher._internal.logs import configure
 
     configure(verbose, log_json)
 
@@ -65,9 +65,9 @@ def solve(
 ) -> None:
     """Solve one planning run: from files (--volunteers, --requests, --out) or from a
     database (--db), writing assignments, unassigned requests with reasons, and a summary."""
-    from matcher.batch import merged_settings, run_database, run_files
-    from matcher.io.database import DatabaseUnreachable
-    from matcher.progress_line import ProgressLine
+    from matcher._internal.batch import merged_settings, run_database, run_files
+    from matcher._internal.io.database import DatabaseUnreachable
+    from matcher._internal.progress_line import ProgressLine
 
     if db is None and (volunteers is None or requests is None or out is None):
         raise typer.BadParameter("give --volunteers, --requests and --out, or --db")
@@ -128,8 +128,8 @@ def check(
     settings: Annotated[Path | None, typer.Option(help="Settings file (TOML or JSON).")] = None,
 ) -> None:
     """Check a schedule against every hard rule of the contract, independently of the solver."""
-    from matcher.check import check_database, check_folder
-    from matcher.io.database import DatabaseUnreachable
+    from matcher._internal.check import check_database, check_folder
+    from matcher._internal.io.database import DatabaseUnreachable
 
     try:
         if db is not None:
@@ -159,7 +159,7 @@ def generate(
     start: Annotated[str, typer.Option(help="First day, YYYY-MM-DD (default: tomorrow).")] = "",
 ) -> None:
     """Generate a realistic Qinxian-like community: volunteers.csv and requests.csv."""
-    from matcher.generate import write_community
+    from matcher._internal.generate import write_community
 
     try:
         first_day = date.fromisoformat(start) if start else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from matcher.model import Problem, Request, Settings, Volunteer
+from matcher._internal.model import Problem, Request, Settings, Volunteer
 
 CENTRE = (37.8700, 112.5500)
 DAY = "2026-12-01"
@@ -74,8 +74,8 @@ def problem(volunteers: list[Volunteer], requests: list[Request], **settings: An
 
 def assert_valid(problem_: Problem, solution: Any) -> None:
     """Run the independent checker on a solver's output; every solver test calls this."""
-    from matcher.check import check_schedule
-    from matcher.io.output import assignments_frame, unassigned_frame
+    from matcher._internal.check import check_schedule
+    from matcher._internal.io.output import assignments_frame, unassigned_frame
 
     report = check_schedule(problem_, assignments_frame(solution), unassigned_frame(solution))
     assert report.ok, "\n".join(str(v) for v in report.violations)

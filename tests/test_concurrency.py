@@ -10,8 +10,8 @@ from datetime import date
 from factories import assert_valid
 
 import matcher
-from matcher.generate import generate_community
-from matcher.model import Problem, Settings
+from matcher._internal.generate import generate_community
+from matcher._internal.model import Problem, Settings
 
 
 def _day(seed: int, **settings: object) -> Problem:

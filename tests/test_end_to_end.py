@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from matcher._internal.exit_codes import ExitCode
 from matcher.cli import app
-from matcher.exit_codes import ExitCode
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 runner = CliRunner()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from matcher.progress_line import ProgressLine
-from matcher.solver import Progress
+from matcher._internal.progress_line import ProgressLine
+from matcher._internal.solver import Progress
 
 
 class _Terminal(io.StringIO):

@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from matcher.check import check_folder
+from matcher._internal.check import check_folder
+from matcher._internal.exit_codes import ExitCode
+from matcher._internal.io import InputError
+from matcher._internal.io.output import write_solution
+from matcher._internal.model import Assignment, Reason, Solution, Summary, Unassigned
 from matcher.cli import app
-from matcher.exit_codes import ExitCode
-from matcher.io import InputError
-from matcher.io.output import write_solution
-from matcher.model import Assignment, Reason, Solution, Summary, Unassigned
 
 DAY = "2026-12-01T"
 
@@ -148,7 +148,7 @@ def test_settings_option_overrides_the_summary(folder: Path) -> None:
 
 
 def test_summary_with_full_settings_dump_is_read(folder: Path) -> None:
-    from matcher.model import Settings
+    from matcher._internal.model import Settings
 
     dump = json.loads(Settings(detour_factor=200.0).model_dump_json())
     summary = {"status": "feasible", "settings": dump}

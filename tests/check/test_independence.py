@@ -8,9 +8,9 @@ import sys
 
 def test_checker_imports_neither_solver_nor_geo() -> None:
     code = (
-        "import sys, matcher.check; "
+        "import sys, matcher._internal.check; "
         "print(' '.join(m for m in sys.modules "
-        "if m.startswith(('matcher.solver', 'matcher.geo'))))"
+        "if m.startswith(('matcher._internal.solver', 'matcher._internal.geo'))))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

@@ -10,9 +10,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher.check import CheckReport, check_schedule
-from matcher.check.walking import great_circle_m, walk_minutes
-from matcher.model import Problem, Request, Settings, Volunteer
+from matcher._internal.check import CheckReport, check_schedule
+from matcher._internal.check.walking import great_circle_m, walk_minutes
+from matcher._internal.model import Problem, Request, Settings, Volunteer
 
 MIDNIGHT = datetime(2026, 12, 1)
 OPEN, CLOSE = MIDNIGHT + timedelta(hours=9), MIDNIGHT + timedelta(hours=12)

@@ -8,9 +8,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from matcher.check import CheckReport, Rule, Violation, check_schedule, check_solution
-from matcher.io import InputError, load_problem
-from matcher.model import Assignment, Problem, Reason, Solution, Summary, Unassigned
+from matcher._internal.check import CheckReport, Rule, Violation, check_schedule, check_solution
+from matcher._internal.io import InputError, load_problem
+from matcher._internal.model import Assignment, Problem, Reason, Solution, Summary, Unassigned
 
 Record = dict[str, Any]
 DAY = "2026-12-01T"

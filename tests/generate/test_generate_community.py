@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from matcher.generate import generate_community
-from matcher.generate.requests import REQUEST_COLUMNS
-from matcher.generate.volunteers import VOLUNTEER_COLUMNS
+from matcher._internal.generate import generate_community
+from matcher._internal.generate.requests import REQUEST_COLUMNS
+from matcher._internal.generate.volunteers import VOLUNTEER_COLUMNS
 
 DAY = date(2026, 12, 1)
 

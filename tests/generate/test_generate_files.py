@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import matcher
+from matcher._internal.generate import generate_community, write_community
+from matcher._internal.generate.csvform import csv_frame
 from matcher.cli import app
-from matcher.generate import generate_community, write_community
-from matcher.generate.csvform import csv_frame
 
 DAY = date(2026, 12, 1)
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"

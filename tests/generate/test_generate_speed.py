@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import date
 
-from matcher.generate import generate_community
+from matcher._internal.generate import generate_community
 
 
 def test_ten_thousand_volunteers_in_seconds() -> None:

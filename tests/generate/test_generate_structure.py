@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from matcher.generate import generate_community, geography
-from matcher.generate.profiles import CROSS_SKILLS, KINDS, SKILL_WEIGHTS
-from matcher.geo import great_circle_m
-from matcher.model import QINXIAN_TEAMS
+from matcher._internal.generate import generate_community, geography
+from matcher._internal.generate.profiles import CROSS_SKILLS, KINDS, SKILL_WEIGHTS
+from matcher._internal.geo import great_circle_m
+from matcher._internal.model import QINXIAN_TEAMS
 
 DAY = date(2026, 12, 1)
 EVENTS = {"event_photo", "event_coordination", "notice_campaign"}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.io.atomic import recover, write_folder_atomically
+from matcher._internal.io.atomic import recover, write_folder_atomically
 
 
 def _write(text: str):  # type: ignore[no-untyped-def]

@@ -254,7 +254,7 @@ def test_unknown_columns_are_ignored_with_a_warning(
         "volunteers.csv",
         "volunteer_id,team,lat,lon,availability,shoe_size,Team\nv1,care,31.2,121.4,,42,x\n",
     )
-    with caplog.at_level(logging.WARNING, logger="matcher.io"):
+    with caplog.at_level(logging.WARNING, logger="matcher._internal.io"):
         problem = load_problem(path, [])
     expected = "volunteers.csv: ignored unknown column(s) shoe_size, Team"
     assert expected in problem.warnings

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher import QINXIAN_TEAMS, InputError, Interval, Request, Volunteer, load_problem
-from matcher.model.entities import _Record
+from matcher._internal.model.entities import _Record
 
 TEAM_CODES = [t.code for t in QINXIAN_TEAMS]
 FIRST = datetime(2026, 11, 30)

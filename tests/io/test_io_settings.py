@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from matcher import InputError, Settings, load_problem, load_settings
-from matcher.io import Issue
+from matcher._internal.io import Issue
 
 ONE_REQUEST = {
     "request_id": "r1",

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from matcher import InputError, load_problem
-from matcher.io import Issue
+from matcher._internal.io import Issue
 
 FORMATS = ["csv", "json", "parquet"]
 

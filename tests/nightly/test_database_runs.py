@@ -20,8 +20,8 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from matcher._internal.exit_codes import ExitCode
 from matcher.cli import app
-from matcher.exit_codes import ExitCode
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 PLAN = ["--plan-date", "2026-12-01"]

@@ -7,8 +7,8 @@ from datetime import date
 from factories import assert_valid, north, problem, request, volunteer
 
 import matcher
-from matcher.generate import generate_community
-from matcher.model import Settings
+from matcher._internal.generate import generate_community
+from matcher._internal.model import Settings
 
 
 def test_free_volunteer_nearest_to_the_caller_is_sent() -> None:

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from factories import assert_valid, north, problem, request, volunteer
 
-from matcher.model import Reason
-from matcher.solver import solve
+from matcher._internal.model import Reason
+from matcher._internal.solver import solve
 
 
 def _crew(solution, rid):  # type: ignore[no-untyped-def]

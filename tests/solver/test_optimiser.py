@@ -10,16 +10,16 @@ from factories import assert_valid, north, problem, request, volunteer
 from ortools.sat.python import cp_model
 
 import matcher
-from matcher.generate import generate_community
-from matcher.model import Problem, Settings
-from matcher.solver import Progress, solve
-from matcher.solver.candidates import find_candidates
-from matcher.solver.costs import build_costs
-from matcher.solver.greedy import greedy_schedule
-from matcher.solver.instance import build_instance
-from matcher.solver.lp_bound import lp_bound
-from matcher.solver.neighbourhood import grow_neighbourhood
-from matcher.solver.submodel import _build
+from matcher._internal.generate import generate_community
+from matcher._internal.model import Problem, Settings
+from matcher._internal.solver import Progress, solve
+from matcher._internal.solver.candidates import find_candidates
+from matcher._internal.solver.costs import build_costs
+from matcher._internal.solver.greedy import greedy_schedule
+from matcher._internal.solver.instance import build_instance
+from matcher._internal.solver.lp_bound import lp_bound
+from matcher._internal.solver.neighbourhood import grow_neighbourhood
+from matcher._internal.solver.submodel import _build
 
 
 def _community(volunteers: int, requests: int, seed: int, **settings: object) -> Problem:
@@ -146,7 +146,7 @@ def test_optimiser_uses_travel_time_and_caps_on_a_hand_made_day() -> None:
 @pytest.mark.parametrize("seed", range(4))
 def test_lagrangian_bound_holds_for_any_prices(seed: int) -> None:
     """The Lagrangian bound is valid whatever the multipliers: try random ones."""
-    from matcher.solver.lagrangian import lagrangian_bound
+    from matcher._internal.solver.lagrangian import lagrangian_bound
 
     p = _community(40, 60, seed=seed, time_limit_s=20)
     s = solve(p)

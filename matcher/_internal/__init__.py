@@ -1,0 +1,1 @@
+"""Implementation of matcher. Not a public interface: import from `matcher` instead."""

@@ -1,0 +1,94 @@
+"""The stable library surface: load a problem, solve it, export schemas.
+
+Everything a service needs is re-exported from `matcher`; the sub-packages are the
+implementation and may change between releases.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from matcher._internal.model import Problem, Request, Settings, Solution, Team, Volunteer
+from matcher._internal.solver import ProgressCallback
+from matcher._internal.solver import solve as _solve
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float | None = None,
+    seed: int | None = None,
+    progress: ProgressCallback | None = None,
+    strategy: str = "optimise",
+    cancel: threading.Event | None = None,
+) -> Solution:
+    """Solve `problem` within `time_limit` seconds (default: its settings'); every request
+    comes back either assigned or with a reason. `progress` is called from worker threads;
+    setting `cancel` stops early with the best valid schedule so far. Safe to call from
+    several threads at once."""
+    return _solve(
+        _with(problem, time_limit, seed), strategy=strategy, progress=progress, cancel=cancel
+    )
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """JSON Schema of every model a service exchanges with matcher, by model name."""
+    models = (Volunteer, Request, Team, Settings, Problem, Solution)
+    return {m.__name__: m.model_json_schema() for m in models}
+
+
+def replan(
+    problem: Problem,
+    previous: Solution,
+    *,
+    pinned: Iterable[str] = (),
+    time_limit: float | None = None,
+    seed: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> Solution:
+    """Plan the day as it is now (`problem`: cancellations, new or withdrawn requests,
+    changed windows) starting from the published `previous` plan.
+
+    Every still-valid assignment is kept unless changing it serves more priority weight;
+    `pinned` request ids (confirmed or started) are never moved. `Solution.changes` lists
+    what was added, removed or moved, and why.
+    """
+    from matcher._internal.solver.replan import replan as _replan
+
+    return _replan(_with(problem, time_limit, seed), previous, pinned=pinned, progress=progress)
+
+
+def _with(problem: Problem, time_limit: float | None, seed: int | None) -> Problem:
+    overrides: dict[str, Any] = {}
+    if time_limit is not None:
+        overrides["time_limit_s"] = time_limit
+    if seed is not None:
+        overrides["seed"] = seed
+    if not overrides:
+        return problem
+    settings = Settings.model_validate({**problem.settings.model_dump(), **overrides})
+    return problem.model_copy(update={"settings": settings})
+
+
+def dispatch_urgent(
+    problem: Problem, solution: Solution, request: Request | Mapping[str, Any]
+) -> Solution:
+    """Serve an urgent request at once on top of `solution`: the nearest free eligible crew,
+    or volunteers taken from lower-priority work (which is re-homed where possible).
+    `Solution.changes` says who was moved or dropped for it."""
+    from matcher._internal.solver.dispatch import dispatch_urgent as _dispatch
+
+    if not isinstance(request, Request):
+        request = Request.model_validate(
+            dict(request), context={"timezone": problem.settings.timezone}
+        )
+    return _dispatch(problem, solution, request)
+
+
+def explain(problem: Problem, solution: Solution, request_id: str) -> Any:
+    """Why a request was served by its crew (reach, skills, the runners-up), or why not."""
+    from matcher._internal.solver.why import explain as _explain
+
+    return _explain(problem, solution, request_id)

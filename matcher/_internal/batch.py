@@ -1,0 +1,69 @@
+"""The nightly batch job: inputs from files or a database, one solve, outputs that replace
+the previous plan only when complete (an atomic folder swap, or one database transaction)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from matcher._internal.io.load import load_problem, load_settings
+from matcher._internal.io.output import write_solution
+from matcher._internal.model import Problem, Settings, Solution
+from matcher._internal.solver import ProgressCallback, solve
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    solution: Solution
+    problem: Problem
+    written_to: str  # a folder path or "run <id> in <redacted url>"
+
+
+def merged_settings(path: Path | None, **overrides: Any) -> Settings:
+    """Settings from a file (or defaults), with command-line values that were given on top."""
+    base = load_settings(path)
+    given = {k: v for k, v in overrides.items() if v is not None and v is not False}
+    return load_settings({**base.model_dump(), **given}) if given else base
+
+
+def run_files(
+    volunteers: Path, requests: Path, out: Path, *, teams: Path | None, settings: Settings,
+    strategy: str, progress: ProgressCallback | None = None,
+) -> BatchResult:  # fmt: skip
+    problem = load_problem(volunteers, requests, teams=teams, settings=settings)
+    solution = solve(problem, strategy=strategy, progress=progress)
+    write_solution(solution, out, problem)
+    return BatchResult(solution, problem, str(out))
+
+
+def run_database(
+    url: str, *, plan_date: date | None, days: int, out: Path | None, teams: Path | None,
+    settings: Settings, strategy: str, progress: ProgressCallback | None = None,
+) -> BatchResult:  # fmt: skip
+    """Read the plan days' requests and all volunteers; write back (or to `out`)."""
+    from matcher._internal.io import database as db
+
+    started = datetime.now()
+    first_day = plan_date or (date.today() + timedelta(days=1))
+    engine = db.engine_for(url)
+    vols = db.read_input_table(engine, "volunteers", "volunteer_id")
+    reqs = db.read_input_table(
+        engine, "requests", "request_id", plan=(first_day, days), timezone=settings.timezone
+    )
+    problem = load_problem(vols, reqs, teams=teams, settings=settings)
+    log.info("plan %s (+%d days): %d volunteers, %d requests from %s", first_day, days,
+             len(problem.volunteers), len(problem.requests), db.redact(url))  # fmt: skip
+    solution = solve(problem, strategy=strategy, progress=progress)
+    if out is not None:
+        write_solution(solution, out, problem)
+        return BatchResult(solution, problem, str(out))
+    run_id = db.write_run(
+        engine, solution, plan_date=first_day, days=days, volunteers=len(problem.volunteers),
+        started_at=started,
+    )  # fmt: skip
+    return BatchResult(solution, problem, f"run {run_id} in {db.redact(url)}")

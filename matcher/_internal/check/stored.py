@@ -1,0 +1,27 @@
+"""Check a schedule run stored in a database against the inputs it was planned from."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from matcher._internal.check.report import CheckReport
+from matcher._internal.check.schedule import check_schedule
+from matcher._internal.io import database as db
+from matcher._internal.io.load import load_problem, load_settings
+
+
+def check_database(
+    url: str, *, run_id: str | None = None, teams: Path | None = None
+) -> CheckReport:
+    """Read the run (the current one by default), its plan days' inputs and its rows."""
+    engine = db.engine_for(url)
+    run = db.current_run(engine, run_id)
+    settings = load_settings(json.loads(run["settings"]))
+    plan = (run["plan_date"], int(run["days"]))
+    vols = db.read_input_table(engine, "volunteers", "volunteer_id")
+    reqs = db.read_input_table(engine, "requests", "request_id", plan=plan,
+                               timezone=settings.timezone)  # fmt: skip
+    problem = load_problem(vols, reqs, teams=teams, settings=settings)
+    done, left = db.run_frames(engine, run["run_id"])
+    return check_schedule(problem, done, left)

@@ -1,0 +1,210 @@
+"""SQL databases in and out: read `volunteers` and `requests`, write a schedule run back.
+
+SQLAlchemy Core does the dialect work, so SQLite (the embedded default; a file path works)
+and PostgreSQL share this code. Results land in one transaction: a `schedule_runs` row and
+its `assignments` and `unassigned` rows, with the new run marked current for its plan date
+and earlier runs kept as history. A run that dies before the commit leaves the previous
+current run exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
+
+from matcher._internal.io.tables import RawTable, is_missing
+from matcher._internal.model import Solution
+
+metadata = sa.MetaData()
+
+schedule_runs = sa.Table(
+    "schedule_runs",
+    metadata,
+    sa.Column("run_id", sa.String(36), primary_key=True),
+    sa.Column("plan_date", sa.Date, nullable=False, index=True),
+    sa.Column("days", sa.Integer, nullable=False),
+    sa.Column("current", sa.Boolean, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("strategy", sa.String(20), nullable=False),
+    sa.Column("volunteers", sa.Integer, nullable=False),
+    sa.Column("requests", sa.Integer, nullable=False),
+    sa.Column("requests_served", sa.Integer, nullable=False),
+    sa.Column("requests_unassigned", sa.Integer, nullable=False),
+    sa.Column("served_weight", sa.Integer, nullable=False),
+    sa.Column("upper_bound", sa.Integer, nullable=False),
+    sa.Column("gap", sa.Float, nullable=False),
+    sa.Column("walk_minutes", sa.Float, nullable=False),
+    sa.Column("first_schedule_seconds", sa.Float, nullable=False),
+    sa.Column("solve_seconds", sa.Float, nullable=False),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("finished_at", sa.DateTime, nullable=False),
+    sa.Column("settings", sa.Text, nullable=False),
+)
+
+assignments = sa.Table(
+    "assignments",
+    metadata,
+    sa.Column("run_id", sa.String(36), sa.ForeignKey("schedule_runs.run_id"), index=True),
+    sa.Column("request_id", sa.String(100), nullable=False),
+    sa.Column("volunteer_id", sa.String(100), nullable=False),
+    sa.Column("team", sa.String(100), nullable=False),
+    sa.Column("start", sa.DateTime, nullable=False),
+    sa.Column("end", sa.DateTime, nullable=False),
+    sa.Column("walk_minutes", sa.Float, nullable=False),
+)
+
+unassigned = sa.Table(
+    "unassigned",
+    metadata,
+    sa.Column("run_id", sa.String(36), sa.ForeignKey("schedule_runs.run_id"), index=True),
+    sa.Column("request_id", sa.String(100), nullable=False),
+    sa.Column("reason", sa.String(40), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+)
+
+
+class DatabaseUnreachable(RuntimeError):
+    """The database cannot be reached or read; the message never shows a password."""
+
+
+def redact(url: str) -> str:
+    """The URL as it may appear in a message or a log: the password masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: say nothing that could be secret
+        return "<database>"
+
+
+def engine_for(url: str) -> Engine:
+    """An engine for a URL or, for SQLite, a plain file path."""
+    if "://" not in url:
+        url = f"sqlite:///{Path(url).absolute()}"
+    try:
+        engine = sa.create_engine(url, future=True)
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except Exception as exc:
+        raise DatabaseUnreachable(
+            f"cannot reach database {redact(url)}: {type(exc).__name__}"
+        ) from None
+    return engine
+
+
+def read_input_table(
+    engine: Engine,
+    table: str,
+    key: str,
+    *,
+    plan: tuple[date, int] | None = None,
+    timezone: str = "Asia/Shanghai",
+) -> RawTable:
+    """Rows of an input table, labelled `key <id>` for errors; requests filtered to the plan
+    days (rows whose time cannot be read stay in, so validation can name them)."""
+    try:
+        frame = pd.read_sql_table(table, engine)
+    except Exception as exc:
+        raise DatabaseUnreachable(
+            f"cannot read table {table!r} from {redact(str(engine.url))}: {type(exc).__name__}"
+        ) from None
+    if plan is not None and "earliest_start" in frame.columns:
+        frame = frame[_within_plan(frame["earliest_start"], plan, timezone)]
+    source = f"table {table}"
+    rows = []
+    for position, record in enumerate(frame.to_dict(orient="records")):
+        ident = record.get(key)
+        label = f"key {ident}" if not is_missing(ident) else f"row {position + 1}"
+        rows.append((label, {str(k): v for k, v in record.items() if not is_missing(v)}))
+    return RawTable(source, [str(c) for c in frame.columns], rows)
+
+
+def _within_plan(values: pd.Series, plan: tuple[date, int], timezone: str) -> pd.Series:
+    first, days = plan
+    lo = datetime.combine(first, datetime.min.time())
+    hi = lo + timedelta(days=days)
+    tz = ZoneInfo(timezone)
+
+    def keep(value: Any) -> bool:
+        try:
+            moment = pd.Timestamp(value)
+        except (ValueError, TypeError):
+            return True
+        if pd.isna(moment):
+            return True
+        if moment.tzinfo is not None:
+            moment = moment.tz_convert(tz).tz_localize(None)
+        return bool(lo <= moment.to_pydatetime() < hi)
+
+    return values.map(keep).astype(bool)
+
+
+def write_run(
+    engine: Engine,
+    solution: Solution,
+    *,
+    plan_date: date,
+    days: int,
+    volunteers: int,
+    started_at: datetime,
+) -> str:
+    """Store one run in a single transaction and make it the current one for its date."""
+    metadata.create_all(engine)
+    run_id = str(uuid.uuid4())
+    s = solution.summary
+    with engine.begin() as connection:
+        connection.execute(
+            schedule_runs.update()
+            .where(schedule_runs.c.plan_date == plan_date)
+            .values(current=False)
+        )
+        connection.execute(
+            schedule_runs.insert().values(
+                run_id=run_id, plan_date=plan_date, days=days, current=True, status=s.status,
+                strategy=s.strategy, volunteers=volunteers, requests=s.requests_total,
+                requests_served=s.requests_served, requests_unassigned=s.requests_unassigned,
+                served_weight=s.served_weight, upper_bound=s.upper_bound, gap=s.gap,
+                walk_minutes=s.walk_minutes, first_schedule_seconds=s.first_schedule_seconds,
+                solve_seconds=s.solve_seconds, started_at=started_at,
+                finished_at=datetime.now(), settings=json.dumps(s.settings),
+            )
+        )  # fmt: skip
+        if solution.assignments:
+            connection.execute(
+                assignments.insert(),
+                [{"run_id": run_id, **a.model_dump()} for a in solution.assignments],
+            )
+        if solution.unassigned:
+            connection.execute(
+                unassigned.insert(),
+                [{"run_id": run_id, **u.model_dump(mode="json")} for u in solution.unassigned],
+            )
+    return run_id
+
+
+def current_run(engine: Engine, run_id: str | None = None) -> dict[str, Any]:
+    """The given run, or the newest current one."""
+    query = sa.select(schedule_runs)
+    if run_id:
+        query = query.where(schedule_runs.c.run_id == run_id)
+    else:
+        query = query.where(schedule_runs.c.current).order_by(schedule_runs.c.finished_at.desc())
+    with engine.connect() as connection:
+        row = connection.execute(query).mappings().first()
+    if row is None:
+        raise LookupError(f"no schedule run {run_id or '(current)'} in the database")
+    return dict(row)
+
+
+def run_frames(engine: Engine, run_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A stored run's assignments and unassigned rows, shaped like the batch files."""
+    with engine.connect() as connection:
+        done = pd.read_sql(sa.select(assignments).where(assignments.c.run_id == run_id), connection)
+        left = pd.read_sql(sa.select(unassigned).where(unassigned.c.run_id == run_id), connection)
+    return done.drop(columns=["run_id"]), left.drop(columns=["run_id"])

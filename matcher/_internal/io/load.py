@@ -1,0 +1,188 @@
+"""Build a validated `Problem` from files, DataFrames or model lists."""
+
+from __future__ import annotations
+
+import json
+import logging
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+from pydantic import BaseModel, ValidationError
+
+from matcher._internal.io.crosscheck import duplicate_ids, unknown_teams, warnings_for
+from matcher._internal.io.errors import InputError, Issue
+from matcher._internal.io.records import parse_records
+from matcher._internal.io.tables import (
+    RawTable,
+    frame_table,
+    read_table,
+    records_table,
+    row_position,
+)
+from matcher._internal.model import QINXIAN_TEAMS, Problem, Request, Settings, Team, Volunteer
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+TableInput = str | Path | pd.DataFrame | RawTable | Sequence[Any]
+"""A path to CSV/Parquet/JSON, a DataFrame, or a list of models or mappings."""
+
+SETTINGS_SUFFIXES = (".toml", ".json")
+
+
+def load_problem(
+    volunteers: TableInput,
+    requests: TableInput,
+    teams: TableInput | None = None,
+    settings: Settings | Mapping[str, Any] | str | Path | None = None,
+) -> Problem:
+    """Read and validate one run's input; raise `InputError` listing every problem found.
+
+    Every table is read and validated in full before anything is raised, so one error lists
+    the problems of all files, ordered by file and row.
+    """
+    settings = load_settings(settings)
+    context = {"timezone": settings.timezone}
+    issues: list[Issue] = []
+    warnings: list[str] = []
+
+    if teams is None:
+        team_list = list(QINXIAN_TEAMS)
+        teams_ok = True
+    else:
+        team_list = _load_teams(teams, issues, warnings)
+        teams_ok = not issues
+    vol_rows, vol_raw = _parse(volunteers, "volunteers", Volunteer, context, issues, warnings)
+    req_rows, req_raw = _parse(requests, "requests", Request, context, issues, warnings)
+    vol_source = _source_name(volunteers, "volunteers")
+    req_source = _source_name(requests, "requests")
+    issues += duplicate_ids(vol_source, vol_raw, "volunteer_id")
+    issues += duplicate_ids(req_source, req_raw, "request_id")
+    if teams_ok:  # a broken catalogue would make every team look unknown
+        issues += unknown_teams(vol_source, vol_raw, team_list)
+        issues += unknown_teams(req_source, req_raw, team_list)
+    if issues:
+        raise InputError(_in_reading_order(issues))
+
+    vols = [v for _, v in vol_rows]
+    warnings += warnings_for(req_source, req_rows, vols, team_list)
+    for warning in warnings:
+        log.warning(warning)
+    return Problem(
+        volunteers=tuple(vols),
+        requests=tuple(r for _, r in req_rows),
+        teams=tuple(team_list),
+        settings=settings,
+        warnings=tuple(warnings),
+    )
+
+
+def load_settings(settings: Settings | Mapping[str, Any] | str | Path | None) -> Settings:
+    """Settings from a model, a mapping, or a JSON or TOML file."""
+    if settings is None:
+        return Settings()
+    if isinstance(settings, Settings):
+        return settings
+    source = "settings"
+    if isinstance(settings, str | Path):
+        path = Path(settings)
+        source = path.name
+        suffix = path.suffix.lower()
+        if suffix not in SETTINGS_SUFFIXES:
+            message = f"unsupported settings file type {suffix!r}; use .toml or .json"
+            raise InputError([Issue(str(path), "", "", message)])
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+            data = tomllib.loads(text) if suffix == ".toml" else json.loads(text)
+        except FileNotFoundError as exc:
+            raise InputError([Issue(str(path), "", "", "file not found")]) from exc
+        except (OSError, ValueError) as exc:
+            raise InputError([Issue(str(path), "", "", f"cannot be read: {exc}")]) from exc
+    else:
+        data = dict(settings)
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise InputError([_settings_issue(source, e) for e in exc.errors()]) from exc
+
+
+def _settings_issue(source: str, error: Any) -> Issue:
+    field = ".".join(map(str, error["loc"]))
+    if error["type"] == "extra_forbidden":
+        known = ", ".join(Settings.model_fields)
+        return Issue(source, "", field, f"unknown setting; known settings: {known}")
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] not in ("value_error", "missing"):
+        message = f"{message} (got {error.get('input')!r})"
+    return Issue(source, "", field, message)
+
+
+def _source_name(data: TableInput, what: str) -> str:
+    if isinstance(data, RawTable):
+        return data.source
+    if isinstance(data, str | Path):
+        return Path(data).name
+    if isinstance(data, pd.DataFrame):
+        return f"{what} DataFrame"
+    return f"{what} list"
+
+
+def _raw(data: TableInput, what: str) -> RawTable:
+    if isinstance(data, RawTable):
+        return data
+    if isinstance(data, str | Path):
+        return read_table(data)
+    source = _source_name(data, what)
+    if isinstance(data, pd.DataFrame):
+        return frame_table(data, source, row_word="row")
+    records = [r.model_dump() if isinstance(r, BaseModel) else r for r in list[Any](data)]
+    return records_table(records, source, row_word="item")
+
+
+def _parse(
+    data: TableInput,
+    what: str,
+    model: type[M],
+    context: dict[str, Any],
+    issues: list[Issue],
+    warnings: list[str],
+) -> tuple[list[tuple[str, M]], list[tuple[str, dict[str, Any]]]]:
+    """The valid models of a table and all its raw records, both with their row labels."""
+    try:
+        table = _raw(data, what)
+    except InputError as exc:
+        issues.extend(exc.issues)
+        return [], []
+    rows, found, noted = parse_records(table, model, context=context)
+    issues.extend(found)
+    warnings.extend(noted)
+    return rows, table.rows
+
+
+def _load_teams(teams: TableInput, issues: list[Issue], warnings: list[str]) -> list[Team]:
+    rows, _ = _parse(teams, "teams", Team, {}, issues, warnings)
+    source = _source_name(teams, "teams")
+    seen: dict[str, str] = {}
+    for row, team in rows:
+        if team.code in seen:
+            issues.append(
+                Issue(
+                    source,
+                    row,
+                    "code",
+                    f"duplicate team code {team.code!r} (first at {seen[team.code]})",
+                )
+            )
+        seen.setdefault(team.code, row)
+    return [t for _, t in rows]
+
+
+def _in_reading_order(issues: list[Issue]) -> list[Issue]:
+    """Issues grouped by file (in the order the files were read), then by row."""
+    rank: dict[str, int] = {}
+    for issue in issues:
+        rank.setdefault(issue.source, len(rank))
+    return sorted(issues, key=lambda i: (rank[i.source], row_position(i.row)))

@@ -1,0 +1,60 @@
+"""The contract's batch outputs: assignments.csv, unassigned.csv, summary.json."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from matcher._internal.io.atomic import write_folder_atomically
+from matcher._internal.io.reports import write_reports
+from matcher._internal.model import Problem, Solution
+
+ASSIGNMENT_COLUMNS = ["request_id", "volunteer_id", "team", "start", "end", "walk_minutes"]
+UNASSIGNED_COLUMNS = ["request_id", "reason", "detail"]
+
+
+def assignments_frame(solution: Solution) -> pd.DataFrame:
+    rows = [
+        {
+            "request_id": a.request_id,
+            "volunteer_id": a.volunteer_id,
+            "team": a.team,
+            "start": a.start.isoformat(timespec="minutes"),
+            "end": a.end.isoformat(timespec="minutes"),
+            "walk_minutes": round(a.walk_minutes, 2),
+        }
+        for a in solution.assignments
+    ]
+    return pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
+
+
+def unassigned_frame(solution: Solution) -> pd.DataFrame:
+    rows = [
+        {"request_id": u.request_id, "reason": u.reason.value, "detail": u.detail}
+        for u in solution.unassigned
+    ]
+    return pd.DataFrame(rows, columns=UNASSIGNED_COLUMNS)
+
+
+def write_solution_files(solution: Solution, folder: Path) -> None:
+    """Write the three batch files into an existing folder (not atomic on its own)."""
+    assignments_frame(solution).to_csv(folder / "assignments.csv", index=False)
+    unassigned_frame(solution).to_csv(folder / "unassigned.csv", index=False)
+    (folder / "summary.json").write_text(
+        solution.summary.model_dump_json(indent=2) + "\n", encoding="utf-8"
+    )
+
+
+def write_solution(solution: Solution, out_dir: str | Path, problem: Problem | None = None) -> Path:
+    """Write the batch outputs into `out_dir`, replacing its previous contents atomically.
+
+    With the `problem`, also each volunteer's itinerary (CSV and iCalendar) and each team's
+    daily sheet (HTML)."""
+
+    def fill(folder: Path) -> None:
+        write_solution_files(solution, folder)
+        if problem is not None:
+            write_reports(solution, problem, folder)
+
+    return write_folder_atomically(out_dir, fill)

@@ -1,0 +1,33 @@
+"""The data contract in code: pydantic models are its single source of truth."""
+
+from matcher._internal.model.entities import Request, Volunteer
+from matcher._internal.model.problem import Problem
+from matcher._internal.model.reasons import Reason
+from matcher._internal.model.settings import Settings
+from matcher._internal.model.solution import (
+    Assignment,
+    Change,
+    Solution,
+    Summary,
+    Unassigned,
+    relative_gap,
+)
+from matcher._internal.model.team import QINXIAN_TEAMS, Team
+from matcher._internal.model.timefields import Interval
+
+__all__ = [
+    "QINXIAN_TEAMS",
+    "Assignment",
+    "Change",
+    "Interval",
+    "Problem",
+    "Reason",
+    "Request",
+    "Settings",
+    "Solution",
+    "Summary",
+    "Team",
+    "Unassigned",
+    "Volunteer",
+    "relative_gap",
+]

@@ -1,0 +1,105 @@
+"""Volunteers and service requests, exactly as the data contract describes them."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+
+from matcher._internal.model.timefields import Interval, LocalDateTime
+
+
+def _split_list(value: Any) -> Any:
+    """CSV cells hold `;`-separated lists; JSON and Parquet hold real lists."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    if hasattr(value, "tolist"):  # numpy arrays from Parquet
+        return value.tolist()
+    return value
+
+
+StrList = Annotated[list[str], BeforeValidator(_split_list)]
+IntervalList = Annotated[list[Interval], BeforeValidator(_split_list)]
+
+Latitude = Annotated[float, Field(ge=-90.0, le=90.0, allow_inf_nan=False)]
+Longitude = Annotated[float, Field(ge=-180.0, le=180.0, allow_inf_nan=False)]
+Identifier = Annotated[str, Field(min_length=1)]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Volunteer(_Record):
+    """A registered volunteer: who they are, where they live and when they can serve."""
+
+    volunteer_id: Identifier
+    team: Identifier
+    skills: StrList = Field(default_factory=list)
+    lat: Latitude
+    lon: Longitude
+    availability: IntervalList
+    max_minutes_per_day: Annotated[int, Field(ge=0)] = 240
+    max_tasks_per_day: Annotated[int, Field(ge=0)] | None = None
+    max_walk_minutes: Annotated[int, Field(ge=0)] = 15
+    languages: StrList = Field(default_factory=list)
+    name: str | None = None
+
+    @field_validator("availability")
+    @classmethod
+    def _intervals_disjoint(cls, intervals: list[Interval]) -> list[Interval]:
+        ordered = sorted(intervals, key=lambda i: i.start)
+        for before, after in itertools.pairwise(ordered):
+            if after.start < before.end:
+                raise ValueError(f"availability intervals {before} and {after} overlap")
+        return ordered
+
+
+class Request(_Record):
+    """A resident's service request: what, where, when and how many volunteers."""
+
+    request_id: Identifier
+    kind: Identifier
+    team: str | None = None
+    required_skills: StrList = Field(default_factory=list)
+    lat: Latitude
+    lon: Longitude
+    earliest_start: LocalDateTime
+    latest_start: LocalDateTime
+    duration_minutes: Annotated[int, Field(ge=1)]
+    volunteers_needed: Annotated[int, Field(ge=1)] = 1
+    priority: Annotated[int, Field(ge=1, le=5)] = 3
+    resident_id: str | None = None
+    preferred_volunteers: StrList = Field(default_factory=list)
+    excluded_volunteers: StrList = Field(default_factory=list)
+    language: str | None = None
+
+    @field_validator("team", "resident_id", "language")
+    @classmethod
+    def _empty_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    @field_validator("latest_start")
+    @classmethod
+    def _window_in_order(cls, latest: datetime, info: ValidationInfo) -> datetime:
+        earliest = info.data.get("earliest_start")
+        if earliest is not None and latest < earliest:
+            raise ValueError(
+                f"window ends ({latest.isoformat()}) before it starts"
+                f" (earliest_start {earliest.isoformat()})"
+            )
+        return latest
+
+
+__all__ = ["Interval", "Request", "Volunteer"]

@@ -1,0 +1,25 @@
+"""A problem: the volunteers, the requests, the team catalogue and the settings of one run."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from matcher._internal.model.entities import Request, Volunteer
+from matcher._internal.model.settings import Settings
+from matcher._internal.model.team import QINXIAN_TEAMS, Team
+
+
+class Problem(BaseModel):
+    """Validated input of a solve. Build it with `matcher.load_problem` or directly."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    volunteers: tuple[Volunteer, ...]
+    requests: tuple[Request, ...]
+    teams: tuple[Team, ...] = QINXIAN_TEAMS
+    settings: Settings = Field(default_factory=Settings)
+    warnings: tuple[str, ...] = ()
+    """Findings that do not stop a run (a skill no volunteer has, an unknown kind)."""
+
+    def team_codes(self) -> set[str]:
+        return {t.code for t in self.teams}

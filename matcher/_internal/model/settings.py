@@ -1,0 +1,71 @@
+"""Settings: objective weights, walking model, solver limits."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from matcher._internal.model.timefields import DEFAULT_TIMEZONE
+
+
+def _default_priority_weights() -> dict[int, int]:
+    return {p: 2 ** (p - 1) for p in range(1, 6)}
+
+
+class Settings(BaseModel):
+    """Everything a run can be tuned with; every field has the contract's default."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    priority_weights: dict[int, int] = Field(default_factory=_default_priority_weights)
+    """weight(priority) for the served-priority objective (level 1)."""
+    walk_weight: Annotated[float, Field(ge=0)] = 1.0
+    """Cost per walking minute (level 2)."""
+    fairness_weight: Annotated[float, Field(ge=0)] = 1.0
+    """Cost of uneven workload (level 3)."""
+    continuity_weight: Annotated[float, Field(ge=0)] = 1.0
+    """Reward for keeping a resident with a volunteer who served them (level 3)."""
+    preference_weight: Annotated[float, Field(ge=0)] = 1.0
+    """Reward for a preferred volunteer (level 3)."""
+
+    walking_speed_m_per_min: Annotated[float, Field(gt=0)] = 75.0
+    detour_factor: Annotated[float, Field(ge=1.0)] = 1.3
+    timezone: str = DEFAULT_TIMEZONE
+
+    time_limit_s: Annotated[float, Field(gt=0)] = 60.0
+    seed: int = 0
+    workers: Annotated[int, Field(ge=1)] | None = None
+    """Solver threads; ``None`` means every core of the machine."""
+    deterministic: bool = False
+    """Identical output for identical input and seed: the search is budgeted in work units
+    (deterministic time, iterations) instead of wall-clock seconds, on one thread per model."""
+
+    @field_validator("priority_weights")
+    @classmethod
+    def _all_priorities_weighted(cls, weights: dict[int, int]) -> dict[int, int]:
+        missing = set(range(1, 6)) - set(weights)
+        if missing:
+            raise ValueError(f"priority_weights lacks priorities {sorted(missing)}")
+        if any(w < 0 for w in weights.values()):
+            raise ValueError("priority weights must not be negative")
+        return dict(sorted(weights.items()))
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, name: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {name!r}") from exc
+        return name
+
+    def weight(self, priority: int) -> int:
+        return self.priority_weights[priority]
+
+    @property
+    def effective_workers(self) -> int:
+        return self.workers or max(1, os.cpu_count() or 1)

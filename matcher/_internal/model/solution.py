@@ -1,0 +1,121 @@
+"""What a solve returns: assignments, unassigned requests with reasons, and a summary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from matcher._internal.model.reasons import Reason
+
+
+class Assignment(BaseModel):
+    """One crew member serving one request (one row of `assignments.csv`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    request_id: str
+    volunteer_id: str
+    team: str
+    start: datetime
+    end: datetime
+    walk_minutes: float
+
+
+class Unassigned(BaseModel):
+    """A request left unserved, with a reason code and a sentence a coordinator can act on."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    request_id: str
+    reason: Reason
+    detail: str
+
+
+class TeamSummary(BaseModel):
+    """One team's share: served weight against the bound of the parts its requests lie in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    requests: int
+    served: int
+    served_weight: int
+    upper_bound: int
+    gap: float
+
+
+class Summary(BaseModel):
+    """Headline figures of a run (`summary.json`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: str
+    """`optimal`, `feasible` (a valid schedule, optimality not proven) or `empty`."""
+    strategy: str
+    served_weight: int
+    upper_bound: int
+    gap: float = Field(description="(upper_bound - served_weight) / upper_bound")
+    walk_minutes: float
+    requests_total: int
+    requests_served: int
+    requests_unassigned: int
+    assignments: int
+    solve_seconds: float
+    first_schedule_seconds: float = 0.0
+    """When the first complete valid schedule (the constructive one) was ready."""
+    per_team: dict[str, TeamSummary] = Field(default_factory=dict)
+    seed: int
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+
+def relative_gap(served: int, bound: int) -> float:
+    """Share of the bound not reached; 0 when nothing could be served at all."""
+    return 0.0 if bound <= 0 else max(0.0, (bound - served) / bound)
+
+
+class Change(BaseModel):
+    """How a re-plan changed one request against the published plan."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    request_id: str
+    kind: str  # "added", "removed" or "moved"
+    reason: str
+    before: str = ""  # "start: crew" of the published plan, when it had one
+    after: str = ""
+
+
+class Solution(BaseModel):
+    """A complete schedule: every request is either in `assignments` or in `unassigned`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    assignments: list[Assignment]
+    unassigned: list[Unassigned]
+    summary: Summary
+    changes: list[Change] = Field(default_factory=list)
+    """Filled by `replan`: what differs from the previous plan, and why."""
+
+    def served_request_ids(self) -> set[str]:
+        return {a.request_id for a in self.assignments}
+
+    def to_frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(assignments, unassigned) as DataFrames with the batch files' columns."""
+        done = pd.DataFrame(
+            [a.model_dump() for a in self.assignments],
+            columns=["request_id", "volunteer_id", "team", "start", "end", "walk_minutes"],
+        )
+        left = pd.DataFrame(
+            [u.model_dump(mode="json") for u in self.unassigned],
+            columns=["request_id", "reason", "detail"],
+        )
+        return done, left
+
+    def write(self, folder: str | Path) -> Path:
+        """Write the contract's batch files into `folder`, replacing it atomically."""
+        from matcher._internal.io.output import write_solution
+
+        return write_solution(self, folder)

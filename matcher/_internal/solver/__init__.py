@@ -1,0 +1,79 @@
+"""Solvers: candidates -> construct -> bound -> improve (CP-SAT) -> explain."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from matcher._internal.model import Problem, Solution
+from matcher._internal.solver.bound import servable_bound
+from matcher._internal.solver.candidates import find_candidates
+from matcher._internal.solver.costs import build_costs
+from matcher._internal.solver.greedy import greedy_schedule
+from matcher._internal.solver.instance import build_instance
+from matcher._internal.solver.lns import Progress, ProgressCallback, improve
+from matcher._internal.solver.lp_bound import lp_bound, team_bounds
+from matcher._internal.solver.result import build_solution
+
+log = logging.getLogger(__name__)
+
+STRATEGIES = ("optimise", "greedy")
+
+
+def solve(
+    problem: Problem,
+    *,
+    strategy: str = "optimise",
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> Solution:
+    """Solve `problem`; every request comes back either assigned or explained.
+
+    `greedy` is the constructive baseline alone; `optimise` starts from it, proves an upper
+    bound with a linear relaxation, and improves with CP-SAT neighbourhoods until the time
+    limit in the settings (or until the bound is met). Setting `cancel` stops the search
+    early; the best valid schedule found so far is returned.
+    """
+    if strategy not in STRATEGIES:
+        raise ValueError(f"unknown strategy {strategy!r}; choose from {', '.join(STRATEGIES)}")
+    settings = problem.settings
+    began = time.perf_counter()
+    inst = build_instance(problem)
+    cands = find_candidates(inst)
+    log.info("%d candidate pairs for %d requests", cands.n_pairs, inst.n_requests)
+    schedule = greedy_schedule(inst, cands)
+    first = time.perf_counter() - began
+    if strategy == "greedy":
+        return build_solution(
+            inst, cands, schedule, upper_bound=servable_bound(inst, cands),
+            strategy=strategy, seconds=time.perf_counter() - began,
+            first_schedule_seconds=first,
+        )  # fmt: skip
+    bound = lp_bound(inst, cands).total
+    per_team = team_bounds(inst, cands)
+    log.info("first schedule after %.1f s; bound %d after %.1f s", first, bound,
+             time.perf_counter() - began)  # fmt: skip
+    stats = improve(
+        inst, cands, schedule, build_costs(inst, cands),
+        time_limit=_search_budget(settings.time_limit_s, began, settings.deterministic),
+        upper_bound=bound, seed=settings.seed, workers=settings.effective_workers,
+        deterministic=settings.deterministic, progress=progress,
+        should_stop=cancel.is_set if cancel is not None else None,
+    )  # fmt: skip
+    return build_solution(
+        inst, cands, schedule, upper_bound=bound, strategy=strategy,
+        seconds=time.perf_counter() - began, proven_optimal=stats.proven_optimal,
+        first_schedule_seconds=first, team_bounds=per_team,
+    )  # fmt: skip
+
+
+def _search_budget(time_limit: float, began: float, deterministic: bool) -> float:
+    """What is left of the time limit; in deterministic mode the whole limit, since the search
+    there counts work, and elapsed wall time would make the budget differ between runs."""
+    if deterministic:
+        return time_limit
+    return max(0.0, time_limit - (time.perf_counter() - began))
+
+
+__all__ = ["STRATEGIES", "Progress", "ProgressCallback", "solve"]

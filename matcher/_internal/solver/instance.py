@@ -1,0 +1,147 @@
+"""A problem as numpy arrays on an integer-minute grid, the form every solver stage works in.
+
+Minute 0 is midnight before the earliest time in the input. Request windows are rounded
+inwards (earliest start up, latest start down) and availability intervals too, so anything
+scheduled on the grid also holds in real time.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matcher._internal.geo import Walking
+from matcher._internal.model import Problem
+
+MINUTES_PER_DAY = 1440
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Instance:
+    """Column arrays of volunteers (`v_*`), requests (`r_*`) and availability (`a_*`)."""
+
+    problem: Problem
+    origin: datetime
+    walking: Walking
+    # volunteers
+    v_ids: list[str]
+    v_team: IntArray  # index into team_codes
+    v_lat: FloatArray
+    v_lon: FloatArray
+    v_skills: BoolArray  # volunteers x skills
+    v_max_minutes: IntArray
+    v_max_tasks: IntArray  # a large number when uncapped
+    v_max_walk: FloatArray
+    # availability intervals, sorted by volunteer then start
+    a_vol: IntArray
+    a_start: IntArray
+    a_end: IntArray
+    # requests
+    r_ids: list[str]
+    r_team: IntArray  # -1: any team
+    r_lat: FloatArray
+    r_lon: FloatArray
+    r_skills: BoolArray  # requests x skills
+    r_earliest: IntArray
+    r_latest: IntArray
+    r_duration: IntArray
+    r_crew: IntArray
+    r_weight: IntArray
+    r_priority: IntArray
+    team_codes: list[str]
+    skill_names: list[str]
+
+    @property
+    def n_volunteers(self) -> int:
+        return len(self.v_ids)
+
+    @property
+    def n_requests(self) -> int:
+        return len(self.r_ids)
+
+    def to_time(self, minute: int) -> datetime:
+        return self.origin + timedelta(minutes=int(minute))
+
+    def walk_between_requests(self, i: int, j: int) -> int:
+        """Whole walking minutes from request i's place to request j's, rounded up."""
+        w = float(self.walking.minutes(self.r_lat[i], self.r_lon[i], self.r_lat[j], self.r_lon[j]))
+        return math.ceil(w - 1e-9)
+
+
+def _minute(t: datetime, origin: datetime, *, up: bool) -> int:
+    seconds = (t - origin).total_seconds()
+    return math.ceil(seconds / 60 - 1e-9) if up else math.floor(seconds / 60 + 1e-9)
+
+
+def build_instance(problem: Problem) -> Instance:
+    """Flatten the validated models into arrays once; every stage reads these."""
+    vols, reqs = problem.volunteers, problem.requests
+    times = [r.earliest_start for r in reqs] + [i.start for v in vols for i in v.availability]
+    first = min(times) if times else datetime(2000, 1, 1)
+    origin = datetime(first.year, first.month, first.day)
+
+    team_codes = [t.code for t in problem.teams]
+    team_index = {c: i for i, c in enumerate(team_codes)}
+    skill_names = sorted(
+        {s for v in vols for s in v.skills} | {s for r in reqs for s in r.required_skills}
+    )
+    skill_index = {s: i for i, s in enumerate(skill_names)}
+
+    v_skills = np.zeros((len(vols), len(skill_names)), dtype=bool)
+    for i, v in enumerate(vols):
+        v_skills[i, [skill_index[s] for s in v.skills]] = True
+    r_skills = np.zeros((len(reqs), len(skill_names)), dtype=bool)
+    for i, r in enumerate(reqs):
+        r_skills[i, [skill_index[s] for s in r.required_skills]] = True
+
+    a_vol, a_start, a_end = [], [], []
+    for i, v in enumerate(vols):
+        for interval in v.availability:
+            start = _minute(interval.start, origin, up=True)
+            end = _minute(interval.end, origin, up=False)
+            if end > start:
+                a_vol.append(i)
+                a_start.append(start)
+                a_end.append(end)
+
+    settings = problem.settings
+    unlimited = 10**9
+    return Instance(
+        problem=problem,
+        origin=origin,
+        walking=Walking(settings.walking_speed_m_per_min, settings.detour_factor),
+        v_ids=[v.volunteer_id for v in vols],
+        v_team=np.array([team_index[v.team] for v in vols], dtype=np.int64),
+        v_lat=np.array([v.lat for v in vols], dtype=float),
+        v_lon=np.array([v.lon for v in vols], dtype=float),
+        v_skills=v_skills,
+        v_max_minutes=np.array([v.max_minutes_per_day for v in vols], dtype=np.int64),
+        v_max_tasks=np.array(
+            [unlimited if v.max_tasks_per_day is None else v.max_tasks_per_day for v in vols],
+            dtype=np.int64,
+        ),
+        v_max_walk=np.array([v.max_walk_minutes for v in vols], dtype=float),
+        a_vol=np.array(a_vol, dtype=np.int64),
+        a_start=np.array(a_start, dtype=np.int64),
+        a_end=np.array(a_end, dtype=np.int64),
+        r_ids=[r.request_id for r in reqs],
+        r_team=np.array([team_index[r.team] if r.team else -1 for r in reqs], dtype=np.int64),
+        r_lat=np.array([r.lat for r in reqs], dtype=float),
+        r_lon=np.array([r.lon for r in reqs], dtype=float),
+        r_skills=r_skills,
+        r_earliest=np.array([_minute(r.earliest_start, origin, up=True) for r in reqs], np.int64),
+        r_latest=np.array([_minute(r.latest_start, origin, up=False) for r in reqs], np.int64),
+        r_duration=np.array([r.duration_minutes for r in reqs], dtype=np.int64),
+        r_crew=np.array([r.volunteers_needed for r in reqs], dtype=np.int64),
+        r_weight=np.array([settings.weight(r.priority) for r in reqs], dtype=np.int64),
+        r_priority=np.array([r.priority for r in reqs], dtype=np.int64),
+        team_codes=team_codes,
+        skill_names=skill_names,
+    )

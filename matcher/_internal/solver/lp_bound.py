@@ -1,0 +1,368 @@
+"""A proven upper bound on the served priority weight from a linear relaxation.
+
+Variables: x_r (request r served, 0..1) and y_rv (volunteer v in r's crew, 0..1) over the
+candidate pairs. Every constraint below holds for every valid schedule, so the LP optimum
+bounds the best schedule's weight from above; travel times are left out (a relaxation).
+
+- crew:       sum_v y_rv = crew_r * x_r, and y_rv <= x_r
+- language:   sum of speakers' y_rv >= x_r
+- day:        per volunteer and day, sum of d_r y_rv <= min(minute cap, available minutes),
+              sum of y_rv <= task cap
+- interval:   per availability interval, the minutes of requests that fit only inside it
+              are at most its length
+- clique:     requests whose fixed core [latest_start, earliest_start + duration) overlap
+              cannot share a volunteer: sum y_rv <= 1 over every such overlapping set
+
+Solved with HiGHS through scipy from sparse matrices, per connected part of the
+request-volunteer graph so each team's share of the bound is visible.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import linprog
+from scipy.sparse.csgraph import connected_components
+
+from matcher._internal.solver.candidates import Candidates
+from matcher._internal.solver.instance import MINUTES_PER_DAY, Instance, IntArray
+from matcher._internal.solver.lagrangian import lagrangian_bound
+
+
+@dataclass(frozen=True)
+class Bound:
+    """The overall bound and each part's, with the requests of every part."""
+
+    total: int
+    part_of_request: IntArray  # -1: request not servable at all
+    part_bounds: list[float]
+
+    def for_requests(self, requests: IntArray) -> int:
+        """Bound on the weight servable among `requests`: the parts they touch, summed."""
+        parts = np.unique(self.part_of_request[requests])
+        return _floor(sum(self.part_bounds[p] for p in parts if p >= 0))
+
+
+def _floor(value: float) -> int:
+    # HiGHS works to 1e-7 feasibility; weights are whole numbers, so round down safely.
+    return math.floor(value + 1e-6)
+
+
+FULL_LP_PAIRS = 400_000
+"""Above this many candidate pairs the full relaxation is too slow; the Lagrangian bound
+(priced by a relaxation over each request's nearest pairs) is used instead."""
+NEAREST_PAIRS = 12
+
+
+def lp_bound(inst: Instance, cands: Candidates) -> Bound:
+    """Solve the relaxation per connected part of the candidate graph."""
+    servable = cands.servable(inst.r_crew)
+    if cands.n_pairs > FULL_LP_PAIRS:
+        return _priced_bound(inst, cands, servable)
+    pair_r = np.repeat(np.arange(inst.n_requests), np.diff(cands.indptr))
+    keep = servable[pair_r]
+    n_r, n_v = inst.n_requests, inst.n_volunteers
+    graph = sparse.coo_matrix(
+        (np.ones(int(keep.sum())), (pair_r[keep], n_r + cands.vol[keep])),
+        shape=(n_r + n_v, n_r + n_v),
+    )
+    _, labels = connected_components(graph, directed=False)
+    part_of_request = np.where(servable, labels[:n_r], -1)
+    parts = np.unique(part_of_request[part_of_request >= 0])
+    renumber = {int(p): i for i, p in enumerate(parts)}
+    part_of_request = np.array([renumber.get(int(p), -1) for p in part_of_request], np.int64)
+    part_bounds = []
+    for i in range(len(parts)):
+        requests = np.flatnonzero(part_of_request == i)
+        part_bounds.append(_solve_part(inst, cands, requests))
+    return Bound(_floor(sum(part_bounds)), part_of_request, part_bounds)
+
+
+def _priced_bound(inst: Instance, cands: Candidates, servable: np.ndarray) -> Bound:
+    prices = request_prices(inst, cands, servable)
+    value = lagrangian_bound(inst, cands, prices, servable)
+    part = np.where(servable, 0, -1).astype(np.int64)
+    return Bound(min(_floor(value), int(inst.r_weight[servable].sum())), part, [value])
+
+
+def request_prices(inst: Instance, cands: Candidates, servable: np.ndarray) -> np.ndarray:
+    """Multipliers for the crew equations from the relaxation over nearest pairs only.
+
+    Any multipliers give a valid Lagrangian bound; the sign convention of the solver's duals
+    does not matter either, so the better of the two signs is kept.
+    """
+    requests = np.flatnonzero(servable)
+    prices = np.zeros(inst.n_requests)
+    if len(requests) == 0:
+        return prices
+    _, duals = _solve_lp(inst, cands, requests, nearest=NEAREST_PAIRS, simple=True)
+    if duals is None:
+        prices[requests] = inst.r_weight[requests] / inst.r_crew[requests]
+        return prices
+    best = None
+    for sign in (1.0, -1.0):
+        trial = np.zeros(inst.n_requests)
+        trial[requests] = sign * duals
+        value = lagrangian_bound(inst, cands, trial, servable)
+        if best is None or value < best[0]:
+            best = (value, trial)
+    assert best is not None
+    return best[1]
+
+
+def _solve_part(
+    inst: Instance, cands: Candidates, requests: IntArray, nearest: int | None = None
+) -> float:
+    return _solve_lp(inst, cands, requests, nearest)[0]
+
+
+def _solve_lp(
+    inst: Instance,
+    cands: Candidates,
+    requests: IntArray,
+    nearest: int | None = None,
+    simple: bool = False,
+) -> tuple[float, np.ndarray | None]:
+    """The relaxation over `requests` (each with all its pairs, or its `nearest` ones only)
+    and the duals of the crew rows, aligned with `requests`. `simple` keeps only the crew
+    and daily-minute rows: exactly the structure the Lagrangian bound prices."""
+    starts, ends = cands.indptr[requests], cands.indptr[requests + 1]
+    if nearest is not None:
+        ends = np.minimum(ends, starts + np.maximum(nearest, inst.r_crew[requests] * 3))
+    pair_idx = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
+    pair_r = np.repeat(requests, ends - starts)
+    pair_v = cands.vol[pair_idx]
+    if len(requests) == 1 or len(pair_idx) == 0:
+        return float(inst.r_weight[requests].sum()), None
+    n_x, n_y = len(requests), len(pair_idx)
+    x_of = {int(r): i for i, r in enumerate(requests)}
+    pair_x = np.array([x_of[int(r)] for r in pair_r], np.int64)
+    y_col = n_x + np.arange(n_y)
+
+    rows = _Rows(n_x + n_y)
+    # crew: sum y - crew x = 0
+    eq = _Rows(n_x + n_y)
+    eq.add_group(pair_x, y_col, np.ones(n_y))
+    eq.add_diagonal(np.arange(n_x), -inst.r_crew[requests].astype(float))
+    eq_rhs = np.zeros(n_x)
+    _add_day_rows(inst, rows, pair_r, pair_v, y_col, with_tasks=not simple)
+    if not simple:
+        # y <= x
+        rows.add_pairs(y_col, np.arange(n_y), 1.0, pair_x, -1.0, rhs=0.0)
+        # language: x - sum speakers y <= 0
+        lang = cands.needs_language[requests]
+        if lang.any():
+            speaking = cands.speaks[pair_idx] & lang[pair_x]
+            rows.add_language(np.flatnonzero(lang), pair_x, y_col, speaking)
+        _add_interval_rows(inst, rows, pair_r, pair_v, y_col)
+        _add_clique_rows(inst, rows, pair_r, pair_v, y_col)
+
+    cost = np.zeros(n_x + n_y)
+    cost[:n_x] = -inst.r_weight[requests]
+    result = linprog(
+        cost,
+        A_ub=rows.matrix(),
+        b_ub=rows.rhs(),
+        A_eq=eq.matrix(),
+        b_eq=eq_rhs,
+        bounds=(0.0, 1.0),
+        method="highs",
+    )
+    if result.status != 0:  # never expected; fall back to the trivially valid bound
+        return float(inst.r_weight[requests].sum()), None
+    return float(-result.fun), np.asarray(result.eqlin.marginals, dtype=float)
+
+
+class _Rows:
+    """Sparse rows built in bulk: (row, column, value) triplets plus right-hand sides."""
+
+    def __init__(self, n_cols: int) -> None:
+        self.n_cols = n_cols
+        self.r: list[IntArray] = []
+        self.c: list[IntArray] = []
+        self.v: list[np.ndarray] = []
+        self.b: list[np.ndarray] = []
+        self.count = 0
+
+    def add_group(
+        self, group: IntArray, cols: IntArray, vals: np.ndarray, rhs: np.ndarray | None = None
+    ) -> IntArray:
+        """Rows numbered by `group` (0..k-1): row g holds cols[group == g]."""
+        k = int(group.max()) + 1 if len(group) else 0
+        self.r.append(self.count + group)
+        self.c.append(cols)
+        self.v.append(vals.astype(float))
+        self.b.append(np.zeros(k) if rhs is None else rhs.astype(float))
+        first = self.count
+        self.count += k
+        return np.arange(first, first + k)
+
+    def add_diagonal(self, group: IntArray, vals: np.ndarray) -> None:
+        """Add a term to rows already created by the last `add_group` (row = first + group)."""
+        first = self.count - len(self.b[-1])
+        self.r.append(first + group)
+        self.c.append(group)
+        self.v.append(vals.astype(float))
+
+    def add_pairs(
+        self,
+        col_a: IntArray,
+        group: IntArray,
+        val_a: float,
+        col_b: IntArray,
+        val_b: float,
+        rhs: float,
+    ) -> None:
+        n = len(col_a)
+        self.add_group(group, col_a, np.full(n, val_a), np.full(n, rhs))
+        self.add_diagonal_cols(group, col_b, np.full(n, val_b))
+
+    def add_diagonal_cols(self, group: IntArray, cols: IntArray, vals: np.ndarray) -> None:
+        first = self.count - len(self.b[-1])
+        self.r.append(first + group)
+        self.c.append(cols)
+        self.v.append(vals.astype(float))
+
+    def add_language(
+        self, needing: IntArray, pair_x: IntArray, y_col: IntArray, speaking: np.ndarray
+    ) -> None:
+        row_of = np.full(int(pair_x.max()) + 1, -1, np.int64)
+        row_of[needing] = np.arange(len(needing))
+        self.add_group(np.arange(len(needing)), needing, np.ones(len(needing)))
+        sel = np.flatnonzero(speaking)
+        self.add_diagonal_cols(row_of[pair_x[sel]], y_col[sel], -np.ones(len(sel)))
+
+    def matrix(self) -> sparse.csr_matrix:
+        return sparse.csr_matrix(
+            (np.concatenate(self.v), (np.concatenate(self.r), np.concatenate(self.c))),
+            shape=(self.count, self.n_cols),
+        )
+
+    def rhs(self) -> np.ndarray:
+        return np.concatenate(self.b)
+
+
+def _add_day_rows(
+    inst: Instance,
+    rows: _Rows,
+    pair_r: IntArray,
+    pair_v: IntArray,
+    y_col: IntArray,
+    with_tasks: bool = True,
+) -> None:
+    """Per volunteer and day: minutes and tasks within the caps and the availability."""
+    day_first = inst.r_earliest[pair_r] // MINUTES_PER_DAY
+    one_day = day_first == inst.r_latest[pair_r] // MINUTES_PER_DAY
+    sel = np.flatnonzero(one_day)
+    if len(sel) == 0:
+        return
+    keys = pair_v[sel] * 100_000 + day_first[sel]
+    uniq, group = np.unique(keys, return_inverse=True)
+    vol, day = uniq // 100_000, uniq % 100_000
+    available = _available_minutes(inst, vol, day)
+    minutes_cap = np.minimum(inst.v_max_minutes[vol], available)
+    rows.add_group(group, y_col[sel], inst.r_duration[pair_r[sel]].astype(float), minutes_cap)
+    capped = inst.v_max_tasks[vol] < 10**6
+    if with_tasks and capped.any():
+        keep = capped[group]
+        regroup = np.cumsum(capped) - 1
+        rows.add_group(
+            regroup[group[keep]],
+            y_col[sel[keep]],
+            np.ones(int(keep.sum())),
+            inst.v_max_tasks[vol[capped]].astype(float),
+        )
+
+
+def _available_minutes(inst: Instance, vol: IntArray, day: IntArray) -> np.ndarray:
+    """Minutes of availability each (volunteer, day) has, intervals clipped to the day."""
+    out = np.zeros(len(vol))
+    ptr = np.searchsorted(inst.a_vol, np.arange(inst.n_volunteers + 1))
+    for i, (v, d) in enumerate(zip(vol, day, strict=True)):
+        lo, hi = d * MINUTES_PER_DAY, (d + 1) * MINUTES_PER_DAY
+        a, b = inst.a_start[ptr[v] : ptr[v + 1]], inst.a_end[ptr[v] : ptr[v + 1]]
+        out[i] = np.clip(np.minimum(b, hi) - np.maximum(a, lo), 0, None).sum()
+    return out
+
+
+def _add_interval_rows(
+    inst: Instance, rows: _Rows, pair_r: IntArray, pair_v: IntArray, y_col: IntArray
+) -> None:
+    """Requests that fit only one availability interval of v share that interval's minutes."""
+    ptr = np.searchsorted(inst.a_vol, np.arange(inst.n_volunteers + 1))
+    counts = ptr[pair_v + 1] - ptr[pair_v]
+    width = int(counts.max()) if len(counts) else 0
+    only = np.full(len(pair_r), -1, np.int64)
+    n_fit = np.zeros(len(pair_r), np.int64)
+    d, es, ls = inst.r_duration[pair_r], inst.r_earliest[pair_r], inst.r_latest[pair_r]
+    for k in range(width):
+        has = counts > k
+        idx = np.where(has, ptr[pair_v] + k, 0)
+        a, b = inst.a_start[idx], inst.a_end[idx]
+        fits = has & (np.maximum(es, a) <= np.minimum(ls, b - d))
+        only = np.where(fits, idx, only)
+        n_fit += fits
+    sel = np.flatnonzero(n_fit == 1)
+    if len(sel) == 0:
+        return
+    uniq, group = np.unique(only[sel], return_inverse=True)
+    length = (inst.a_end[uniq] - inst.a_start[uniq]).astype(float)
+    rows.add_group(group, y_col[sel], d[sel].astype(float), length)
+
+
+def _add_clique_rows(
+    inst: Instance, rows: _Rows, pair_r: IntArray, pair_v: IntArray, y_col: IntArray
+) -> None:
+    """At most one of the requests whose fixed cores overlap, per volunteer."""
+    core_lo = inst.r_latest[pair_r]
+    core_hi = inst.r_earliest[pair_r] + inst.r_duration[pair_r]
+    has_core = np.flatnonzero(core_lo < core_hi)
+    order = has_core[np.lexsort((core_lo[has_core], pair_v[has_core]))]
+    groups: list[IntArray] = []
+    cols: list[IntArray] = []
+    n = 0
+    start = 0
+    while start < len(order):
+        v = pair_v[order[start]]
+        stop = start
+        while stop < len(order) and pair_v[order[stop]] == v:
+            stop += 1
+        members = order[start:stop]
+        lo, hi = core_lo[members], core_hi[members]
+        seen: set[tuple[int, ...]] = set()
+        for p in lo:
+            inside = members[(lo <= p) & (p < hi)]
+            if len(inside) >= 2:
+                key = tuple(inside.tolist())
+                if key not in seen:
+                    seen.add(key)
+                    groups.append(np.full(len(inside), n))
+                    cols.append(y_col[inside])
+                    n += 1
+        start = stop
+    if n:
+        rows.add_group(
+            np.concatenate(groups),
+            np.concatenate(cols),
+            np.ones(sum(len(c) for c in cols)),
+            np.ones(n),
+        )
+
+
+def team_bounds(inst: Instance, cands: Candidates) -> dict[str, int]:
+    """A bound per team (requests naming no team form the group "any"): the Lagrangian bound
+    over that team's requests alone, priced once for all teams. Leaving out competing
+    requests only loosens a relaxation, so each is a valid bound for its team; pricing once
+    keeps all ten within about a second at 2,000 volunteers."""
+    servable = cands.servable(inst.r_crew)
+    prices = request_prices(inst, cands, servable)
+    out: dict[str, int] = {}
+    for code, team in [*((c, i) for i, c in enumerate(inst.team_codes)), ("any", -1)]:
+        mask = servable & (inst.r_team == team)
+        if mask.any():
+            value = lagrangian_bound(inst, cands, prices, mask)
+            out[code] = min(_floor(value), int(inst.r_weight[mask].sum()))
+    return out

@@ -1,0 +1,130 @@
+"""A neighbourhood: the part of the schedule one CP-SAT call may rearrange.
+
+It is a set of volunteers and the requests they may (re)take inside a time window: requests
+whose whole crew lies inside the set, and unserved requests with enough candidates inside
+it. Everything else stays as it is, including the bookings that set's volunteers keep with
+crews from outside. Volunteers and requests claimed by a neighbourhood being solved in
+parallel are left out, so two neighbourhoods never touch the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from matcher._internal.solver.candidates import Candidates
+from matcher._internal.solver.instance import Instance
+from matcher._internal.solver.schedule import Schedule
+
+NO_CLAIMS: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    volunteers: frozenset[int]
+    requests: tuple[int, ...]  # served ones whose crew lies inside, and unserved ones
+    origin: str  # which generator made it, for logs
+
+
+def grow_neighbourhood(
+    inst: Instance,
+    cands: Candidates,
+    schedule: Schedule,
+    seed_request: int,
+    rng: np.random.Generator,
+    *,
+    max_volunteers: int,
+    max_requests: int,
+    origin: str,
+    pad: int = 60,
+    claimed_volunteers: frozenset[int] = NO_CLAIMS,
+    claimed_requests: frozenset[int] = NO_CLAIMS,
+) -> Neighbourhood:
+    """Grow outwards from one request: some of its nearest candidates, the requests those
+    volunteers serve around that time, those requests' candidates, and so on."""
+    window = (
+        int(inst.r_earliest[seed_request]) - pad,
+        int(inst.r_latest[seed_request] + inst.r_duration[seed_request]) + pad,
+    )
+    volunteers: set[int] = set()
+    frontier = [seed_request]
+    seen_requests = {seed_request}
+    while frontier and len(volunteers) < max_volunteers:
+        r = frontier.pop(0)
+        span = cands.of(r)
+        pool = [
+            int(v) for v in cands.vol[span] if v not in volunteers and v not in claimed_volunteers
+        ]
+        take = max(int(inst.r_crew[r]) + 1, 3)
+        # Mostly nearest first, with some randomness so repeated seeds explore.
+        if len(pool) > take:
+            head = pool[: take * 3]
+            picks = rng.choice(len(head), size=min(take, len(head)), replace=False)
+            pool = [head[i] for i in sorted(picks)]
+        for v in pool[: max_volunteers - len(volunteers)]:
+            volunteers.add(v)
+            for start, end, j in schedule.bookings[v]:
+                if end > window[0] and start < window[1] and j not in seen_requests:
+                    seen_requests.add(j)
+                    frontier.append(j)
+    return close_neighbourhood(
+        inst, cands, schedule, volunteers, max_requests=max_requests, origin=origin,
+        window=window, first=seed_request, claimed_requests=claimed_requests,
+    )  # fmt: skip
+
+
+def close_neighbourhood(
+    inst: Instance,
+    cands: Candidates,
+    schedule: Schedule,
+    volunteers: set[int],
+    *,
+    max_requests: int,
+    origin: str,
+    window: tuple[int, int] | None = None,
+    first: int = -1,
+    claimed_requests: frozenset[int] = NO_CLAIMS,
+) -> Neighbourhood:
+    """The requests the volunteer set may rearrange within the time window: served ones
+    whose crew lies fully inside it, and unserved ones it could staff, `first` and then the
+    most valuable first."""
+    lo, hi = window if window is not None else (-(10**9), 10**9)
+    served = {
+        r
+        for v in volunteers
+        for start, end, r in schedule.bookings[v]
+        if end > lo
+        and start < hi
+        and r not in claimed_requests
+        and set(schedule.crews[r][1]) <= volunteers
+    }
+    vol_mask = np.zeros(inst.n_volunteers, dtype=bool)
+    vol_mask[list(volunteers)] = True
+    pair_r = np.repeat(np.arange(inst.n_requests), np.diff(cands.indptr))
+    counts = np.bincount(pair_r[vol_mask[cands.vol]], minlength=inst.n_requests)
+    in_window = (inst.r_latest + inst.r_duration > lo) & (inst.r_earliest < hi)
+    open_ = [
+        int(r)
+        for r in np.flatnonzero((counts >= inst.r_crew) & in_window)
+        if r not in schedule.crews and r not in claimed_requests
+    ]
+    open_.sort(key=lambda r: (r != first, -int(inst.r_weight[r]), r))
+    open_ = open_[: max(0, max_requests - len(served))]
+    return Neighbourhood(frozenset(volunteers), tuple(sorted(served | set(open_))), origin)
+
+
+def whole_problem(
+    inst: Instance,
+    cands: Candidates,
+    schedule: Schedule,
+    claimed_requests: frozenset[int] = NO_CLAIMS,
+) -> Neighbourhood:
+    """Every volunteer with a candidate pair and every servable request: for small problems,
+    one exact solve of this proves optimality outright."""
+    volunteers = set(np.unique(cands.vol).tolist())
+    n = int(cands.servable(inst.r_crew).sum())
+    return close_neighbourhood(
+        inst, cands, schedule, volunteers, max_requests=n, origin="whole",
+        claimed_requests=claimed_requests,
+    )  # fmt: skip

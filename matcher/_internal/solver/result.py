@@ -1,0 +1,95 @@
+"""Turn a finished schedule into the typed `Solution` with its summary."""
+
+from __future__ import annotations
+
+from matcher._internal.model import Assignment, Solution, Summary, relative_gap
+from matcher._internal.model.solution import TeamSummary
+from matcher._internal.solver.candidates import Candidates
+from matcher._internal.solver.explain import explain_unassigned
+from matcher._internal.solver.instance import Instance
+from matcher._internal.solver.schedule import Schedule
+
+
+def build_solution(
+    inst: Instance,
+    cands: Candidates,
+    schedule: Schedule,
+    *,
+    upper_bound: int,
+    strategy: str,
+    seconds: float,
+    proven_optimal: bool = False,
+    first_schedule_seconds: float = 0.0,
+    team_bounds: dict[str, int] | None = None,
+) -> Solution:
+    problem = inst.problem
+    walk_of = {
+        (r, int(cands.vol[k])): float(cands.walk[k])
+        for r in schedule.crews
+        for k in range(cands.indptr[r], cands.indptr[r + 1])
+    }
+    assignments = []
+    for r in sorted(schedule.crews, key=lambda r: (schedule.crews[r][0], inst.r_ids[r])):
+        start, crew = schedule.crews[r]
+        for v in sorted(crew, key=lambda v: inst.v_ids[v]):
+            assignments.append(
+                Assignment(
+                    request_id=inst.r_ids[r],
+                    volunteer_id=inst.v_ids[v],
+                    team=problem.volunteers[v].team,
+                    start=inst.to_time(start),
+                    end=inst.to_time(start + int(inst.r_duration[r])),
+                    walk_minutes=walk_of[r, v],
+                )
+            )
+    unassigned = explain_unassigned(inst, cands, schedule)
+    served = int(sum(int(inst.r_weight[r]) for r in schedule.crews))
+    # An exact solve of the whole problem proves the served weight is the best possible on
+    # the whole-minute grid that schedules are written in.
+    upper_bound = served if proven_optimal else max(upper_bound, served)
+    if not schedule.crews:
+        status = "empty"
+    elif proven_optimal or served == upper_bound:
+        status = "optimal"
+    else:
+        status = "feasible"
+    summary = Summary(
+        status=status,
+        strategy=strategy,
+        served_weight=served,
+        upper_bound=upper_bound,
+        gap=relative_gap(served, upper_bound),
+        walk_minutes=round(sum(a.walk_minutes for a in assignments), 2),
+        requests_total=inst.n_requests,
+        requests_served=len(schedule.crews),
+        requests_unassigned=len(unassigned),
+        assignments=len(assignments),
+        solve_seconds=round(seconds, 3),
+        first_schedule_seconds=round(first_schedule_seconds, 3),
+        per_team=_per_team(inst, schedule, team_bounds or {}, proven_optimal),
+        seed=problem.settings.seed,
+        settings=problem.settings.model_dump(mode="json"),
+    )
+    return Solution(assignments=assignments, unassigned=unassigned, summary=summary)
+
+
+def _per_team(
+    inst: Instance, schedule: Schedule, bounds: dict[str, int], proven_optimal: bool
+) -> dict[str, TeamSummary]:
+    """Served weight per team (requests naming no team under "any") against its bound."""
+    out = {}
+    for code, team in [*((c, i) for i, c in enumerate(inst.team_codes)), ("any", -1)]:
+        requests = [r for r in range(inst.n_requests) if inst.r_team[r] == team]
+        if not requests:
+            continue
+        served = [r for r in requests if r in schedule.crews]
+        weight = int(sum(int(inst.r_weight[r]) for r in served))
+        bound = weight if proven_optimal else max(weight, bounds.get(code, weight))
+        out[code] = TeamSummary(
+            requests=len(requests),
+            served=len(served),
+            served_weight=weight,
+            upper_bound=bound,
+            gap=relative_gap(weight, bound),
+        )
+    return out

@@ -1,0 +1,109 @@
+"""A schedule under construction: each volunteer's bookings and daily load, with the
+one question every constructive step asks: when could this volunteer start this request?
+
+Start sets are lists of closed integer ranges `(lo, hi)` of start minutes.
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from matcher._internal.solver.instance import MINUTES_PER_DAY, Instance
+
+Ranges = list[tuple[int, int]]
+
+
+def subtract(ranges: Ranges, lo: int, hi: int) -> Ranges:
+    """Remove the closed range [lo, hi] from sorted disjoint ranges."""
+    if lo > hi:
+        return ranges
+    out: Ranges = []
+    for a, b in ranges:
+        if b < lo or a > hi:
+            out.append((a, b))
+            continue
+        if a < lo:
+            out.append((a, lo - 1))
+        if b > hi:
+            out.append((hi + 1, b))
+    return out
+
+
+def contains(ranges: Ranges, point: int) -> bool:
+    return any(a <= point <= b for a, b in ranges)
+
+
+@dataclass
+class Schedule:
+    """Bookings per volunteer, kept sorted by start, and the crews chosen per request."""
+
+    inst: Instance
+    bookings: list[list[tuple[int, int, int]]] = field(init=False)
+    day_minutes: defaultdict[tuple[int, int], int] = field(init=False)
+    day_tasks: defaultdict[tuple[int, int], int] = field(init=False)
+    crews: dict[int, tuple[int, list[int]]] = field(default_factory=dict)
+    _travel: dict[tuple[int, int], int] = field(default_factory=dict)
+    _avail_ptr: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        n_v = self.inst.n_volunteers
+        self.bookings = [[] for _ in range(n_v)]
+        self.day_minutes = defaultdict(int)
+        self.day_tasks = defaultdict(int)
+        self._avail_ptr = np.searchsorted(self.inst.a_vol, np.arange(n_v + 1))
+
+    def travel(self, i: int, j: int) -> int:
+        key = (i, j) if i < j else (j, i)
+        if key not in self._travel:
+            self._travel[key] = self.inst.walk_between_requests(*key)
+        return self._travel[key]
+
+    def feasible_starts(self, v: int, r: int) -> Ranges:
+        """Start minutes at which volunteer v could serve request r, given their bookings."""
+        inst = self.inst
+        es, ls, d = int(inst.r_earliest[r]), int(inst.r_latest[r]), int(inst.r_duration[r])
+        ranges: Ranges = []
+        for k in range(self._avail_ptr[v], self._avail_ptr[v + 1]):
+            lo, hi = max(es, int(inst.a_start[k])), min(ls, int(inst.a_end[k]) - d)
+            if lo <= hi:
+                ranges.append((lo, hi))
+        for start, end, j in self.bookings[v]:
+            if not ranges:
+                break
+            t = self.travel(r, j)
+            ranges = subtract(ranges, start - d - t + 1, end + t - 1)
+        if ranges:
+            ranges = self._drop_full_days(v, d, ranges)
+        return ranges
+
+    def _drop_full_days(self, v: int, duration: int, ranges: Ranges) -> Ranges:
+        inst = self.inst
+        first, last = ranges[0][0] // MINUTES_PER_DAY, ranges[-1][1] // MINUTES_PER_DAY
+        for day in range(first, last + 1):
+            over_minutes = self.day_minutes[v, day] + duration > inst.v_max_minutes[v]
+            over_tasks = self.day_tasks[v, day] + 1 > inst.v_max_tasks[v]
+            if over_minutes or over_tasks:
+                ranges = subtract(ranges, day * MINUTES_PER_DAY, (day + 1) * MINUTES_PER_DAY - 1)
+        return ranges
+
+    def book(self, r: int, start: int, crew: list[int]) -> None:
+        d = int(self.inst.r_duration[r])
+        day = start // MINUTES_PER_DAY
+        for v in crew:
+            insort(self.bookings[v], (start, start + d, r))
+            self.day_minutes[v, day] += d
+            self.day_tasks[v, day] += 1
+        self.crews[r] = (start, list(crew))
+
+    def unbook(self, r: int) -> None:
+        start, crew = self.crews.pop(r)
+        d = int(self.inst.r_duration[r])
+        day = start // MINUTES_PER_DAY
+        for v in crew:
+            self.bookings[v].remove((start, start + d, r))
+            self.day_minutes[v, day] -= d
+            self.day_tasks[v, day] -= 1

@@ -1,0 +1,404 @@
+"""One CP-SAT model over a neighbourhood, hinted with the current schedule.
+
+Per request r: presence x_r and a start s_r. Per candidate pair inside the neighbourhood:
+y_rv, with y_rv => s_r in the start ranges v has around their fixed bookings (availability,
+travel and all). Crews: sum_v y_rv = crew_r * x_r, one speaker where a language is asked.
+Per volunteer: optional intervals under one NoOverlap, plus a travel disjunction for each pair
+of their requests that could come close in time, and the daily caps on what is left of them.
+The hint is the current schedule, complete and exactly feasible on this integer grid.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+from ortools.util.python.sorted_interval_list import Domain
+
+from matcher._internal.solver.candidates import Candidates
+from matcher._internal.solver.costs import Costs
+from matcher._internal.solver.instance import MINUTES_PER_DAY, Instance
+from matcher._internal.solver.neighbourhood import Neighbourhood
+from matcher._internal.solver.schedule import Ranges, Schedule
+
+Crews = dict[int, tuple[int, list[int]]]
+MAX_FAIRNESS_STEPS = 4
+
+
+@dataclass
+class Outcome:
+    """What one neighbourhood solve did."""
+
+    improved: bool
+    status: str
+    weight_gain: int
+    cost_gain: int
+    seconds: float
+    requests: int
+    volunteers: int
+    best_bound: float = 0.0
+    work: float = 0.0  # CP-SAT's deterministic time, for decisions that must not use clocks
+
+
+@dataclass
+class _Pair:
+    r: int
+    v: int
+    ranges: Ranges
+    cost: int
+    speaks: bool
+    y: cp_model.IntVar
+
+
+@dataclass
+class _Model:
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    x: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    s: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    pairs: list[_Pair] = field(default_factory=list)
+    terms: list[tuple[cp_model.IntVar, int]] = field(default_factory=list)
+    hint: dict[cp_model.IntVar, int] = field(default_factory=dict)
+
+    def objective_of_hint(self) -> int:
+        return sum(coef * self.hint[var] for var, coef in self.terms)
+
+
+@dataclass
+class Prepared:
+    """A neighbourhood taken out of the schedule and turned into a model, ready to solve."""
+
+    nb: Neighbourhood
+    freed: Crews
+    sub: _Model
+    weight_factor: int
+    began: float
+
+
+def prepare(
+    inst: Instance, cands: Candidates, schedule: Schedule, costs: Costs, nb: Neighbourhood
+) -> Prepared:
+    """Unbook the neighbourhood's served requests and build the model around what stays."""
+    began = time.perf_counter()
+    freed: Crews = {r: schedule.crews[r] for r in nb.requests if r in schedule.crews}
+    for r in freed:
+        schedule.unbook(r)
+    sub, weight_factor = _build(inst, cands, schedule, costs, nb, freed)
+    return Prepared(nb, freed, sub, weight_factor, began)
+
+
+@dataclass
+class Solved:
+    status: str
+    crews: Crews | None  # a strictly better assignment of the neighbourhood, or None
+    gain: int
+    best_bound: float
+    work: float
+
+
+def run(
+    prepared: Prepared,
+    *,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    deterministic: bool,
+    weight_only: bool = False,
+) -> Solved:
+    """Solve the model; touches no shared state, so it can run beside other solves.
+
+    With `weight_only`, stop as soon as no more served weight is possible: proving the
+    walking part optimal too is where small models spend most of their time.
+    """
+    sub = prepared.sub
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    if weight_only:
+        params.absolute_gap_limit = prepared.weight_factor - 0.5
+    params.num_workers = workers
+    params.random_seed = seed
+    params.cp_model_probing_level = 0
+    if deterministic:
+        params.interleave_search = True
+        params.max_deterministic_time = time_limit
+    else:
+        params.max_time_in_seconds = time_limit
+    status = solver.solve(sub.model)
+    if status == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"CP-SAT rejected a neighbourhood model: {sub.model.validate()}")
+    old = sub.objective_of_hint()
+    crews: Crews | None = None
+    gain = 0
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        new = round(solver.objective_value)
+        if new > old:
+            crews, gain = _extract(solver, sub), new - old
+    bound = solver.best_objective_bound if status != cp_model.UNKNOWN else 0.0
+    return Solved(solver.status_name(status), crews, gain, bound, solver.deterministic_time)
+
+
+def apply(inst: Instance, schedule: Schedule, prepared: Prepared, solved: Solved) -> Outcome:
+    """Book the better assignment, or put the old one back."""
+    chosen = solved.crews if solved.crews is not None else prepared.freed
+    for r, (start, crew) in chosen.items():
+        schedule.book(r, start, crew)
+    old_weight = sum(int(inst.r_weight[r]) for r in prepared.freed)
+    new_weight = sum(int(inst.r_weight[r]) for r in chosen)
+    return Outcome(
+        improved=solved.crews is not None,
+        status=solved.status,
+        weight_gain=new_weight - old_weight,
+        cost_gain=solved.gain - (new_weight - old_weight) * prepared.weight_factor,
+        seconds=time.perf_counter() - prepared.began,
+        requests=len(prepared.nb.requests),
+        volunteers=len(prepared.nb.volunteers),
+        best_bound=solved.best_bound,
+        work=solved.work,
+    )
+
+
+def solve_neighbourhood(
+    inst: Instance,
+    cands: Candidates,
+    schedule: Schedule,
+    costs: Costs,
+    nb: Neighbourhood,
+    *,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    deterministic: bool = False,
+) -> Outcome:
+    """Re-plan the neighbourhood; keep the result only if it is strictly better."""
+    prepared = prepare(inst, cands, schedule, costs, nb)
+    solved = run(
+        prepared, time_limit=time_limit, seed=seed, workers=workers, deterministic=deterministic
+    )
+    return apply(inst, schedule, prepared, solved)
+
+
+def _request_day_ranges(inst: Instance, r: int, ranges: Ranges, day: int | None) -> Ranges:
+    """Keep a start on one calendar day, so daily caps stay linear in the model."""
+    if day is None:
+        return ranges
+    lo, hi = day * MINUTES_PER_DAY, (day + 1) * MINUTES_PER_DAY - 1
+    return [(max(a, lo), min(b, hi)) for a, b in ranges if b >= lo and a <= hi]
+
+
+def _build(
+    inst: Instance,
+    cands: Candidates,
+    schedule: Schedule,
+    costs: Costs,
+    nb: Neighbourhood,
+    freed: Crews,
+) -> tuple[_Model, int]:
+    sub = _Model()
+    m = sub.model
+    members = nb.volunteers
+    serving_resident = _resident_links(schedule, costs, nb, freed)
+    by_vol: defaultdict[int, list[_Pair]] = defaultdict(list)
+    for r in nb.requests:
+        es, ls = int(inst.r_earliest[r]), int(inst.r_latest[r])
+        day = _fixed_day(inst, r, freed)
+        span = cands.of(r)
+        options: list[tuple[int, Ranges, int, bool]] = []
+        for v, walk, speaks in zip(
+            cands.vol[span], cands.walk[span], cands.speaks[span], strict=True
+        ):
+            v = int(v)
+            if v not in members:
+                continue
+            ranges = _request_day_ranges(inst, r, schedule.feasible_starts(v, r), day)
+            if not ranges:
+                continue
+            cost = costs.pair_cost(r, v, float(walk))
+            if (r, v) in serving_resident:
+                cost -= costs.continuity_bonus
+            options.append((v, ranges, cost, bool(speaks)))
+        crew = int(inst.r_crew[r])
+        if len(options) < crew or (cands.needs_language[r] and not any(o[3] for o in options)):
+            if r in freed:  # cannot happen: the current crew is always feasible
+                raise AssertionError(f"request {inst.r_ids[r]} lost its own crew")
+            continue
+        x = m.new_bool_var(f"x{r}")
+        s = m.new_int_var(es, ls, f"s{r}")
+        sub.x[r], sub.s[r] = x, s
+        hinted = freed.get(r)
+        sub.hint[x] = 1 if hinted else 0
+        sub.hint[s] = hinted[0] if hinted else min(o[1][0][0] for o in options)
+        pairs = [
+            _Pair(r, v, ranges, cost, speaks, m.new_bool_var(f"y{r}_{v}"))
+            for v, ranges, cost, speaks in options
+        ]
+        for p in pairs:
+            by_vol[p.v].append(p)
+            sub.pairs.append(p)
+            sub.hint[p.y] = 1 if hinted and p.v in hinted[1] else 0
+            m.add_linear_expression_in_domain(
+                s, Domain.from_intervals([[a, b] for a, b in p.ranges])
+            ).only_enforce_if(p.y)
+            m.add_implication(p.y, x)
+        m.add(sum(p.y for p in pairs) == crew * x)
+        if cands.needs_language[r]:
+            m.add(sum(p.y for p in pairs if p.speaks) >= x)
+
+    fairness_vars = _add_volunteer_constraints(inst, schedule, costs, sub, by_vol)
+    kept_starts = _add_kept_starts(costs, sub)
+    lower_span = (
+        sum(abs(p.cost) for p in sub.pairs)
+        + sum(costs.fairness_step * ub for _, ub in fairness_vars)
+        + costs.stability_bonus * len(kept_starts)
+    )
+    weight_factor = lower_span + 1
+    for r, x in sub.x.items():
+        sub.terms.append((x, weight_factor * int(inst.r_weight[r])))
+    for p in sub.pairs:
+        if p.cost:
+            sub.terms.append((p.y, -p.cost))
+    for var, _ in fairness_vars:
+        sub.terms.append((var, -costs.fairness_step))
+    for var in kept_starts:
+        sub.terms.append((var, costs.stability_bonus))
+    m.maximize(sum(coef * var for var, coef in sub.terms))
+    for var, value in sub.hint.items():
+        m.add_hint(var, value)
+    return sub, weight_factor
+
+
+def _add_kept_starts(costs: Costs, sub: _Model) -> list[cp_model.IntVar]:
+    """Re-planning: a literal per published request that keeps its published start."""
+    kept: list[cp_model.IntVar] = []
+    if not costs.stability_bonus:
+        return kept
+    for r, s in sub.s.items():
+        if r not in costs.published:
+            continue
+        start = costs.published[r][0]
+        same = sub.model.new_bool_var(f"same{r}")
+        sub.model.add(s == start).only_enforce_if(same)
+        sub.hint[same] = 1 if sub.hint[s] == start else 0
+        kept.append(same)
+    return kept
+
+
+def _fixed_day(inst: Instance, r: int, freed: Crews) -> int | None:
+    """The day a request spanning midnight must start on in this model (its current one)."""
+    first = int(inst.r_earliest[r]) // MINUTES_PER_DAY
+    if first == int(inst.r_latest[r]) // MINUTES_PER_DAY:
+        return None
+    return freed[r][0] // MINUTES_PER_DAY if r in freed else first
+
+
+def _resident_links(
+    schedule: Schedule, costs: Costs, nb: Neighbourhood, freed: Crews
+) -> set[tuple[int, int]]:
+    """Pairs (r, v) where v already serves another request of r's resident."""
+    links: set[tuple[int, int]] = set()
+    for r in nb.requests:
+        resident = costs.resident_of[r]
+        for other in costs.requests_of_resident.get(resident or "", ()):
+            crew = schedule.crews.get(other) or freed.get(other)
+            if other != r and crew is not None:
+                links.update((r, v) for v in crew[1])
+    return links
+
+
+def _add_volunteer_constraints(
+    inst: Instance,
+    schedule: Schedule,
+    costs: Costs,
+    sub: _Model,
+    by_vol: defaultdict[int, list[_Pair]],
+) -> list[tuple[cp_model.IntVar, int]]:
+    """NoOverlap, travel between close requests, daily caps, and fairness per volunteer."""
+    m = sub.model
+    fairness: list[tuple[cp_model.IntVar, int]] = []
+    for v, pairs in by_vol.items():
+        pairs = [p for p in pairs if p.r in sub.x]
+        if not pairs:
+            continue
+        intervals = [
+            m.new_optional_fixed_size_interval_var(
+                sub.s[p.r], int(inst.r_duration[p.r]), p.y, f"i{p.r}_{v}"
+            )
+            for p in pairs
+        ]
+        m.add_no_overlap(intervals)
+        _add_travel(inst, schedule, sub, pairs)
+        _add_caps(inst, schedule, sub, v, pairs)
+        if costs.fairness_step:
+            fairness += _add_fairness(schedule, sub, v, pairs)
+    return fairness
+
+
+def _add_travel(inst: Instance, schedule: Schedule, sub: _Model, pairs: list[_Pair]) -> None:
+    m = sub.model
+    for i, a in enumerate(pairs):
+        for b in pairs[i + 1 :]:
+            t = schedule.travel(a.r, b.r)
+            da, db = int(inst.r_duration[a.r]), int(inst.r_duration[b.r])
+            a_lo, a_hi = a.ranges[0][0], a.ranges[-1][1]
+            b_lo, b_hi = b.ranges[0][0], b.ranges[-1][1]
+            if a_hi + da + t <= b_lo or b_hi + db + t <= a_lo:
+                continue  # always far enough apart
+            a_first = a_lo + da + t <= b_hi
+            b_first = b_lo + db + t <= a_hi
+            sa, sb = sub.s[a.r], sub.s[b.r]
+            both = [a.y, b.y]
+            if not a_first and not b_first:
+                m.add_bool_or([a.y.Not(), b.y.Not()])
+            elif a_first and not b_first:
+                m.add(sb >= sa + da + t).only_enforce_if(both)
+            elif b_first and not a_first:
+                m.add(sa >= sb + db + t).only_enforce_if(both)
+            else:
+                order = m.new_bool_var(f"o{a.r}_{b.r}_{a.v}")
+                m.add(sb >= sa + da + t).only_enforce_if([*both, order])
+                m.add(sa >= sb + db + t).only_enforce_if([*both, order.Not()])
+                sub.hint[order] = 1 if sub.hint[sa] <= sub.hint[sb] else 0
+
+
+def _add_caps(inst: Instance, schedule: Schedule, sub: _Model, v: int, pairs: list[_Pair]) -> None:
+    days: defaultdict[int, list[_Pair]] = defaultdict(list)
+    for p in pairs:
+        days[p.ranges[0][0] // MINUTES_PER_DAY].append(p)
+    for day, group in days.items():
+        minutes_left = int(inst.v_max_minutes[v]) - schedule.day_minutes[v, day]
+        tasks_left = int(inst.v_max_tasks[v]) - schedule.day_tasks[v, day]
+        total = sum(int(inst.r_duration[p.r]) for p in group)
+        if total > minutes_left:
+            sub.model.add(sum(int(inst.r_duration[p.r]) * p.y for p in group) <= minutes_left)
+        if len(group) > tasks_left:
+            sub.model.add(sum(p.y for p in group) <= tasks_left)
+
+
+def _add_fairness(
+    schedule: Schedule, sub: _Model, v: int, pairs: list[_Pair]
+) -> list[tuple[cp_model.IntVar, int]]:
+    """Excess tasks e_k >= n_v - k for k = 1..4: the k-th task costs k - 1 steps (convex)."""
+    m = sub.model
+    fixed = len(schedule.bookings[v])
+    hinted = fixed + sum(sub.hint[p.y] for p in pairs)
+    most = fixed + len(pairs)
+    out = []
+    for k in range(1, MAX_FAIRNESS_STEPS + 1):
+        if most <= k:
+            break
+        excess = m.new_int_var(0, most - k, f"e{v}_{k}")
+        m.add(excess >= fixed + sum(p.y for p in pairs) - k)
+        sub.hint[excess] = max(0, hinted - k)
+        out.append((excess, most - k))
+    return out
+
+
+def _extract(solver: cp_model.CpSolver, sub: _Model) -> Crews:
+    crews: Crews = {}
+    for r, x in sub.x.items():
+        if solver.boolean_value(x):
+            crews[r] = (solver.value(sub.s[r]), [])
+    for p in sub.pairs:
+        if solver.boolean_value(p.y):
+            crews[p.r][1].append(p.v)
+    return crews

@@ -1,6 +1,0 @@
-"""Readers and writers: files, frames and (later) databases in; batch outputs out."""
-
-from matcher.io.errors import InputError, Issue
-from matcher.io.load import load_problem, load_settings
-
-__all__ = ["InputError", "Issue", "load_problem", "load_settings"]
