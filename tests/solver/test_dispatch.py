@@ -91,3 +91,35 @@ def test_dispatch_on_a_full_generated_day_is_valid() -> None:
     assert_valid(today, after)
     assert "URGENT1" in after.served_request_ids()
     assert after.summary.served_weight >= plan.summary.served_weight
+
+
+def test_dispatch_with_bumping_on_a_busy_generated_day() -> None:
+    vols, reqs = generate_community(150, 400, days=1, seed=6, start=date(2026, 12, 1))
+    p = matcher.load_problem(vols, reqs, settings=Settings(time_limit_s=2))
+    plan = matcher.solve(p, strategy="greedy")
+    homes = [q for q in p.requests if q.team == "care"]
+    bumped_once = False
+    for k, home in enumerate(homes[:40]):
+        start = home.earliest_start.isoformat()
+        call = {
+            "request_id": f"URGENT{k}",
+            "kind": "one_click_call",
+            "team": "care",
+            "required_skills": "elderly_care",
+            "lat": home.lat,
+            "lon": home.lon,
+            "earliest_start": start,
+            "latest_start": start,
+            "duration_minutes": 45,
+            "priority": 5,
+        }
+        after = matcher.dispatch_urgent(p, plan, call)
+        if any(c.kind != "added" for c in after.changes):
+            today = p.model_copy(
+                update={"requests": (*p.requests, matcher.Request.model_validate(call))}
+            )
+            assert_valid(today, after)
+            assert f"URGENT{k}" in after.served_request_ids()
+            bumped_once = True
+            break
+    assert bumped_once, "no call needed bumping on a busy day"
