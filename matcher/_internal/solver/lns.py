@@ -28,6 +28,7 @@ from matcher._internal.solver.submodel import Outcome, apply, prepare, run, solv
 log = logging.getLogger(__name__)
 
 ITERATIONS_PER_SECOND = 4  # deterministic mode's work budget per second of time limit
+WORK_PER_SECOND = 0.2  # CP-SAT deterministic time per second of limit (measured: ~5 s each)
 WHOLE_VOLUNTEERS = 60
 WHOLE_REQUESTS = 150
 WHOLE_TIME_LIMIT = 10.0
@@ -201,9 +202,13 @@ def improve(
         if max_iterations is None:
             max_iterations = max(5, round(time_limit * ITERATIONS_PER_SECOND))
     if _small(inst, cands, search.servable):
+        whole_limit = min(time_limit, WHOLE_TIME_LIMIT)
+        if deterministic:
+            whole_limit *= WORK_PER_SECOND
         outcome = solve_neighbourhood(
             inst, cands, schedule, costs, whole_problem(inst, cands, schedule, frozen),
-            time_limit=min(time_limit, WHOLE_TIME_LIMIT), seed=seed, workers=workers,
+            time_limit=whole_limit,
+            seed=seed, workers=workers,
             deterministic=deterministic,
         )  # fmt: skip
         search.record(outcome, -1, WHOLE_TIME_LIMIT)

@@ -120,7 +120,7 @@ def run(
     params.random_seed = seed
     params.cp_model_probing_level = 0
     if deterministic:
-        params.interleave_search = True
+        params.interleave_search = workers > 1  # one worker is deterministic as it is
         params.max_deterministic_time = time_limit
     else:
         params.max_time_in_seconds = time_limit
