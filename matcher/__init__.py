@@ -33,6 +33,7 @@ __all__ = [
     "Team",
     "Unassigned",
     "Volunteer",
+    "compare_scenarios",
     "dispatch_urgent",
     "explain",
     "json_schemas",
@@ -44,13 +45,27 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from matcher._internal.api import dispatch_urgent, explain, json_schemas, replan, solve
+    from matcher._internal.api import (
+        compare_scenarios,
+        dispatch_urgent,
+        explain,
+        json_schemas,
+        replan,
+        solve,
+    )
 
 
 def __getattr__(name: str) -> Any:
     """`solve` and `json_schemas` load the solver on first use, so importing `matcher` (or
     its independent checker) stays light and free of solver code."""
-    if name in ("solve", "replan", "dispatch_urgent", "explain", "json_schemas"):
+    if name in (
+        "solve",
+        "replan",
+        "dispatch_urgent",
+        "explain",
+        "json_schemas",
+        "compare_scenarios",
+    ):
         from matcher._internal import api
 
         return getattr(api, name)

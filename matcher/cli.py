@@ -173,6 +173,30 @@ def generate(
     err.print(f"wrote {', '.join(str(p) for p in written)}", highlight=False)
 
 
+scenario_app = typer.Typer(help="What-if scenarios: run them and compare with the baseline.")
+app.add_typer(scenario_app, name="scenario")
+
+
+@scenario_app.command("run")
+def scenario_run(
+    paths: Annotated[list[Path], typer.Argument(help="Scenario files (TOML).")],
+    out: Annotated[Path, typer.Option(help="Folder for comparison.csv.")],
+    time_limit: Annotated[float | None, typer.Option(help="Seconds per scenario.")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Parallel processes.")] = None,
+) -> None:
+    """Run scenarios in parallel and write comparison.csv (KPIs and change vs baseline)."""
+    from matcher._internal.scenarios.run import run_scenarios, write_comparison
+
+    try:
+        table = run_scenarios(paths, time_limit=time_limit, workers=workers)
+    except InputError as exc:
+        raise _fail_on_input(exc) from exc
+    path = write_comparison(table, out)
+    columns = ["variant", "served_share", "served_weight", "urgent_served_share", "gap"]
+    typer.echo(table[columns].to_string(index=False))
+    err.print(f"wrote {path}", highlight=False)
+
+
 def main() -> None:
     """Entry point of the `matcher` script; unexpected errors exit with INTERNAL_ERROR."""
     try:

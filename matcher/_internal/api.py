@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from matcher._internal.model import Problem, Request, Settings, Solution, Team, Volunteer
@@ -92,3 +93,10 @@ def explain(problem: Problem, solution: Solution, request_id: str) -> Any:
     from matcher._internal.solver.why import explain as _explain
 
     return _explain(problem, solution, request_id)
+
+
+def compare_scenarios(paths: Iterable[str | Path], *, time_limit: float | None = None) -> Any:
+    """Run scenario files in parallel; a pandas DataFrame of KPIs with changes vs baseline."""
+    from matcher._internal.scenarios.run import run_scenarios
+
+    return run_scenarios([Path(p) for p in paths], time_limit=time_limit)

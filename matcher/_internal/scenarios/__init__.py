@@ -1,0 +1,1 @@
+"""What-if scenarios: files, changes, parallel runs, comparisons."""

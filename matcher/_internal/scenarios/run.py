@@ -1,0 +1,65 @@
+"""Run scenarios side by side on local processes and compare them with the baseline."""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from matcher._internal.scenarios.apply import apply_changes, base_problem
+from matcher._internal.scenarios.kpis import kpis
+from matcher._internal.scenarios.spec import Scenario, SetVolunteers, load_scenario
+
+NOT_COMPARED = {"scenario", "variant", "sweep_value"}
+
+
+def variants(scenario: Scenario) -> list[tuple[str, Scenario]]:
+    """The scenario itself, or one variant per sweep value."""
+    if scenario.sweep is None:
+        return [(scenario.name, scenario)]
+    out = []
+    for value in scenario.sweep.values:
+        step = SetVolunteers(type="set_volunteers", field=scenario.sweep.field, value=value)
+        out.append((f"{scenario.name} [{scenario.sweep.field}={value}]",
+                    scenario.model_copy(update={"change": [*scenario.change, step],
+                                                "sweep": None})))  # fmt: skip
+    return out
+
+
+def run_variant(name: str, scenario: Scenario, time_limit: float | None) -> dict[str, Any]:
+    from matcher._internal.api import solve
+
+    problem = apply_changes(base_problem(scenario), scenario.change)
+    solution = solve(problem, time_limit=time_limit)
+    return {"scenario": scenario.name, "variant": name, **kpis(problem, solution)}
+
+
+def run_scenarios(
+    paths: list[Path], *, time_limit: float | None = None, workers: int | None = None
+) -> pd.DataFrame:
+    """One row per scenario (or sweep value), with `<kpi>_change` against the baseline: the
+    scenario named "baseline", else the first."""
+    jobs = [(name, s) for path in paths for name, s in variants(load_scenario(path))]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        rows = list(pool.map(run_variant, *zip(*jobs, strict=True),
+                             [time_limit] * len(jobs)))  # fmt: skip
+    return compare(pd.DataFrame(rows))
+
+
+def compare(table: pd.DataFrame) -> pd.DataFrame:
+    names = table["scenario"].str.lower()
+    base = table[names == "baseline"].iloc[0] if (names == "baseline").any() else table.iloc[0]
+    numeric = [c for c in table.columns if c not in NOT_COMPARED
+               and pd.api.types.is_numeric_dtype(table[c])]  # fmt: skip
+    for column in numeric:
+        table[f"{column}_change"] = table[column] - base[column]
+    return table
+
+
+def write_comparison(table: pd.DataFrame, out: Path) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "comparison.csv"
+    table.to_csv(path, index=False)
+    return path

@@ -1,0 +1,154 @@
+"""The scenario file format (TOML), validated with pydantic: unknown keys are errors.
+
+A scenario starts from a base (files or generator parameters), applies changes in order,
+may override settings, and may sweep one volunteer field over several values.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from matcher._internal.io.errors import InputError, Issue
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GeneratedBase(_Strict):
+    volunteers: int = Field(ge=1)
+    requests: int = Field(ge=0)
+    days: int = Field(default=1, ge=1)
+    seed: int = 0
+    start: date = date(2026, 12, 1)
+
+
+class Base(_Strict):
+    """Either files (paths relative to the scenario file) or generator parameters."""
+
+    volunteers: str | None = None
+    requests: str | None = None
+    generate: GeneratedBase | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Base:
+        files = self.volunteers is not None and self.requests is not None
+        if files == (self.generate is not None):
+            raise ValueError("give either volunteers and requests files, or generate")
+        return self
+
+
+class Who(_Strict):
+    """Which volunteers or requests a change touches; empty means all."""
+
+    team: str | None = None
+    skill: str | None = None
+    kind: str | None = None
+
+
+class RemoveVolunteers(Who):
+    type: Literal["remove_volunteers"]
+    fraction: float | None = Field(default=None, ge=0, le=1)
+    count: int | None = Field(default=None, ge=0)
+    seed: int = 0
+
+
+class AddVolunteers(Who):
+    """New volunteers like existing ones of the team (home, skills, hours), new ids."""
+
+    type: Literal["add_volunteers"]
+    count: int = Field(ge=0)
+    seed: int = 0
+
+
+class SetVolunteers(Who):
+    """Set a volunteer field, e.g. max_walk_minutes = 10 for a winter storm."""
+
+    type: Literal["set_volunteers"]
+    field: Literal["max_walk_minutes", "max_minutes_per_day", "max_tasks_per_day"]
+    value: int = Field(ge=0)
+
+
+class Availability(Who):
+    """Cut availability to a daily time band, e.g. evenings off: until = "18:00"."""
+
+    type: Literal["availability"]
+    after: str = "00:00"
+    until: str = "24:00"
+
+
+class ScaleRequests(Who):
+    """Multiply requests of a kind or team: 2.0 doubles them (copies at new ids)."""
+
+    type: Literal["scale_requests"]
+    factor: float = Field(ge=0)
+    seed: int = 0
+
+
+class AddEvent(_Strict):
+    """One community event that needs a crew."""
+
+    type: Literal["add_event"]
+    request_id: str
+    kind: str
+    team: str | None = None
+    crew: int = Field(ge=1)
+    start: datetime
+    latest_start: datetime | None = None
+    duration_minutes: int = Field(ge=1)
+    priority: int = Field(default=4, ge=1, le=5)
+    lat: float = 37.8700
+    lon: float = 112.5500
+    required_skills: list[str] = Field(default_factory=list)
+
+
+Change = Annotated[
+    RemoveVolunteers | AddVolunteers | SetVolunteers | Availability | ScaleRequests | AddEvent,
+    Field(discriminator="type"),
+]
+
+
+class Sweep(_Strict):
+    """Run the scenario once per value of one volunteer field."""
+
+    field: Literal["max_walk_minutes", "max_minutes_per_day", "max_tasks_per_day"]
+    values: list[int] = Field(min_length=1)
+
+
+class Scenario(_Strict):
+    name: str
+    description: str = ""
+    base: Base
+    settings: dict[str, Any] = Field(default_factory=dict)
+    change: list[Change] = Field(default_factory=list)
+    sweep: Sweep | None = None
+    path: Path | None = Field(default=None, exclude=True)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; every problem names the file and the key."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError([Issue(str(path), "", "", f"cannot be read: {exc}")]) from exc
+    try:
+        return Scenario.model_validate({**data, "path": path})
+    except ValidationError as exc:
+        issues = []
+        for error in exc.errors(include_url=False):
+            key = ".".join(str(part) for part in error["loc"] if not _is_tag(part))
+            message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
+            issues.append(Issue(str(path), "", key, message))
+        raise InputError(issues) from exc
+
+
+def _is_tag(part: object) -> bool:
+    names = {"remove_volunteers", "add_volunteers", "set_volunteers", "availability",
+             "scale_requests", "add_event"}  # fmt: skip
+    return part in names
