@@ -183,15 +183,23 @@ def scenario_run(
     out: Annotated[Path, typer.Option(help="Folder for comparison.csv.")],
     time_limit: Annotated[float | None, typer.Option(help="Seconds per scenario.")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="Parallel processes.")] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")
+    ] = None,
+    strategy: Annotated[str, typer.Option(help="optimise (default) or greedy.")] = "optimise",
 ) -> None:
-    """Run scenarios in parallel and write comparison.csv (KPIs and change vs baseline)."""
+    """Run scenarios in parallel; write comparison.csv (KPIs and change vs baseline), PNG
+    charts and report.html."""
+    from matcher._internal.scenarios.report import write_report
     from matcher._internal.scenarios.run import run_scenarios, write_comparison
 
     try:
-        table = run_scenarios(paths, time_limit=time_limit, workers=workers)
+        table = run_scenarios(paths, time_limit=time_limit, workers=workers,
+                              scheduler=scheduler, strategy=strategy)  # fmt: skip
     except InputError as exc:
         raise _fail_on_input(exc) from exc
     path = write_comparison(table, out)
+    write_report(table, out)
     columns = ["variant", "served_share", "served_weight", "urgent_served_share", "gap"]
     typer.echo(table[columns].to_string(index=False))
     err.print(f"wrote {path}", highlight=False)

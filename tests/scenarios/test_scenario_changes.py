@@ -169,3 +169,20 @@ def test_scenario_run_command_writes_the_comparison(tmp_path: Path) -> None:
     storm = table.set_index("variant").loc["storm"]
     assert storm["served_share_change"] < 0  # a 5-minute reach serves fewer requests
     assert table.set_index("variant").loc["baseline", "served_share_change"] == 0
+
+
+def test_base_from_a_database(tmp_path: Path) -> None:
+    import pandas as pd
+    import sqlalchemy as sa
+
+    sample = SHIPPED.parent / "data" / "sample"
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    engine = sa.create_engine(url)
+    for name in ("volunteers", "requests"):
+        table = pd.read_csv(sample / f"{name}.csv", dtype=str, keep_default_na=False)
+        table.to_sql(name, engine, index=False)
+    engine.dispose()
+    path = tmp_path / "db.toml"
+    path.write_text(f'name = "db"\n[base.database]\nurl = "{url}"\nplan_date = 2026-12-01\n')
+    problem = base_problem(load_scenario(path))
+    assert len(problem.volunteers) == 200 and len(problem.requests) == 150

@@ -33,6 +33,17 @@ def base_problem(scenario: Scenario) -> Problem:
         vols, reqs = generate_community(g.volunteers, g.requests, days=g.days, seed=g.seed,
                                         start=g.start)  # fmt: skip
         return load_problem(vols, reqs, settings=settings)
+    if base.database is not None:
+        from matcher._internal.io import database as db
+
+        engine = db.engine_for(base.database.url)
+        plan = (base.database.plan_date, base.database.days)
+        return load_problem(
+            db.read_input_table(engine, "volunteers", "volunteer_id"),
+            db.read_input_table(engine, "requests", "request_id", plan=plan,
+                                timezone=settings.timezone),
+            settings=settings,
+        )  # fmt: skip
     here = scenario.path.parent if scenario.path is not None else Path()
     assert base.volunteers is not None and base.requests is not None
     return load_problem(here / base.volunteers, here / base.requests, settings=settings)

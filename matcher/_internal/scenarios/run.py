@@ -28,23 +28,43 @@ def variants(scenario: Scenario) -> list[tuple[str, Scenario]]:
     return out
 
 
-def run_variant(name: str, scenario: Scenario, time_limit: float | None) -> dict[str, Any]:
+def run_variant(
+    name: str, scenario: Scenario, time_limit: float | None, strategy: str = "optimise"
+) -> dict[str, Any]:
+    """Build, change, solve and measure one variant (runs in a worker process)."""
     from matcher._internal.api import solve
 
     problem = apply_changes(base_problem(scenario), scenario.change)
-    solution = solve(problem, time_limit=time_limit)
-    return {"scenario": scenario.name, "variant": name, **kpis(problem, solution)}
+    solution = solve(problem, time_limit=time_limit, strategy=strategy)
+    swept = scenario.change[-1] if name != scenario.name and scenario.change else None
+    value = swept.value if isinstance(swept, SetVolunteers) else None
+    return {"scenario": scenario.name, "variant": name, "sweep_value": value,
+            **kpis(problem, solution)}  # fmt: skip
 
 
 def run_scenarios(
-    paths: list[Path], *, time_limit: float | None = None, workers: int | None = None
+    paths: list[Path],
+    *,
+    time_limit: float | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    strategy: str = "optimise",
 ) -> pd.DataFrame:
     """One row per scenario (or sweep value), with `<kpi>_change` against the baseline: the
-    scenario named "baseline", else the first."""
+    scenario named "baseline", else the first. Runs on local processes, or on the Dask
+    cluster at `scheduler` (an address like tcp://127.0.0.1:8786)."""
     jobs = [(name, s) for path in paths for name, s in variants(load_scenario(path))]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        rows = list(pool.map(run_variant, *zip(*jobs, strict=True),
-                             [time_limit] * len(jobs)))  # fmt: skip
+    names, scenarios = [j[0] for j in jobs], [j[1] for j in jobs]
+    limits, strategies = [time_limit] * len(jobs), [strategy] * len(jobs)
+    if scheduler is not None:
+        from distributed import Client
+
+        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+            futures = client.map(run_variant, names, scenarios, limits, strategies, pure=False)
+            rows = client.gather(futures)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            rows = list(pool.map(run_variant, names, scenarios, limits, strategies))
     return compare(pd.DataFrame(rows))
 
 

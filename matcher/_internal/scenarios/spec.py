@@ -28,18 +28,26 @@ class GeneratedBase(_Strict):
     start: date = date(2026, 12, 1)
 
 
+class DatabaseBase(_Strict):
+    url: str
+    plan_date: date
+    days: int = Field(default=1, ge=1)
+
+
 class Base(_Strict):
-    """Either files (paths relative to the scenario file) or generator parameters."""
+    """Files (paths relative to the scenario file), a database, or generator parameters."""
 
     volunteers: str | None = None
     requests: str | None = None
     generate: GeneratedBase | None = None
+    database: DatabaseBase | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> Base:
         files = self.volunteers is not None and self.requests is not None
-        if files == (self.generate is not None):
-            raise ValueError("give either volunteers and requests files, or generate")
+        if files + (self.generate is not None) + (self.database is not None) != 1:
+            raise ValueError("give exactly one of: volunteers and requests files, "
+                             "generate, database")  # fmt: skip
         return self
 
 

@@ -1,0 +1,64 @@
+"""Scenario runs end to end: every shipped file, the report, and the Dask path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from matcher._internal.scenarios.report import write_report
+from matcher._internal.scenarios.run import run_scenarios
+from matcher.cli import app
+
+SHIPPED = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def _tiny(tmp_path: Path, name: str, extra: str = "") -> Path:
+    path = tmp_path / f"{name}.toml"
+    path.write_text(
+        f'name = "{name}"\n[base.generate]\nvolunteers = 100\nrequests = 120\nseed = 5\n{extra}'
+    )
+    return path
+
+
+def test_every_shipped_scenario_runs_and_the_report_is_written(tmp_path: Path) -> None:
+    out = tmp_path / "cmp"
+    result = CliRunner().invoke(app, [
+        "scenario", "run", *map(str, sorted(SHIPPED.glob("*.toml"))), "--out", str(out),
+        "--strategy", "greedy", "--workers", "2",
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "comparison.csv")
+    assert len(table) == 7 + 5  # seven scenarios, the sweep as five variants
+    assert (table.loc[table["scenario"] == "baseline", "served_share_change"] == 0).all()
+    sweep = table[table["scenario"] == "walking reach sweep"].sort_values("sweep_value")
+    assert sweep["sweep_value"].tolist() == [5, 10, 15, 20, 25]
+    shares = sweep["served_share"].tolist()
+    assert shares[0] < shares[2] <= max(shares[2:]) + 1e-9  # a wider reach serves more
+    flu = table.set_index("scenario").loc["flu season"]
+    assert flu["requests_change"] > 0 and flu["volunteers_change"] < 0
+    page = (out / "report.html").read_text()
+    assert "Scenario comparison" in page and page.count("data:image/png;base64,") >= 5
+    assert (out / "served_share.png").stat().st_size > 1000
+    assert list(out.glob("sweep-*.png"))
+
+
+def test_dask_cluster_path_gives_the_same_rows(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    files = [_tiny(tmp_path, "baseline"),
+             _tiny(tmp_path, "near", '[[change]]\ntype = "set_volunteers"\n'
+                                     'field = "max_walk_minutes"\nvalue = 5\n')]  # fmt: skip
+    local = run_scenarios(files, strategy="greedy", workers=2)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster:  # fmt: skip
+        remote = run_scenarios(files, strategy="greedy", scheduler=cluster.scheduler_address)
+    pd.testing.assert_frame_equal(local, remote)
+
+
+def test_report_from_a_comparison_table(tmp_path: Path) -> None:
+    files = [_tiny(tmp_path, "baseline"), _tiny(tmp_path, "more", "[settings]\nseed = 2\n")]
+    table = run_scenarios(files, strategy="greedy", workers=1)
+    path = write_report(table, tmp_path / "report")
+    assert path.name == "report.html" and "more" in path.read_text()
