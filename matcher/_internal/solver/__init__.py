@@ -12,7 +12,7 @@ from matcher._internal.solver.candidates import find_candidates
 from matcher._internal.solver.costs import build_costs
 from matcher._internal.solver.greedy import greedy_schedule
 from matcher._internal.solver.instance import build_instance
-from matcher._internal.solver.lns import Progress, ProgressCallback, improve
+from matcher._internal.solver.lns import LnsStats, Progress, ProgressCallback, improve
 from matcher._internal.solver.lp_bound import lp_bound, team_bounds
 from matcher._internal.solver.result import build_solution
 
@@ -50,17 +50,39 @@ def solve(
             strategy=strategy, seconds=time.perf_counter() - began,
             first_schedule_seconds=first,
         )  # fmt: skip
-    bound = lp_bound(inst, cands).total
-    per_team = team_bounds(inst, cands)
-    log.info("first schedule after %.1f s; bound %d after %.1f s", first, bound,
-             time.perf_counter() - began)  # fmt: skip
-    stats = improve(
-        inst, cands, schedule, build_costs(inst, cands),
-        time_limit=_search_budget(settings.time_limit_s, began, settings.deterministic),
-        upper_bound=bound, seed=settings.seed, workers=settings.effective_workers,
-        deterministic=settings.deterministic, progress=progress,
-        should_stop=cancel.is_set if cancel is not None else None,
-    )  # fmt: skip
+    # The search starts at once on the constructive schedule; the bounds are computed beside
+    # it (HiGHS and CP-SAT both release the interpreter) and tighten its target when ready.
+    # Deterministic runs compute the bound first: when it lands must not steer the search.
+    bounds = {"total": servable_bound(inst, cands)}
+    if settings.deterministic:
+        bounds["total"] = lp_bound(inst, cands).total
+    outcome: dict[str, LnsStats | BaseException] = {}
+
+    def search() -> None:
+        try:
+            outcome["stats"] = improve(
+                inst, cands, schedule, build_costs(inst, cands),
+                time_limit=_search_budget(settings.time_limit_s, began, settings.deterministic),
+                upper_bound=lambda: bounds["total"], seed=settings.seed,
+                workers=settings.effective_workers, deterministic=settings.deterministic,
+                progress=progress, should_stop=cancel.is_set if cancel is not None else None,
+            )  # fmt: skip
+        except BaseException as exc:  # re-raised in the caller's thread below
+            outcome["stats"] = exc
+
+    worker = threading.Thread(target=search, name="matcher-search")
+    worker.start()
+    try:
+        if not settings.deterministic:
+            bounds["total"] = lp_bound(inst, cands).total
+        per_team = team_bounds(inst, cands)
+    finally:
+        worker.join()
+    log.info("first schedule after %.1f s; bound %d", first, bounds["total"])
+    stats = outcome["stats"]
+    if isinstance(stats, BaseException):
+        raise stats
+    bound = bounds["total"]
     return build_solution(
         inst, cands, schedule, upper_bound=bound, strategy=strategy,
         seconds=time.perf_counter() - began, proven_optimal=stats.proven_optimal,

@@ -178,7 +178,7 @@ def improve(
     costs: Costs,
     *,
     time_limit: float,
-    upper_bound: int,
+    upper_bound: int | Callable[[], int],
     seed: int,
     workers: int,
     deterministic: bool = False,
@@ -189,9 +189,11 @@ def improve(
     frozen: frozenset[int] = frozenset(),
 ) -> LnsStats:
     """Improve `schedule` in place; it stays valid after every step. `frozen` requests
-    (pinned ones when re-planning) keep their bookings untouched."""
+    (pinned ones when re-planning) keep their bookings untouched. `upper_bound` may be a
+    callable, read as the search goes, so a bound still being computed can tighten later."""
+    current_bound = upper_bound if callable(upper_bound) else (lambda: upper_bound)
     search = _Search(
-        inst, cands, schedule, costs, upper_bound, deterministic, LnsStats(),
+        inst, cands, schedule, costs, current_bound(), deterministic, LnsStats(),
         np.random.default_rng(seed), time.perf_counter(),
     )  # fmt: skip
     stats = search.stats
@@ -248,7 +250,9 @@ def improve(
                 search.claimed_volunteers -= nb.volunteers
                 search.claimed_requests -= set(nb.requests)
                 search.record(outcome, seed_request, limit)
-                report = Progress(search.weight, upper_bound, search.elapsed(), stats.iterations)
+                search.upper_bound = current_bound()
+                report = Progress(search.weight, search.upper_bound, search.elapsed(),
+                                  stats.iterations)  # fmt: skip
             if progress is not None:
                 progress(report)
 
