@@ -10,31 +10,19 @@ from matcher._internal.io.atomic import write_folder_atomically
 from matcher._internal.io.reports import write_reports
 from matcher._internal.model import Problem, Solution
 
-ASSIGNMENT_COLUMNS = ["request_id", "volunteer_id", "team", "start", "end", "walk_minutes"]
-UNASSIGNED_COLUMNS = ["request_id", "reason", "detail"]
-
 
 def assignments_frame(solution: Solution) -> pd.DataFrame:
-    rows = [
-        {
-            "request_id": a.request_id,
-            "volunteer_id": a.volunteer_id,
-            "team": a.team,
-            "start": a.start.isoformat(timespec="minutes"),
-            "end": a.end.isoformat(timespec="minutes"),
-            "walk_minutes": round(a.walk_minutes, 2),
-        }
-        for a in solution.assignments
-    ]
-    return pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
+    """`Solution.to_frames()`'s assignments as the batch file holds them: minute-resolution
+    ISO times and walks to a hundredth of a minute."""
+    done, _ = solution.to_frames()
+    for column in ("start", "end"):
+        done[column] = [t.isoformat(timespec="minutes") for t in done[column]]
+    done["walk_minutes"] = done["walk_minutes"].round(2)
+    return done
 
 
 def unassigned_frame(solution: Solution) -> pd.DataFrame:
-    rows = [
-        {"request_id": u.request_id, "reason": u.reason.value, "detail": u.detail}
-        for u in solution.unassigned
-    ]
-    return pd.DataFrame(rows, columns=UNASSIGNED_COLUMNS)
+    return solution.to_frames()[1]
 
 
 def write_solution_files(solution: Solution, folder: Path) -> None:

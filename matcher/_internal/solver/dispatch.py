@@ -131,25 +131,21 @@ def _bump(
 def _changes(
     inst: Instance, schedule: Schedule, r: int, bumped: list[tuple[int, tuple[int, list[int]]]]
 ) -> list[Change]:
-    def describe(start: int, crew: list[int]) -> str:
-        names = ", ".join(sorted(inst.v_ids[v] for v in crew))
-        return f"{inst.to_time(start):%Y-%m-%d %H:%M}: {names}"
-
     changes = []
     if r in schedule.crews:
-        after = describe(*schedule.crews[r])
+        after = inst.describe(*schedule.crews[r])
         changes.append(Change(request_id=inst.r_ids[r], kind="added", after=after,
                               reason="urgent call"))  # fmt: skip
     for j, before in bumped:
         if j in schedule.crews:
             changes.append(Change(
-                request_id=inst.r_ids[j], kind="moved", before=describe(*before),
-                after=describe(*schedule.crews[j]),
+                request_id=inst.r_ids[j], kind="moved", before=inst.describe(*before),
+                after=inst.describe(*schedule.crews[j]),
                 reason=f"crew taken for urgent call {inst.r_ids[r]}; re-homed",
             ))  # fmt: skip
         else:
             changes.append(Change(
-                request_id=inst.r_ids[j], kind="removed", before=describe(*before),
+                request_id=inst.r_ids[j], kind="removed", before=inst.describe(*before),
                 reason=f"crew taken for urgent call {inst.r_ids[r]}; nobody else could take it",
             ))  # fmt: skip
     return changes

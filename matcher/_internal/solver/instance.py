@@ -43,6 +43,7 @@ class Instance:
     a_vol: IntArray
     a_start: IntArray
     a_end: IntArray
+    a_ptr: IntArray  # volunteer v's intervals are a_ptr[v]:a_ptr[v + 1]
     # requests
     r_ids: list[str]
     r_team: IntArray  # -1: any team
@@ -68,6 +69,21 @@ class Instance:
 
     def to_time(self, minute: int) -> datetime:
         return self.origin + timedelta(minutes=int(minute))
+
+    def available_minutes(self, vol: IntArray, day: IntArray) -> FloatArray:
+        """Available minutes per (volunteer, day) pair, intervals clipped to the day."""
+        out = np.zeros(len(vol))
+        for i, (v, d) in enumerate(zip(vol, day, strict=True)):
+            a = self.a_start[self.a_ptr[v] : self.a_ptr[v + 1]]
+            b = self.a_end[self.a_ptr[v] : self.a_ptr[v + 1]]
+            lo, hi = d * MINUTES_PER_DAY, (d + 1) * MINUTES_PER_DAY
+            out[i] = np.clip(np.minimum(b, hi) - np.maximum(a, lo), 0, None).sum()
+        return out
+
+    def describe(self, start: int, crew: list[int]) -> str:
+        """`2026-12-01 09:30: V00001, V00002`, as change lists show a crew."""
+        names = ", ".join(sorted(self.v_ids[v] for v in crew))
+        return f"{self.to_time(start):%Y-%m-%d %H:%M}: {names}"
 
     def walk_between_requests(self, i: int, j: int) -> int:
         """Whole walking minutes from request i's place to request j's, rounded up."""
@@ -131,6 +147,7 @@ def build_instance(problem: Problem) -> Instance:
         a_vol=np.array(a_vol, dtype=np.int64),
         a_start=np.array(a_start, dtype=np.int64),
         a_end=np.array(a_end, dtype=np.int64),
+        a_ptr=np.searchsorted(np.array(a_vol, dtype=np.int64), np.arange(len(vols) + 1)),
         r_ids=[r.request_id for r in reqs],
         r_team=np.array([team_index[r.team] if r.team else -1 for r in reqs], dtype=np.int64),
         r_lat=np.array([r.lat for r in reqs], dtype=float),

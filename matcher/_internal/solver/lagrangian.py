@@ -38,7 +38,7 @@ def lagrangian_bound(
     groups, group = np.unique(key, return_inverse=True)
     capacity = np.minimum(
         inst.v_max_minutes[groups // 100_000].astype(float),
-        _available(inst, groups // 100_000, groups % 100_000),
+        inst.available_minutes(groups // 100_000, groups % 100_000),
     )
     order = np.lexsort((-prize / minutes, group))
     g, p, m = group[order], prize[order], minutes[order]
@@ -54,14 +54,3 @@ def lagrangian_bound(
         (p[partial] * (cap[partial] - (filled[partial] - m[partial])) / m[partial]).sum()
     )
     return total
-
-
-def _available(inst: Instance, vol: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Available minutes per (volunteer, day), intervals clipped to the day."""
-    ptr = np.searchsorted(inst.a_vol, np.arange(inst.n_volunteers + 1))
-    out = np.zeros(len(vol))
-    for i, (v, d) in enumerate(zip(vol, day, strict=True)):
-        a, b = inst.a_start[ptr[v] : ptr[v + 1]], inst.a_end[ptr[v] : ptr[v + 1]]
-        lo, hi = d * MINUTES_PER_DAY, (d + 1) * MINUTES_PER_DAY
-        out[i] = np.clip(np.minimum(b, hi) - np.maximum(a, lo), 0, None).sum()
-    return out

@@ -146,7 +146,7 @@ def _solve_lp(
     # crew: sum y - crew x = 0
     eq = _Rows(n_x + n_y)
     eq.add_group(pair_x, y_col, np.ones(n_y))
-    eq.add_diagonal(np.arange(n_x), -inst.r_crew[requests].astype(float))
+    eq.add_diagonal_cols(np.arange(n_x), np.arange(n_x), -inst.r_crew[requests].astype(float))
     eq_rhs = np.zeros(n_x)
     _add_day_rows(inst, rows, pair_r, pair_v, y_col, with_tasks=not simple)
     if not simple:
@@ -199,13 +199,6 @@ class _Rows:
         first = self.count
         self.count += k
         return np.arange(first, first + k)
-
-    def add_diagonal(self, group: IntArray, vals: np.ndarray) -> None:
-        """Add a term to rows already created by the last `add_group` (row = first + group)."""
-        first = self.count - len(self.b[-1])
-        self.r.append(first + group)
-        self.c.append(group)
-        self.v.append(vals.astype(float))
 
     def add_pairs(
         self,
@@ -262,7 +255,7 @@ def _add_day_rows(
     keys = pair_v[sel] * 100_000 + day_first[sel]
     uniq, group = np.unique(keys, return_inverse=True)
     vol, day = uniq // 100_000, uniq % 100_000
-    available = _available_minutes(inst, vol, day)
+    available = inst.available_minutes(vol, day)
     minutes_cap = np.minimum(inst.v_max_minutes[vol], available)
     rows.add_group(group, y_col[sel], inst.r_duration[pair_r[sel]].astype(float), minutes_cap)
     capped = inst.v_max_tasks[vol] < 10**6
@@ -277,22 +270,11 @@ def _add_day_rows(
         )
 
 
-def _available_minutes(inst: Instance, vol: IntArray, day: IntArray) -> np.ndarray:
-    """Minutes of availability each (volunteer, day) has, intervals clipped to the day."""
-    out = np.zeros(len(vol))
-    ptr = np.searchsorted(inst.a_vol, np.arange(inst.n_volunteers + 1))
-    for i, (v, d) in enumerate(zip(vol, day, strict=True)):
-        lo, hi = d * MINUTES_PER_DAY, (d + 1) * MINUTES_PER_DAY
-        a, b = inst.a_start[ptr[v] : ptr[v + 1]], inst.a_end[ptr[v] : ptr[v + 1]]
-        out[i] = np.clip(np.minimum(b, hi) - np.maximum(a, lo), 0, None).sum()
-    return out
-
-
 def _add_interval_rows(
     inst: Instance, rows: _Rows, pair_r: IntArray, pair_v: IntArray, y_col: IntArray
 ) -> None:
     """Requests that fit only one availability interval of v share that interval's minutes."""
-    ptr = np.searchsorted(inst.a_vol, np.arange(inst.n_volunteers + 1))
+    ptr = inst.a_ptr
     counts = ptr[pair_v + 1] - ptr[pair_v]
     width = int(counts.max()) if len(counts) else 0
     only = np.full(len(pair_r), -1, np.int64)

@@ -84,10 +84,6 @@ def _restore_unneeded_moves(schedule: Schedule, published: Published) -> None:
                 schedule.book(r, now_start, now_crew)
 
 
-def _describe(inst: Instance, start: int, crew: list[int]) -> str:
-    return f"{inst.to_time(start):%Y-%m-%d %H:%M}: {', '.join(sorted(inst.v_ids[v] for v in crew))}"
-
-
 def _changes(
     inst: Instance,
     schedule: Schedule,
@@ -103,7 +99,7 @@ def _changes(
         changes.append(Change(request_id=rid, kind="removed", reason=dropped[rid]))
     for r, (start, crew) in sorted(published.items(), key=lambda kv: inst.r_ids[kv[0]]):
         rid = inst.r_ids[r]
-        before = _describe(inst, start, crew)
+        before = inst.describe(start, crew)
         if r not in schedule.crews:
             why = dropped.get(rid) or "taken off to serve requests of more priority weight"
             changes.append(Change(request_id=rid, kind="removed", before=before,
@@ -113,12 +109,12 @@ def _changes(
         if new_start != start or set(new_crew) != set(crew):
             changes.append(Change(
                 request_id=rid, kind="moved", before=before,
-                after=_describe(inst, new_start, new_crew),
+                after=inst.describe(new_start, new_crew),
                 reason=dropped.get(rid) or "moved to serve more priority weight",
             ))  # fmt: skip
     for r in sorted(set(schedule.crews) - set(published), key=lambda r: inst.r_ids[r]):
         start, crew = schedule.crews[r]
         changes.append(Change(request_id=inst.r_ids[r], kind="added",
-                              after=_describe(inst, start, crew),
+                              after=inst.describe(start, crew),
                               reason="newly served"))  # fmt: skip
     return changes

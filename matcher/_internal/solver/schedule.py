@@ -10,8 +10,6 @@ from bisect import insort
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from matcher._internal.solver.instance import MINUTES_PER_DAY, Instance
 
 Ranges = list[tuple[int, int]]
@@ -47,14 +45,12 @@ class Schedule:
     day_tasks: defaultdict[tuple[int, int], int] = field(init=False)
     crews: dict[int, tuple[int, list[int]]] = field(default_factory=dict)
     _travel: dict[tuple[int, int], int] = field(default_factory=dict)
-    _avail_ptr: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         n_v = self.inst.n_volunteers
         self.bookings = [[] for _ in range(n_v)]
         self.day_minutes = defaultdict(int)
         self.day_tasks = defaultdict(int)
-        self._avail_ptr = np.searchsorted(self.inst.a_vol, np.arange(n_v + 1))
 
     def travel(self, i: int, j: int) -> int:
         key = (i, j) if i < j else (j, i)
@@ -67,7 +63,7 @@ class Schedule:
         inst = self.inst
         es, ls, d = int(inst.r_earliest[r]), int(inst.r_latest[r]), int(inst.r_duration[r])
         ranges: Ranges = []
-        for k in range(self._avail_ptr[v], self._avail_ptr[v + 1]):
+        for k in range(inst.a_ptr[v], inst.a_ptr[v + 1]):
             lo, hi = max(es, int(inst.a_start[k])), min(ls, int(inst.a_end[k]) - d)
             if lo <= hi:
                 ranges.append((lo, hi))
