@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,6 +22,22 @@ MINUTES_PER_DAY = 1440
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class PlainColumns:
+    """The columns that hot loops read one element at a time, as Python lists: indexing a
+    numpy array for one scalar costs about ten times a list lookup."""
+
+    a_ptr: list[int]
+    a_start: list[int]
+    a_end: list[int]
+    r_earliest: list[int]
+    r_latest: list[int]
+    r_duration: list[int]
+    v_max_minutes: list[int]
+    v_max_tasks: list[int]
+    v_reach_between: list[int]  # longest walk between two places within v's reach
 
 
 @dataclass(frozen=True)
@@ -67,6 +84,17 @@ class Instance:
     def n_requests(self) -> int:
         return len(self.r_ids)
 
+    @cached_property
+    def plain(self) -> PlainColumns:
+        # Both places lie within v's reach of home, so (triangle inequality) no walk between
+        # them is longer than twice the reach; +2 covers rounding up to whole minutes.
+        reach_between = 2 * np.floor(self.v_max_walk).astype(np.int64) + 2
+        return PlainColumns(
+            self.a_ptr.tolist(), self.a_start.tolist(), self.a_end.tolist(),
+            self.r_earliest.tolist(), self.r_latest.tolist(), self.r_duration.tolist(),
+            self.v_max_minutes.tolist(), self.v_max_tasks.tolist(), reach_between.tolist(),
+        )  # fmt: skip
+
     def to_time(self, minute: int) -> datetime:
         return self.origin + timedelta(minutes=int(minute))
 
@@ -87,7 +115,8 @@ class Instance:
 
     def walk_between_requests(self, i: int, j: int) -> int:
         """Whole walking minutes from request i's place to request j's, rounded up."""
-        w = float(self.walking.minutes(self.r_lat[i], self.r_lon[i], self.r_lat[j], self.r_lon[j]))
+        lat, lon = self.r_lat, self.r_lon
+        w = self.walking.minutes_between(float(lat[i]), float(lon[i]), float(lat[j]), float(lon[j]))
         return math.ceil(w - 1e-9)
 
 

@@ -60,28 +60,33 @@ class Schedule:
 
     def feasible_starts(self, v: int, r: int) -> Ranges:
         """Start minutes at which volunteer v could serve request r, given their bookings."""
-        inst = self.inst
-        es, ls, d = int(inst.r_earliest[r]), int(inst.r_latest[r]), int(inst.r_duration[r])
+        col = self.inst.plain
+        es, ls, d = col.r_earliest[r], col.r_latest[r], col.r_duration[r]
         ranges: Ranges = []
-        for k in range(inst.a_ptr[v], inst.a_ptr[v + 1]):
-            lo, hi = max(es, int(inst.a_start[k])), min(ls, int(inst.a_end[k]) - d)
+        for k in range(col.a_ptr[v], col.a_ptr[v + 1]):
+            lo, hi = max(es, col.a_start[k]), min(ls, col.a_end[k] - d)
             if lo <= hi:
                 ranges.append((lo, hi))
+        if ranges:  # full days first: they are cheap to check and rule out the most
+            ranges = self._drop_full_days(v, d, ranges)
+        reach = col.v_reach_between[v]
         for start, end, j in self.bookings[v]:
             if not ranges:
                 break
+            if start - d - reach >= ranges[-1][1]:
+                break  # bookings are sorted by start: no later one is close enough either
+            if end + reach <= ranges[0][0]:
+                continue  # too early to need a walk checked
             t = self.travel(r, j)
             ranges = subtract(ranges, start - d - t + 1, end + t - 1)
-        if ranges:
-            ranges = self._drop_full_days(v, d, ranges)
         return ranges
 
     def _drop_full_days(self, v: int, duration: int, ranges: Ranges) -> Ranges:
-        inst = self.inst
+        col = self.inst.plain
         first, last = ranges[0][0] // MINUTES_PER_DAY, ranges[-1][1] // MINUTES_PER_DAY
         for day in range(first, last + 1):
-            over_minutes = self.day_minutes[v, day] + duration > inst.v_max_minutes[v]
-            over_tasks = self.day_tasks[v, day] + 1 > inst.v_max_tasks[v]
+            over_minutes = self.day_minutes.get((v, day), 0) + duration > col.v_max_minutes[v]
+            over_tasks = self.day_tasks.get((v, day), 0) + 1 > col.v_max_tasks[v]
             if over_minutes or over_tasks:
                 ranges = subtract(ranges, day * MINUTES_PER_DAY, (day + 1) * MINUTES_PER_DAY - 1)
         return ranges

@@ -14,6 +14,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 from ortools.sat.python import cp_model
 from ortools.util.python.sorted_interval_list import Domain
 
@@ -335,29 +336,41 @@ def _add_volunteer_constraints(
 
 def _add_travel(inst: Instance, schedule: Schedule, sub: _Model, pairs: list[_Pair]) -> None:
     m = sub.model
-    for i, a in enumerate(pairs):
-        for b in pairs[i + 1 :]:
-            t = schedule.travel(a.r, b.r)
-            da, db = int(inst.r_duration[a.r]), int(inst.r_duration[b.r])
-            a_lo, a_hi = a.ranges[0][0], a.ranges[-1][1]
-            b_lo, b_hi = b.ranges[0][0], b.ranges[-1][1]
-            if a_hi + da + t <= b_lo or b_hi + db + t <= a_lo:
-                continue  # always far enough apart
-            a_first = a_lo + da + t <= b_hi
-            b_first = b_lo + db + t <= a_hi
-            sa, sb = sub.s[a.r], sub.s[b.r]
-            both = [a.y, b.y]
-            if not a_first and not b_first:
-                m.add_bool_or([a.y.Not(), b.y.Not()])
-            elif a_first and not b_first:
-                m.add(sb >= sa + da + t).only_enforce_if(both)
-            elif b_first and not a_first:
-                m.add(sa >= sb + db + t).only_enforce_if(both)
-            else:
-                order = m.new_bool_var(f"o{a.r}_{b.r}_{a.v}")
-                m.add(sb >= sa + da + t).only_enforce_if([*both, order])
-                m.add(sa >= sb + db + t).only_enforce_if([*both, order.Not()])
-                sub.hint[order] = 1 if sub.hint[sa] <= sub.hint[sb] else 0
+    if len(pairs) < 2:
+        return
+    # Pairs further apart in time than any walk between two places in v's reach need no
+    # constraint; finding them in numpy first skips most of the Python loop below.
+    lo = np.array([p.ranges[0][0] for p in pairs])
+    hi = np.array([p.ranges[-1][1] for p in pairs])
+    durations = inst.r_duration[[p.r for p in pairs]]
+    end = hi + durations
+    durations_list = durations.tolist()
+    reach = inst.plain.v_reach_between[pairs[0].v]
+    first, second = np.triu_indices(len(pairs), 1)
+    close = (end[first] + reach > lo[second]) & (end[second] + reach > lo[first])
+    for i, k in zip(first[close].tolist(), second[close].tolist(), strict=True):
+        a, b = pairs[i], pairs[k]
+        t = schedule.travel(a.r, b.r)
+        da, db = durations_list[i], durations_list[k]
+        a_lo, a_hi = a.ranges[0][0], a.ranges[-1][1]
+        b_lo, b_hi = b.ranges[0][0], b.ranges[-1][1]
+        if a_hi + da + t <= b_lo or b_hi + db + t <= a_lo:
+            continue  # always far enough apart
+        a_first = a_lo + da + t <= b_hi
+        b_first = b_lo + db + t <= a_hi
+        sa, sb = sub.s[a.r], sub.s[b.r]
+        both = [a.y, b.y]
+        if not a_first and not b_first:
+            m.add_bool_or([a.y.Not(), b.y.Not()])
+        elif a_first and not b_first:
+            m.add(sb >= sa + da + t).only_enforce_if(both)
+        elif b_first and not a_first:
+            m.add(sa >= sb + db + t).only_enforce_if(both)
+        else:
+            order = m.new_bool_var(f"o{a.r}_{b.r}_{a.v}")
+            m.add(sb >= sa + da + t).only_enforce_if([*both, order])
+            m.add(sa >= sb + db + t).only_enforce_if([*both, order.Not()])
+            sub.hint[order] = 1 if sub.hint[sa] <= sub.hint[sb] else 0
 
 
 def _add_caps(inst: Instance, schedule: Schedule, sub: _Model, v: int, pairs: list[_Pair]) -> None:
