@@ -8,13 +8,21 @@ import time
 
 from matcher._internal.model import Problem, Solution
 from matcher._internal.solver.bound import servable_bound
-from matcher._internal.solver.candidates import find_candidates
+from matcher._internal.solver.candidates import Candidates, find_candidates
+from matcher._internal.solver.contention import least_contended_first
 from matcher._internal.solver.costs import build_costs
 from matcher._internal.solver.greedy import greedy_schedule
-from matcher._internal.solver.instance import build_instance
-from matcher._internal.solver.lns import LnsStats, Progress, ProgressCallback, improve
+from matcher._internal.solver.instance import Instance, build_instance
+from matcher._internal.solver.lns import (
+    LnsStats,
+    Progress,
+    ProgressCallback,
+    improve,
+    served_weight,
+)
 from matcher._internal.solver.lp_bound import lp_bound, team_bounds
 from matcher._internal.solver.result import build_solution
+from matcher._internal.solver.schedule import Schedule
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +58,7 @@ def solve(
             strategy=strategy, seconds=time.perf_counter() - began,
             first_schedule_seconds=first,
         )  # fmt: skip
+    schedule = _better_start(inst, cands, schedule)
     # The search starts at once on the constructive schedule; the bounds are computed beside
     # it (HiGHS and CP-SAT both release the interpreter) and tighten its target when ready.
     # Deterministic runs compute the bound first: when it lands must not steer the search.
@@ -88,6 +97,16 @@ def solve(
         seconds=time.perf_counter() - began, proven_optimal=stats.proven_optimal,
         first_schedule_seconds=first, team_bounds=per_team,
     )  # fmt: skip
+
+
+def _better_start(inst: Instance, cands: Candidates, baseline: Schedule) -> Schedule:
+    """The baseline or the same greedy reaching for the least contended volunteers first,
+    whichever serves more weight (the baseline on a tie: nearest-first walks less). The
+    search starts from the better one, so the optimiser never starts below the baseline."""
+    contended = greedy_schedule(inst, least_contended_first(inst, cands))
+    if served_weight(inst, contended) > served_weight(inst, baseline):
+        return contended
+    return baseline
 
 
 def _search_budget(time_limit: float, began: float, deterministic: bool) -> float:

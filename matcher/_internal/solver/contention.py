@@ -1,0 +1,66 @@
+"""Which volunteers a construction should reach for first: those least in demand.
+
+The baseline takes the nearest free volunteers, which on a tight day spends volunteers that
+many other requests also need while others with spare hours stay idle. Here each request's
+candidates are re-ordered by contention: the service minutes the volunteer's candidate
+requests would ask of them (each request's crew minutes shared out over its candidates),
+divided by the minutes they can give (per day, the smaller of the daily cap and the
+available time). Walking breaks near-ties. Measured on the generated tight day (2,000
+volunteers, 3,000 requests): the same greedy serves 3.7% more weight than nearest-first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from matcher._internal.solver.candidates import Candidates
+from matcher._internal.solver.instance import MINUTES_PER_DAY, FloatArray, Instance
+
+WALK_MINUTES_PER_CONTENTION = 60.0
+"""A minute of walk weighs like 1/60 of a full day's worth of contention: a tie-breaker."""
+
+
+def least_contended_first(inst: Instance, cands: Candidates) -> Candidates:
+    """The same candidate pairs, each request's list re-ordered by contention, then walk."""
+    pair_r = np.repeat(np.arange(inst.n_requests), np.diff(cands.indptr))
+    per_candidate = inst.r_duration * inst.r_crew / np.maximum(1, np.diff(cands.indptr))
+    asked = np.bincount(cands.vol, weights=per_candidate[pair_r], minlength=inst.n_volunteers)
+    contention = asked / np.maximum(1.0, minutes_to_give(inst))
+    key = contention[cands.vol] + cands.walk / WALK_MINUTES_PER_CONTENTION
+    order = np.lexsort((key, pair_r))
+    return dataclasses.replace(
+        cands, vol=cands.vol[order], walk=cands.walk[order], speaks=cands.speaks[order]
+    )
+
+
+def minutes_to_give(inst: Instance) -> FloatArray:
+    """Per volunteer, summed over the days requests fall on: min(daily minute cap, available
+    minutes that day)."""
+    first_day = inst.a_start // MINUTES_PER_DAY
+    last_day = (inst.a_end - 1) // MINUTES_PER_DAY
+    vols, days, lengths = [inst.a_vol], [first_day], [inst.a_end - inst.a_start]
+    spanning = np.flatnonzero(last_day > first_day)
+    if len(spanning):  # intervals across midnight: split day by day (rare)
+        lengths[0] = lengths[0].copy()
+        lengths[0][spanning] = 0
+        for k in spanning:
+            for one_day in range(int(first_day[k]), int(last_day[k]) + 1):
+                lo, hi = one_day * MINUTES_PER_DAY, (one_day + 1) * MINUTES_PER_DAY
+                vols.append(np.array([inst.a_vol[k]]))
+                days.append(np.array([one_day]))
+                lengths.append(np.array([min(inst.a_end[k], hi) - max(inst.a_start[k], lo)]))
+    vol, day, length = np.concatenate(vols), np.concatenate(days), np.concatenate(lengths)
+    if inst.n_requests:
+        asked_days = (
+            inst.r_earliest.min() // MINUTES_PER_DAY,
+            inst.r_latest.max() // MINUTES_PER_DAY,
+        )
+        on = (day >= asked_days[0]) & (day <= asked_days[1])
+        vol, day, length = vol[on], day[on], length[on]
+    keys, group = np.unique(vol * 100_000 + day, return_inverse=True)
+    per_day = np.bincount(group, weights=length.astype(float))
+    key_vol = keys // 100_000
+    given = np.minimum(per_day, inst.v_max_minutes[key_vol])
+    return np.bincount(key_vol, weights=given, minlength=inst.n_volunteers).astype(float)
