@@ -34,6 +34,8 @@ WHOLE_REQUESTS = 150
 WHOLE_TIME_LIMIT = 10.0
 SUB_TIME_LIMIT = 0.15
 UNSERVED_SHARE = 0.85  # how often a neighbourhood grows from an unserved request
+STALLED_SHARE = 0.3  # ... once that has stopped paying: walks are then what can improve
+STALL_ITERATIONS = 100  # unserved-seeded neighbourhoods in a row without a weight gain
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class _Search:
     claimed_requests: set[int] = field(default_factory=set)
     failures: np.ndarray = field(init=False)
     servable: np.ndarray = field(init=False)
+    unserved_tries_since_gain: int = 0
 
     def __post_init__(self) -> None:
         self.failures = np.zeros(self.inst.n_requests)
@@ -131,7 +134,7 @@ class _Search:
         )  # fmt: skip
         return nb, seed_request
 
-    def record(self, outcome: Outcome, seed_request: int, limit: float) -> None:
+    def record(self, outcome: Outcome, seed_request: int, limit: float, nb_origin: str) -> None:
         """Book-keeping after a neighbourhood was applied (caller holds the lock)."""
         stats = self.stats
         stats.iterations += 1
@@ -144,6 +147,9 @@ class _Search:
             if outcome.weight_gain:
                 self.weight += outcome.weight_gain
                 stats.history.append((self.elapsed(), self.weight))
+        if nb_origin == "unserved":
+            gained = outcome.weight_gain > 0
+            self.unserved_tries_since_gain = 0 if gained else self.unserved_tries_since_gain + 1
         if seed_request not in self.schedule.crews:
             self.failures[seed_request] += 1
         log.debug(
@@ -160,7 +166,9 @@ class _Search:
         busy = np.zeros(inst.n_requests, dtype=bool)
         busy[list(self.claimed_requests)] = True
         open_ = np.flatnonzero(self.servable & ~served & ~busy)
-        if len(open_) and self.weight < self.upper_bound and rng.random() < UNSERVED_SHARE:
+        stalled = self.unserved_tries_since_gain >= STALL_ITERATIONS
+        share = STALLED_SHARE if stalled else UNSERVED_SHARE
+        if len(open_) and self.weight < self.upper_bound and rng.random() < share:
             score = inst.r_weight[open_] / (1.0 + self.failures[open_]) ** 2
             return int(rng.choice(open_, p=score / score.sum())), "unserved"
         taken = np.flatnonzero(served & ~busy)
@@ -213,7 +221,7 @@ def improve(
             seed=seed, workers=workers,
             deterministic=deterministic,
         )  # fmt: skip
-        search.record(outcome, -1, WHOLE_TIME_LIMIT)
+        search.record(outcome, -1, WHOLE_TIME_LIMIT, "whole")
         if outcome.status == "OPTIMAL":
             stats.proven_optimal = True
             stats.seconds = search.elapsed()
@@ -249,7 +257,7 @@ def improve(
                 outcome = apply(inst, schedule, prepared, solved)
                 search.claimed_volunteers -= nb.volunteers
                 search.claimed_requests -= set(nb.requests)
-                search.record(outcome, seed_request, limit)
+                search.record(outcome, seed_request, limit, nb.origin)
                 search.upper_bound = current_bound()
                 report = Progress(search.weight, search.upper_bound, search.elapsed(),
                                   stats.iterations)  # fmt: skip
