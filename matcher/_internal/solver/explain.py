@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+
 from matcher._internal.model import Reason, Unassigned
 from matcher._internal.solver.candidates import Candidates
 from matcher._internal.solver.instance import Instance
@@ -82,8 +84,8 @@ def _blocking_requests(
         for start, end, j in schedule.bookings[int(v)]:
             if start < hi and end > lo:
                 found.add(j)
-    ranked = sorted(found, key=lambda j: (-int(inst.r_weight[j]), inst.r_ids[j]))
-    return ranked[:limit]
+    weight, ids = inst.plain.r_weight, inst.r_ids
+    return heapq.nsmallest(limit, found, key=lambda j: (-weight[j], ids[j]))
 
 
 def _window_text(inst: Instance, r: int) -> str:

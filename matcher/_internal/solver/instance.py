@@ -35,6 +35,7 @@ class PlainColumns:
     r_earliest: list[int]
     r_latest: list[int]
     r_duration: list[int]
+    r_weight: list[int]
     v_max_minutes: list[int]
     v_max_tasks: list[int]
     v_reach_between: list[int]  # longest walk between two places within v's reach
@@ -92,6 +93,7 @@ class Instance:
         return PlainColumns(
             self.a_ptr.tolist(), self.a_start.tolist(), self.a_end.tolist(),
             self.r_earliest.tolist(), self.r_latest.tolist(), self.r_duration.tolist(),
+            self.r_weight.tolist(),
             self.v_max_minutes.tolist(), self.v_max_tasks.tolist(), reach_between.tolist(),
         )  # fmt: skip
 
