@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from factories import assert_valid, north, problem, request, volunteer
 
+from matcher._internal.check.walking import walk_minutes
 from matcher._internal.model import Reason
 from matcher._internal.solver import solve
 
@@ -169,3 +171,17 @@ def test_same_input_same_output() -> None:
     )
     assert first.assignments == second.assignments
     assert first.unassigned == second.unassigned
+
+
+def test_each_assignment_reports_its_own_walk() -> None:
+    vols = [volunteer("near", where=north(100)), volunteer("far", where=north(500))]
+    p = problem(vols, [request("r1", window="09:00-10:00", volunteers_needed=2)])
+    s = solve(p, strategy="greedy")
+    assert_valid(p, s)
+    home = {v.volunteer_id: v for v in vols}
+    req = p.requests[0]
+    assert len(s.assignments) == 2
+    for a in s.assignments:
+        v = home[a.volunteer_id]
+        expected = walk_minutes(v.lat, v.lon, req.lat, req.lon, p.settings)
+        assert math.isclose(a.walk_minutes, expected, abs_tol=1e-6)
