@@ -11,6 +11,7 @@ it is what explains an unassigned request.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,6 +44,12 @@ class Candidates:
     @property
     def n_pairs(self) -> int:
         return int(self.indptr[-1])
+
+    @cached_property
+    def pair_request(self) -> IntArray:
+        """The request of every pair (CSR row index expanded), computed once: the search
+        asks for it on every neighbourhood."""
+        return np.repeat(np.arange(len(self.indptr) - 1), np.diff(self.indptr))
 
     def servable(self, crew: IntArray) -> BoolArray:
         """Requests with enough candidates for the crew, one of them a speaker if needed."""

@@ -24,7 +24,7 @@ WALK_MINUTES_PER_CONTENTION = 60.0
 
 def least_contended_first(inst: Instance, cands: Candidates) -> Candidates:
     """The same candidate pairs, each request's list re-ordered by contention, then walk."""
-    pair_r = np.repeat(np.arange(inst.n_requests), np.diff(cands.indptr))
+    pair_r = cands.pair_request
     per_candidate = inst.r_duration * inst.r_crew / np.maximum(1, np.diff(cands.indptr))
     asked = np.bincount(cands.vol, weights=per_candidate[pair_r], minlength=inst.n_volunteers)
     contention = asked / np.maximum(1.0, minutes_to_give(inst))
@@ -38,29 +38,12 @@ def least_contended_first(inst: Instance, cands: Candidates) -> Candidates:
 def minutes_to_give(inst: Instance) -> FloatArray:
     """Per volunteer, summed over the days requests fall on: min(daily minute cap, available
     minutes that day)."""
-    first_day = inst.a_start // MINUTES_PER_DAY
-    last_day = (inst.a_end - 1) // MINUTES_PER_DAY
-    vols, days, lengths = [inst.a_vol], [first_day], [inst.a_end - inst.a_start]
-    spanning = np.flatnonzero(last_day > first_day)
-    if len(spanning):  # intervals across midnight: split day by day (rare)
-        lengths[0] = lengths[0].copy()
-        lengths[0][spanning] = 0
-        for k in spanning:
-            for one_day in range(int(first_day[k]), int(last_day[k]) + 1):
-                lo, hi = one_day * MINUTES_PER_DAY, (one_day + 1) * MINUTES_PER_DAY
-                vols.append(np.array([inst.a_vol[k]]))
-                days.append(np.array([one_day]))
-                lengths.append(np.array([min(inst.a_end[k], hi) - max(inst.a_start[k], lo)]))
-    vol, day, length = np.concatenate(vols), np.concatenate(days), np.concatenate(lengths)
-    if inst.n_requests:
-        asked_days = (
-            inst.r_earliest.min() // MINUTES_PER_DAY,
-            inst.r_latest.max() // MINUTES_PER_DAY,
-        )
-        on = (day >= asked_days[0]) & (day <= asked_days[1])
-        vol, day, length = vol[on], day[on], length[on]
-    keys, group = np.unique(vol * 100_000 + day, return_inverse=True)
-    per_day = np.bincount(group, weights=length.astype(float))
-    key_vol = keys // 100_000
-    given = np.minimum(per_day, inst.v_max_minutes[key_vol])
-    return np.bincount(key_vol, weights=given, minlength=inst.n_volunteers).astype(float)
+    if inst.n_requests == 0:
+        return np.zeros(inst.n_volunteers)
+    days = np.arange(
+        inst.r_earliest.min() // MINUTES_PER_DAY, inst.r_latest.max() // MINUTES_PER_DAY + 1
+    )
+    vol = np.repeat(np.arange(inst.n_volunteers), len(days))
+    day = np.tile(days, inst.n_volunteers)
+    given = np.minimum(inst.available_minutes(vol, day), inst.v_max_minutes[vol])
+    return np.bincount(vol, weights=given, minlength=inst.n_volunteers).astype(float)

@@ -22,7 +22,7 @@ def lagrangian_bound(
     """The Lagrangian bound on the weight servable among boolean mask `requests`."""
     crew = inst.r_crew.astype(float)
     own = np.maximum(0.0, inst.r_weight - crew * prices)[requests].sum()
-    pair_r = np.repeat(np.arange(inst.n_requests), np.diff(cands.indptr))
+    pair_r = cands.pair_request
     keep = requests[pair_r] & (prices[pair_r] > 0)
     pr, pv = pair_r[keep], cands.vol[keep]
     prize, minutes = prices[pr], inst.r_duration[pr].astype(float)

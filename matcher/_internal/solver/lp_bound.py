@@ -62,7 +62,7 @@ def lp_bound(inst: Instance, cands: Candidates) -> Bound:
     servable = cands.servable(inst.r_crew)
     if cands.n_pairs > FULL_LP_PAIRS:
         return _priced_bound(inst, cands, servable)
-    pair_r = np.repeat(np.arange(inst.n_requests), np.diff(cands.indptr))
+    pair_r = cands.pair_request
     keep = servable[pair_r]
     n_r, n_v = inst.n_requests, inst.n_volunteers
     graph = sparse.coo_matrix(

@@ -101,7 +101,7 @@ def close_neighbourhood(
     }
     vol_mask = np.zeros(inst.n_volunteers, dtype=bool)
     vol_mask[list(volunteers)] = True
-    pair_r = np.repeat(np.arange(inst.n_requests), np.diff(cands.indptr))
+    pair_r = cands.pair_request
     counts = np.bincount(pair_r[vol_mask[cands.vol]], minlength=inst.n_requests)
     in_window = (inst.r_latest + inst.r_duration > lo) & (inst.r_earliest < hi)
     open_ = [
