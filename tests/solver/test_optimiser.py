@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pytest
@@ -17,9 +19,13 @@ from matcher._internal.solver.candidates import find_candidates
 from matcher._internal.solver.costs import build_costs
 from matcher._internal.solver.greedy import greedy_schedule
 from matcher._internal.solver.instance import build_instance
-from matcher._internal.solver.lp_bound import lp_bound
+from matcher._internal.solver.lagrangian import lagrangian_bound
+from matcher._internal.solver.lp_bound import lp_bound, request_prices
 from matcher._internal.solver.neighbourhood import grow_neighbourhood
 from matcher._internal.solver.submodel import _build
+
+# The package re-exports the function lp_bound under the module's name: fetch the module.
+lp_bound_module = importlib.import_module("matcher._internal.solver.lp_bound")
 
 
 def _community(volunteers: int, requests: int, seed: int, **settings: object) -> Problem:
@@ -67,7 +73,9 @@ def test_greedy_schedule_is_an_exactly_feasible_hint() -> None:
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_lp_bound_is_never_below_a_proven_optimum(seed: int) -> None:
+def test_lp_bound_is_never_below_a_proven_optimum(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     rng = np.random.default_rng(seed)
     vols = [
         volunteer(
@@ -94,7 +102,39 @@ def test_lp_bound_is_never_below_a_proven_optimum(seed: int) -> None:
     assert_valid(p, s)
     assert s.summary.status == "optimal"
     inst = build_instance(p)
-    assert lp_bound(inst, find_candidates(inst)).total >= s.summary.served_weight
+    cands = find_candidates(inst)
+    assert lp_bound(inst, cands).total >= s.summary.served_weight
+    # The bound large instances get (Lagrangian, pairs priced in) holds as well.
+    monkeypatch.setattr(lp_bound_module, "FULL_LP_PAIRS", 0)
+    assert lp_bound(inst, cands).total >= s.summary.served_weight
+
+
+def test_pricing_pairs_in_reaches_the_relaxation_over_all_pairs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Starting from each request's two nearest pairs, pricing must add pairs until the
+    Lagrangian bound equals the crew-and-minutes relaxation solved over every pair."""
+    monkeypatch.setattr(lp_bound_module, "NEAREST_PAIRS", 2)
+    solved_over: list[int] = []
+    solve_lp = lp_bound_module._solve_lp
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        solved_over.append(len(args[3]))
+        return solve_lp(*args, **kwargs)
+
+    monkeypatch.setattr(lp_bound_module, "_solve_lp", counting)
+    inst = build_instance(_community(200, 300, seed=3))
+    cands = find_candidates(inst)
+    servable = cands.servable(inst.r_crew)
+    requests = np.flatnonzero(servable)
+    prices = request_prices(inst, cands, servable)
+    priced = lagrangian_bound(inst, cands, prices, servable)
+    every_pair = np.flatnonzero(servable[cands.pair_request])
+    exact = solve_lp(inst, cands, requests, every_pair, simple=True).value
+    assert len(solved_over) >= 2 and solved_over[-1] < len(every_pair)  # grew, not all
+    assert exact - 1e-6 <= priced <= exact + 0.5
+    weights = int(inst.r_weight[servable].sum())
+    assert priced < weights  # tighter than counting every servable request
 
 
 def test_optimiser_is_valid_and_never_worse_than_greedy() -> None:
@@ -146,8 +186,6 @@ def test_optimiser_uses_travel_time_and_caps_on_a_hand_made_day() -> None:
 @pytest.mark.parametrize("seed", range(4))
 def test_lagrangian_bound_holds_for_any_prices(seed: int) -> None:
     """The Lagrangian bound is valid whatever the multipliers: try random ones."""
-    from matcher._internal.solver.lagrangian import lagrangian_bound
-
     p = _community(40, 60, seed=seed, time_limit_s=20)
     s = solve(p)
     assert_valid(p, s)

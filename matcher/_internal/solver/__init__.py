@@ -63,8 +63,12 @@ def solve(
     # it (HiGHS and CP-SAT both release the interpreter) and tighten its target when ready.
     # Deterministic runs compute the bound first: when it lands must not steer the search.
     bounds = {"total": servable_bound(inst, cands)}
+    # The bound's pricing rounds stop at the time limit; deterministic runs do all of them,
+    # since where a clock stops them must not change the stated bound.
+    deadline = None if settings.deterministic else began + settings.time_limit_s
     if settings.deterministic:
-        bounds["total"] = lp_bound(inst, cands).total
+        proven = lp_bound(inst, cands)
+        bounds["total"] = proven.total
     outcome: dict[str, LnsStats | BaseException] = {}
 
     def search() -> None:
@@ -83,8 +87,9 @@ def solve(
     worker.start()
     try:
         if not settings.deterministic:
-            bounds["total"] = lp_bound(inst, cands).total
-        per_team = team_bounds(inst, cands)
+            proven = lp_bound(inst, cands, deadline)
+            bounds["total"] = proven.total
+        per_team = team_bounds(inst, cands, proven.prices, deadline)
     finally:
         worker.join()
     log.info("first schedule after %.1f s; bound %d", first, bounds["total"])
