@@ -4,8 +4,8 @@ Relaxing each request's crew equation (sum_v y_rv = crew_r x_r) with a multiplie
 the problem: each request alone contributes max(0, w_r - crew_r pi_r), and each volunteer and
 day alone the best fractional knapsack of prizes pi_r over its candidate pairs within its
 available minutes. That sum bounds every valid schedule from above for ANY multipliers, so
-multipliers taken from a cheaper relaxation over each request's nearest pairs are safe: the
-bound itself is evaluated on all pairs.
+multipliers from a relaxation solved over only some of the pairs are safe: the bound itself
+is evaluated on all pairs.
 """
 
 from __future__ import annotations

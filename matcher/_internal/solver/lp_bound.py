@@ -19,7 +19,6 @@ request-volunteer graph so each team's share of the bound is visible.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import time
 from dataclasses import dataclass
@@ -91,8 +90,8 @@ def _priced_bound(
     prices = request_prices(inst, cands, servable, deadline)
     value = lagrangian_bound(inst, cands, prices, servable)
     part = np.where(servable, 0, -1).astype(np.int64)
-    bound = Bound(min(_floor(value), int(inst.r_weight[servable].sum())), part, [value])
-    return dataclasses.replace(bound, prices=prices)
+    total = min(_floor(value), int(inst.r_weight[servable].sum()))
+    return Bound(total, part, [value], prices=prices)
 
 
 def request_prices(
@@ -148,7 +147,8 @@ def request_prices(
 PRICING_ROUNDS = 8
 """Rounds of adding pairs to the relaxation behind the multipliers. Measured at 5,000
 volunteers (790,000 pairs): the relaxation over all pairs at once takes 72 s; priced in,
-three rounds of about 3 s reach the same value."""
+five rounds (15 s) reach the same value. At 10,000 volunteers eight rounds (71 s) come
+within 0.5 of it."""
 
 
 ENTERING_PER_REQUEST = 4
