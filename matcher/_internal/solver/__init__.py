@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import dataclass, field
 
 from matcher._internal.model import Problem, Solution
 from matcher._internal.solver.bound import servable_bound
@@ -14,7 +15,6 @@ from matcher._internal.solver.costs import build_costs
 from matcher._internal.solver.greedy import greedy_schedule
 from matcher._internal.solver.instance import Instance, build_instance
 from matcher._internal.solver.lns import (
-    LnsStats,
     Progress,
     ProgressCallback,
     improve,
@@ -50,58 +50,65 @@ def solve(
     inst = build_instance(problem)
     cands = find_candidates(inst)
     log.info("%d candidate pairs for %d requests", cands.n_pairs, inst.n_requests)
-    schedule = greedy_schedule(inst, cands)
-    first = time.perf_counter() - began
     if strategy == "greedy":
+        schedule = greedy_schedule(inst, cands)
+        seconds = time.perf_counter() - began
         return build_solution(
             inst, cands, schedule, upper_bound=servable_bound(inst, cands),
-            strategy=strategy, seconds=time.perf_counter() - began,
-            first_schedule_seconds=first,
+            strategy=strategy, seconds=seconds, first_schedule_seconds=seconds,
         )  # fmt: skip
-    schedule = _better_start(inst, cands, schedule)
-    # The search starts at once on the constructive schedule; the bounds are computed beside
-    # it (HiGHS and CP-SAT both release the interpreter) and tighten its target when ready.
-    # Deterministic runs compute the bound first: when it lands must not steer the search.
-    bounds = {"total": servable_bound(inst, cands)}
-    # The bound's pricing rounds stop at the time limit; deterministic runs do all of them,
-    # since where a clock stops them must not change the stated bound.
-    deadline = None if settings.deterministic else began + settings.time_limit_s
+    # The bounds are computed beside construction and search (HiGHS and CP-SAT both release
+    # the interpreter) and tighten the search's target when ready; their pricing rounds stop
+    # at the time limit. Deterministic runs compute them first and in full: when they land,
+    # or where a clock stops them, must not change the search or the stated bound.
+    bounds = _Bounds(servable_bound(inst, cands))
+    bounder: threading.Thread | None = None
     if settings.deterministic:
-        proven = lp_bound(inst, cands)
-        bounds["total"] = proven.total
-    outcome: dict[str, LnsStats | BaseException] = {}
-
-    def search() -> None:
-        try:
-            outcome["stats"] = improve(
-                inst, cands, schedule, build_costs(inst, cands),
-                time_limit=_search_budget(settings.time_limit_s, began, settings.deterministic),
-                upper_bound=lambda: bounds["total"], seed=settings.seed,
-                workers=settings.effective_workers, deterministic=settings.deterministic,
-                progress=progress, should_stop=cancel.is_set if cancel is not None else None,
-            )  # fmt: skip
-        except BaseException as exc:  # re-raised in the caller's thread below
-            outcome["stats"] = exc
-
-    worker = threading.Thread(target=search, name="matcher-search")
-    worker.start()
+        bounds.compute(inst, cands, None)
+    else:
+        deadline = began + settings.time_limit_s
+        bounder = threading.Thread(target=bounds.compute, args=(inst, cands, deadline))
+        bounder.start()
     try:
-        if not settings.deterministic:
-            proven = lp_bound(inst, cands, deadline)
-            bounds["total"] = proven.total
-        per_team = team_bounds(inst, cands, proven.prices, deadline)
+        schedule = greedy_schedule(inst, cands)
+        first = time.perf_counter() - began
+        schedule = _better_start(inst, cands, schedule)
+        stats = improve(
+            inst, cands, schedule, build_costs(inst, cands),
+            time_limit=_search_budget(settings.time_limit_s, began, settings.deterministic),
+            upper_bound=lambda: bounds.total, seed=settings.seed,
+            workers=settings.effective_workers, deterministic=settings.deterministic,
+            progress=progress, should_stop=cancel.is_set if cancel is not None else None,
+        )  # fmt: skip
     finally:
-        worker.join()
-    log.info("first schedule after %.1f s; bound %d", first, bounds["total"])
-    stats = outcome["stats"]
-    if isinstance(stats, BaseException):
-        raise stats
-    bound = bounds["total"]
+        if bounder is not None:
+            bounder.join()
+    if bounds.error is not None:
+        raise bounds.error
+    log.info("first schedule after %.1f s; bound %d", first, bounds.total)
     return build_solution(
-        inst, cands, schedule, upper_bound=bound, strategy=strategy,
+        inst, cands, schedule, upper_bound=bounds.total, strategy=strategy,
         seconds=time.perf_counter() - began, proven_optimal=stats.proven_optimal,
-        first_schedule_seconds=first, team_bounds=per_team,
+        first_schedule_seconds=first, team_bounds=bounds.per_team,
     )  # fmt: skip
+
+
+@dataclass
+class _Bounds:
+    """The proven bounds: overall (the search reads it as it goes) and per team."""
+
+    total: int
+    per_team: dict[str, int] = field(default_factory=dict)
+    error: BaseException | None = None
+
+    def compute(self, inst: Instance, cands: Candidates, deadline: float | None) -> None:
+        """Run in its own thread: an error is kept and re-raised by the caller."""
+        try:
+            proven = lp_bound(inst, cands, deadline)
+            self.total = proven.total
+            self.per_team = team_bounds(inst, cands, proven.prices, deadline)
+        except BaseException as exc:
+            self.error = exc
 
 
 def _better_start(inst: Instance, cands: Candidates, baseline: Schedule) -> Schedule:
