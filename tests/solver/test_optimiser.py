@@ -154,6 +154,18 @@ def test_deterministic_mode_gives_identical_output() -> None:
     assert first.unassigned == second.unassigned
 
 
+def test_an_error_while_bounding_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bound runs in its own thread; its failure must not vanish with the thread."""
+    solver_package = importlib.import_module("matcher._internal.solver")
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("relaxation failed")
+
+    monkeypatch.setattr(solver_package, "lp_bound", failing)
+    with pytest.raises(RuntimeError, match="relaxation failed"):
+        solve(_community(100, 150, seed=1, time_limit_s=1))
+
+
 def test_progress_reports_weight_and_bound() -> None:
     p = _community(200, 300, seed=4, time_limit_s=2)
     seen: list[Progress] = []
