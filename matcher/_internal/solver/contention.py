@@ -16,7 +16,7 @@ import dataclasses
 import numpy as np
 
 from matcher._internal.solver.candidates import Candidates
-from matcher._internal.solver.instance import MINUTES_PER_DAY, FloatArray, Instance
+from matcher._internal.solver.instance import DAY_KEY, MINUTES_PER_DAY, FloatArray, Instance
 
 WALK_MINUTES_PER_CONTENTION = 60.0
 """A minute of walk weighs like 1/60 of a full day's worth of contention: a tie-breaker."""
@@ -44,6 +44,5 @@ def minutes_to_give(inst: Instance) -> FloatArray:
         inst.r_earliest.min() // MINUTES_PER_DAY, inst.r_latest.max() // MINUTES_PER_DAY + 1
     )
     vol = np.repeat(np.arange(inst.n_volunteers), len(days))
-    day = np.tile(days, inst.n_volunteers)
-    given = np.minimum(inst.available_minutes(vol, day), inst.v_max_minutes[vol])
+    given = inst.day_capacity(vol * DAY_KEY + np.tile(days, inst.n_volunteers))
     return np.bincount(vol, weights=given, minlength=inst.n_volunteers).astype(float)

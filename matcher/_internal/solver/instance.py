@@ -19,6 +19,8 @@ from matcher._internal.geo import Walking
 from matcher._internal.model import Problem
 
 MINUTES_PER_DAY = 1440
+DAY_KEY = 100_000
+"""A volunteer-day is keyed volunteer * DAY_KEY + day: one sortable integer."""
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -109,6 +111,20 @@ class Instance:
             lo, hi = d * MINUTES_PER_DAY, (d + 1) * MINUTES_PER_DAY
             out[i] = np.clip(np.minimum(b, hi) - np.maximum(a, lo), 0, None).sum()
         return out
+
+    def volunteer_days(self, pair_r: IntArray, pair_v: IntArray) -> tuple[IntArray, BoolArray]:
+        """Each pair's volunteer-day key (the day its request's window opens), and whether the
+        whole window lies in that day: a start that may fall on either of two days belongs
+        to no single day's caps."""
+        day = self.r_earliest[pair_r] // MINUTES_PER_DAY
+        one_day = day == self.r_latest[pair_r] // MINUTES_PER_DAY
+        return pair_v * DAY_KEY + day, one_day
+
+    def day_capacity(self, keys: IntArray) -> FloatArray:
+        """Service minutes each volunteer-day can give: the smaller of the daily minute cap
+        and the minutes available that day."""
+        vol, day = keys // DAY_KEY, keys % DAY_KEY
+        return np.minimum(self.v_max_minutes[vol], self.available_minutes(vol, day)).astype(float)
 
     def describe(self, start: int, crew: list[int]) -> str:
         """`2026-12-01 09:30: V00001, V00002`, as change lists show a crew."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from matcher._internal.solver.candidates import Candidates
-from matcher._internal.solver.instance import MINUTES_PER_DAY, Instance
+from matcher._internal.solver.instance import Instance
 
 
 def lagrangian_bound(
@@ -26,20 +26,14 @@ def lagrangian_bound(
     keep = requests[pair_r] & (prices[pair_r] > 0)
     pr, pv = pair_r[keep], cands.vol[keep]
     prize, minutes = prices[pr], inst.r_duration[pr].astype(float)
-    day = inst.r_earliest[pr] // MINUTES_PER_DAY
-    one_day = day == inst.r_latest[pr] // MINUTES_PER_DAY
+    key, one_day = inst.volunteer_days(pr, pv)
     # A pair whose start may fall on either of two days is left uncapped: still a relaxation.
     total = float(own) + float(prize[~one_day].sum())
-    pr, pv, prize, minutes, day = pr[one_day], pv[one_day], prize[one_day], minutes[one_day], \
-        day[one_day]  # fmt: skip
-    if len(pr) == 0:
+    prize, minutes, key = prize[one_day], minutes[one_day], key[one_day]
+    if len(key) == 0:
         return total
-    key = pv * 100_000 + day
     groups, group = np.unique(key, return_inverse=True)
-    capacity = np.minimum(
-        inst.v_max_minutes[groups // 100_000].astype(float),
-        inst.available_minutes(groups // 100_000, groups % 100_000),
-    )
+    capacity = inst.day_capacity(groups)
     order = np.lexsort((-prize / minutes, group))
     g, p, m = group[order], prize[order], minutes[order]
     used = np.cumsum(m)

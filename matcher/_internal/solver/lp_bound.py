@@ -29,7 +29,7 @@ from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
 from matcher._internal.solver.candidates import Candidates
-from matcher._internal.solver.instance import MINUTES_PER_DAY, Instance, IntArray
+from matcher._internal.solver.instance import DAY_KEY, Instance, IntArray
 from matcher._internal.solver.lagrangian import lagrangian_bound
 
 
@@ -116,7 +116,7 @@ def request_prices(
     starts, ends = cands.indptr[requests], cands.indptr[requests + 1]
     nearest = np.minimum(ends, starts + np.maximum(NEAREST_PAIRS, inst.r_crew[requests] * 3))
     pair_idx = _spans(starts, nearest)
-    every_pair = _spans(starts, ends)
+    every_pair = np.flatnonzero(servable[cands.pair_request])
     in_lp = np.zeros(cands.n_pairs, dtype=bool)
     for _ in range(PRICING_ROUNDS):
         began = time.perf_counter()
@@ -182,7 +182,7 @@ def _solve_part(inst: Instance, cands: Candidates, requests: IntArray) -> float:
 @dataclass(frozen=True)
 class _Solution:
     """A relaxation's value and, when it solved, the duals pair pricing needs: per crew row
-    (aligned with the requests) and per daily-minutes row (keyed volunteer * 100_000 + day)."""
+    (aligned with the requests) and per daily-minutes row (by volunteer-day key, sorted)."""
 
     value: float
     crew_duals: np.ndarray | None = None
@@ -200,12 +200,10 @@ class _Solution:
         row_of[requests] = np.arange(len(requests))
         r = cands.pair_request[pairs]
         cost = -self.crew_duals[row_of[r]]
-        one_day = inst.r_earliest[r] // MINUTES_PER_DAY == inst.r_latest[r] // MINUTES_PER_DAY
-        key = cands.vol[pairs] * 100_000 + inst.r_earliest[r] // MINUTES_PER_DAY
-        at = np.minimum(np.searchsorted(self.day_keys, key), max(0, len(self.day_keys) - 1))
-        has_row = one_day & (len(self.day_keys) > 0)
-        if len(self.day_keys):
-            has_row &= self.day_keys[at] == key
+        key, one_day = inst.volunteer_days(r, cands.vol[pairs])
+        at = np.searchsorted(self.day_keys, key)
+        has_row = np.flatnonzero(one_day & (at < len(self.day_keys)))
+        has_row = has_row[self.day_keys[at[has_row]] == key[has_row]]
         cost[has_row] -= inst.r_duration[r[has_row]] * self.day_duals[at[has_row]]
         return cost
 
@@ -341,17 +339,14 @@ def _add_day_rows(
     with_tasks: bool = True,
 ) -> IntArray:
     """Per volunteer and day: minutes and tasks within the caps and the availability.
-    Returns the key (volunteer * 100_000 + day) of each minutes row, in row order."""
-    day_first = inst.r_earliest[pair_r] // MINUTES_PER_DAY
-    one_day = day_first == inst.r_latest[pair_r] // MINUTES_PER_DAY
+    Returns the volunteer-day key of each minutes row, in row order (sorted)."""
+    keys, one_day = inst.volunteer_days(pair_r, pair_v)
     sel = np.flatnonzero(one_day)
     if len(sel) == 0:
         return np.zeros(0, np.int64)
-    keys = pair_v[sel] * 100_000 + day_first[sel]
-    uniq, group = np.unique(keys, return_inverse=True)
-    vol, day = uniq // 100_000, uniq % 100_000
-    available = inst.available_minutes(vol, day)
-    minutes_cap = np.minimum(inst.v_max_minutes[vol], available)
+    uniq, group = np.unique(keys[sel], return_inverse=True)
+    vol = uniq // DAY_KEY
+    minutes_cap = inst.day_capacity(uniq)
     rows.add_group(group, y_col[sel], inst.r_duration[pair_r[sel]].astype(float), minutes_cap)
     capped = inst.v_max_tasks[vol] < 10**6
     if with_tasks and capped.any():
