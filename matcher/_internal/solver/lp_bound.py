@@ -2,7 +2,8 @@
 
 Variables: x_r (request r served, 0..1) and y_rv (volunteer v in r's crew, 0..1) over the
 candidate pairs. Every constraint below holds for every valid schedule, so the LP optimum
-bounds the best schedule's weight from above; travel times are left out (a relaxation).
+bounds the best schedule's weight from above; travel times are left out of all but the
+route hulls (a relaxation).
 
 - crew:       sum_v y_rv = crew_r * x_r, and y_rv <= x_r
 - language:   sum of speakers' y_rv >= x_r
@@ -12,6 +13,9 @@ bounds the best schedule's weight from above; travel times are left out (a relax
               are at most its length
 - clique:     requests whose fixed core [latest_start, earliest_start + duration) overlap
               cannot share a volunteer: sum y_rv <= 1 over every such overlapping set
+- route hull: for volunteer-days with at most ROUTES_PER_DAY feasible routes (windows,
+              availability, walks between tasks, both caps), y on that day is a mix of
+              those routes: y_rv = sum of the route shares holding r, shares sum to <= 1
 
 Solved with HiGHS through scipy from sparse matrices, per connected part of the
 request-volunteer graph so each team's share of the bound is visible.
@@ -31,6 +35,7 @@ from scipy.sparse.csgraph import connected_components
 from matcher._internal.solver.candidates import Candidates
 from matcher._internal.solver.instance import DAY_KEY, Instance, IntArray
 from matcher._internal.solver.lagrangian import lagrangian_bound
+from matcher._internal.solver.routes import Hulls, route_hulls
 
 
 @dataclass(frozen=True)
@@ -57,14 +62,24 @@ FULL_LP_PAIRS = 400_000
 """Above this many candidate pairs the full relaxation is too slow; the Lagrangian bound
 (priced by the crew-and-minutes relaxation, pairs priced in) is used instead."""
 NEAREST_PAIRS = 12
+ROUTES_PER_DAY = 1000
+"""Volunteer-days with at most this many feasible routes are held to the hull of those
+routes (see `routes`); the rest keep only the plain rows."""
+HULL_SHARE = 0.25
+"""Of the time left when the bound starts, the share route hulls may take: the relaxation
+still has to be solved after them, and it grows with every route."""
 
 
 def lp_bound(inst: Instance, cands: Candidates, deadline: float | None = None) -> Bound:
     """Solve the relaxation per connected part of the candidate graph. `deadline` (a
-    `time.perf_counter()` reading) only limits the pricing rounds of large instances."""
+    `time.perf_counter()` reading) limits the pricing rounds of large instances and, to a
+    share of the time left, the search for route hulls."""
     servable = cands.servable(inst.r_crew)
     if cands.n_pairs > FULL_LP_PAIRS:
         return _priced_bound(inst, cands, servable, deadline)
+    if deadline is not None:
+        now = time.perf_counter()
+        deadline = now + HULL_SHARE * max(0.0, deadline - now)
     pair_r = cands.pair_request
     keep = servable[pair_r]
     n_r, n_v = inst.n_requests, inst.n_volunteers
@@ -80,7 +95,7 @@ def lp_bound(inst: Instance, cands: Candidates, deadline: float | None = None) -
     part_bounds = []
     for i in range(len(parts)):
         requests = np.flatnonzero(part_of_request == i)
-        part_bounds.append(_solve_part(inst, cands, requests))
+        part_bounds.append(_solve_part(inst, cands, requests, deadline))
     return Bound(_floor(sum(part_bounds)), part_of_request, part_bounds)
 
 
@@ -174,9 +189,11 @@ def _spans(starts: IntArray, ends: IntArray) -> IntArray:
     return np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
 
 
-def _solve_part(inst: Instance, cands: Candidates, requests: IntArray) -> float:
+def _solve_part(
+    inst: Instance, cands: Candidates, requests: IntArray, deadline: float | None = None
+) -> float:
     pair_idx = _spans(cands.indptr[requests], cands.indptr[requests + 1])
-    return _solve_lp(inst, cands, requests, pair_idx).value
+    return _solve_lp(inst, cands, requests, pair_idx, deadline=deadline).value
 
 
 @dataclass(frozen=True)
@@ -214,6 +231,7 @@ def _solve_lp(
     requests: IntArray,
     pair_idx: IntArray,
     simple: bool = False,
+    deadline: float | None = None,
 ) -> _Solution:
     """The relaxation over `requests` with the pairs `pair_idx` (each belonging to one of
     them). `simple` keeps only the crew and daily-minute rows: exactly the structure the
@@ -223,19 +241,20 @@ def _solve_lp(
     if len(requests) == 1 or len(pair_idx) == 0:
         return _Solution(float(inst.r_weight[requests].sum()))
     n_x, n_y = len(requests), len(pair_idx)
+    hulls = None if simple else route_hulls(inst, pair_r, pair_v, ROUTES_PER_DAY, deadline)
+    n_cols = n_x + n_y + (hulls.n_routes if hulls is not None else 0)
     x_of = np.full(inst.n_requests, -1, np.int64)
     x_of[requests] = np.arange(n_x)
     pair_x = x_of[pair_r]
     y_col = n_x + np.arange(n_y)
 
-    rows = _Rows(n_x + n_y)
+    rows = _Rows(n_cols)
     # crew: sum y - crew x = 0
-    eq = _Rows(n_x + n_y)
+    eq = _Rows(n_cols)
     eq.add_group(pair_x, y_col, np.ones(n_y))
     eq.add_diagonal_cols(np.arange(n_x), np.arange(n_x), -inst.r_crew[requests].astype(float))
-    eq_rhs = np.zeros(n_x)
     day_keys = _add_day_rows(inst, rows, pair_r, pair_v, y_col, with_tasks=not simple)
-    if not simple:
+    if hulls is not None:
         # y <= x
         rows.add_pairs(y_col, np.arange(n_y), 1.0, pair_x, -1.0, rhs=0.0)
         # language: x - sum speakers y <= 0
@@ -245,15 +264,16 @@ def _solve_lp(
             rows.add_language(np.flatnonzero(lang), pair_x, y_col, speaking)
         _add_interval_rows(inst, rows, pair_r, pair_v, y_col)
         _add_clique_rows(inst, rows, pair_r, pair_v, y_col)
+        _add_hull_rows(hulls, rows, eq, y_col, n_x + n_y)
 
-    cost = np.zeros(n_x + n_y)
+    cost = np.zeros(n_cols)
     cost[:n_x] = -inst.r_weight[requests]
     result = linprog(
         cost,
         A_ub=rows.matrix(),
         b_ub=rows.rhs(),
         A_eq=eq.matrix(),
-        b_eq=eq_rhs,
+        b_eq=eq.rhs(),
         bounds=(0.0, 1.0),
         method="highs",
     )
@@ -262,7 +282,7 @@ def _solve_lp(
     # The daily-minute rows come first among the inequalities (see _add_day_rows).
     return _Solution(
         float(-result.fun),
-        np.asarray(result.eqlin.marginals, dtype=float),
+        np.asarray(result.eqlin.marginals, dtype=float)[:n_x],
         day_keys,
         np.asarray(result.ineqlin.marginals, dtype=float)[: len(day_keys)],
     )
@@ -359,6 +379,23 @@ def _add_day_rows(
             inst.v_max_tasks[vol[capped]].astype(float),
         )
     return np.asarray(uniq, dtype=np.int64)
+
+
+def _add_hull_rows(hulls: Hulls, rows: _Rows, eq: _Rows, y_col: IntArray, first: int) -> None:
+    """Each linked pair's y is the share of its volunteer-day's routes that hold it, and the
+    routes of a volunteer-day share one day: the day's choice lies in the hull of its real
+    routes. Route columns start at `first`."""
+    if hulls.n_routes == 0:
+        return
+    route_col = first + np.arange(hulls.n_routes)
+    link_row = np.full(len(y_col), -1, np.int64)
+    link_row[hulls.linked_pairs] = np.arange(len(hulls.linked_pairs))
+    eq.add_group(np.arange(len(hulls.linked_pairs)), y_col[hulls.linked_pairs],
+                 np.ones(len(hulls.linked_pairs)))  # fmt: skip
+    eq.add_diagonal_cols(
+        link_row[hulls.entry_pair], route_col[hulls.entry_route], -np.ones(len(hulls.entry_pair))
+    )
+    rows.add_group(hulls.route_day, route_col, np.ones(hulls.n_routes), np.ones(hulls.n_days))
 
 
 def _add_interval_rows(
