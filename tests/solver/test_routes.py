@@ -60,7 +60,7 @@ def test_day_routes_are_exactly_the_feasible_task_sets(seed: int) -> None:
         requests = [int(r) for r in cands.pair_request[cands.vol == v]]
         if not 2 <= len(requests) <= 12:
             continue
-        members = day_routes(inst, np.array(requests), v, v * DAY_KEY, limit=10**6)
+        members = day_routes(inst, np.array(requests), v * DAY_KEY, limit=10**6)
         assert members is not None
         got = {frozenset(requests[i] for i in np.flatnonzero(row)) for row in members}
         assert len(got) == len(members)  # no set twice
@@ -75,10 +75,10 @@ def test_a_day_with_more_routes_than_the_limit_is_left_out() -> None:
     cands = find_candidates(inst)
     v = int(np.argmax(np.bincount(cands.vol, minlength=inst.n_volunteers)))
     requests = cands.pair_request[cands.vol == v]
-    every = day_routes(inst, requests, v, v * DAY_KEY, limit=10**6)
+    every = day_routes(inst, requests, v * DAY_KEY, limit=10**6)
     assert every is not None and len(every) > 3
-    assert day_routes(inst, requests, v, v * DAY_KEY, limit=len(every) - 1) is None
-    assert day_routes(inst, requests, v, v * DAY_KEY, limit=len(every)) is not None
+    assert day_routes(inst, requests, v * DAY_KEY, limit=len(every) - 1) is None
+    assert day_routes(inst, requests, v * DAY_KEY, limit=len(every)) is not None
 
 
 def _bound(p: matcher.Problem) -> int:

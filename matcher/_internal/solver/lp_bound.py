@@ -254,7 +254,7 @@ def _solve_lp(
     eq.add_group(pair_x, y_col, np.ones(n_y))
     eq.add_diagonal_cols(np.arange(n_x), np.arange(n_x), -inst.r_crew[requests].astype(float))
     day_keys = _add_day_rows(inst, rows, pair_r, pair_v, y_col, with_tasks=not simple)
-    if hulls is not None:
+    if not simple:
         # y <= x
         rows.add_pairs(y_col, np.arange(n_y), 1.0, pair_x, -1.0, rhs=0.0)
         # language: x - sum speakers y <= 0
@@ -264,6 +264,7 @@ def _solve_lp(
             rows.add_language(np.flatnonzero(lang), pair_x, y_col, speaking)
         _add_interval_rows(inst, rows, pair_r, pair_v, y_col)
         _add_clique_rows(inst, rows, pair_r, pair_v, y_col)
+    if hulls is not None:
         _add_hull_rows(hulls, rows, eq, y_col, n_x + n_y)
 
     cost = np.zeros(n_cols)

@@ -63,7 +63,7 @@ def route_hulls(
         if deadline is not None and time.perf_counter() > deadline:
             break
         key = int(keys[positions[0]])
-        members = day_routes(inst, pair_r[positions], key // DAY_KEY, key, limit)
+        members = day_routes(inst, pair_r[positions], key, limit)
         if members is None:
             continue
         route, task = np.nonzero(members)
@@ -81,16 +81,14 @@ def route_hulls(
     )
 
 
-def day_routes(
-    inst: Instance, pair_r: IntArray, v: int, day_key: int, limit: int
-) -> np.ndarray | None:
-    """The feasible task sets of volunteer `v` on one day among the requests `pair_r`, as
-    0/1 rows over them, or None when there are more than `limit` (the caller then keeps
-    the plain rows for that day).
+def day_routes(inst: Instance, pair_r: IntArray, day_key: int, limit: int) -> np.ndarray | None:
+    """The feasible task sets of one volunteer-day among the requests `pair_r` (candidates
+    of that volunteer, windows inside that day), as 0/1 rows over them, or None when there
+    are more than `limit` (the caller then keeps the plain rows for that day).
 
     A dynamic programme over states (task set, last task) keeping the earliest end, one
     route length at a time; sets are bit masks over the candidates, in 64-bit words."""
-    n = len(pair_r)
+    v, n = day_key // DAY_KEY, len(pair_r)
     words = max(1, -(-n // 64))
     duration = inst.r_duration[pair_r].astype(np.int64)
     lo, hi = _start_ranges(inst, pair_r, v)
