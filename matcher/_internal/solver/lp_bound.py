@@ -77,9 +77,10 @@ def lp_bound(inst: Instance, cands: Candidates, deadline: float | None = None) -
     servable = cands.servable(inst.r_crew)
     if cands.n_pairs > FULL_LP_PAIRS:
         return _priced_bound(inst, cands, servable, deadline)
+    hull_deadline = None
     if deadline is not None:
         now = time.perf_counter()
-        deadline = now + HULL_SHARE * max(0.0, deadline - now)
+        hull_deadline = now + HULL_SHARE * max(0.0, deadline - now)
     pair_r = cands.pair_request
     keep = servable[pair_r]
     n_r, n_v = inst.n_requests, inst.n_volunteers
@@ -95,7 +96,7 @@ def lp_bound(inst: Instance, cands: Candidates, deadline: float | None = None) -
     part_bounds = []
     for i in range(len(parts)):
         requests = np.flatnonzero(part_of_request == i)
-        part_bounds.append(_solve_part(inst, cands, requests, deadline))
+        part_bounds.append(_solve_part(inst, cands, requests, hull_deadline))
     return Bound(_floor(sum(part_bounds)), part_of_request, part_bounds)
 
 
@@ -190,10 +191,10 @@ def _spans(starts: IntArray, ends: IntArray) -> IntArray:
 
 
 def _solve_part(
-    inst: Instance, cands: Candidates, requests: IntArray, deadline: float | None = None
+    inst: Instance, cands: Candidates, requests: IntArray, hull_deadline: float | None = None
 ) -> float:
     pair_idx = _spans(cands.indptr[requests], cands.indptr[requests + 1])
-    return _solve_lp(inst, cands, requests, pair_idx, deadline=deadline).value
+    return _solve_lp(inst, cands, requests, pair_idx, hull_deadline=hull_deadline).value
 
 
 @dataclass(frozen=True)
@@ -231,17 +232,17 @@ def _solve_lp(
     requests: IntArray,
     pair_idx: IntArray,
     simple: bool = False,
-    deadline: float | None = None,
+    hull_deadline: float | None = None,
 ) -> _Solution:
     """The relaxation over `requests` with the pairs `pair_idx` (each belonging to one of
     them). `simple` keeps only the crew and daily-minute rows: exactly the structure the
-    Lagrangian bound prices."""
+    Lagrangian bound prices; otherwise route hulls are searched until `hull_deadline`."""
     pair_r = cands.pair_request[pair_idx]
     pair_v = cands.vol[pair_idx]
     if len(requests) == 1 or len(pair_idx) == 0:
         return _Solution(float(inst.r_weight[requests].sum()))
     n_x, n_y = len(requests), len(pair_idx)
-    hulls = None if simple else route_hulls(inst, pair_r, pair_v, ROUTES_PER_DAY, deadline)
+    hulls = None if simple else route_hulls(inst, pair_r, pair_v, ROUTES_PER_DAY, hull_deadline)
     n_cols = n_x + n_y + (hulls.n_routes if hulls is not None else 0)
     x_of = np.full(inst.n_requests, -1, np.int64)
     x_of[requests] = np.arange(n_x)

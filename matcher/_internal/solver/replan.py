@@ -43,7 +43,9 @@ def replan(
             if found is not None:
                 schedule.book(r, *found)
     first = time.perf_counter() - began
-    bound = lp_bound(inst, cands).total
+    # Like solve: route hulls and pricing stop at the time limit, except when deterministic.
+    deadline = None if settings.deterministic else began + settings.time_limit_s
+    bound = lp_bound(inst, cands, deadline).total
     costs = build_costs(inst, cands, published)
     remaining = settings.time_limit_s - (time.perf_counter() - began)
     stats = improve(

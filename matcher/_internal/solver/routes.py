@@ -21,6 +21,11 @@ import numpy as np
 
 from matcher._internal.solver.instance import DAY_KEY, Instance, IntArray
 
+NEVER = np.iinfo(np.int64).max  # "no feasible start"
+EXPANSION_PER_ROUTE = 50
+"""A day whose next extension step would weigh more than this many candidate extensions
+per allowed route is given up as too large before the work is done."""
+
 
 @dataclass(frozen=True)
 class Hulls:
@@ -133,12 +138,6 @@ def day_routes(inst: Instance, pair_r: IntArray, day_key: int, limit: int) -> np
         return None
     as_bytes = np.concatenate(found).astype("<u8").view(np.uint8)
     return np.unpackbits(as_bytes, axis=1, bitorder="little")[:, :n]
-
-
-NEVER = np.iinfo(np.int64).max
-EXPANSION_PER_ROUTE = 50
-"""A day whose next extension step would weigh more than this many candidate extensions
-per allowed route is given up as too large before the work is done."""
 
 
 def _bit(mask: np.ndarray, j: IntArray) -> np.ndarray:
