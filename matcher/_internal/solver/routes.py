@@ -89,18 +89,36 @@ def route_hulls(
 def day_routes(inst: Instance, pair_r: IntArray, day_key: int, limit: int) -> np.ndarray | None:
     """The feasible task sets of one volunteer-day among the requests `pair_r` (candidates
     of that volunteer, windows inside that day), as 0/1 rows over them, or None when there
-    are more than `limit` (the caller then keeps the plain rows for that day).
+    are more than `limit` (the caller then keeps the plain rows for that day)."""
+    v = day_key // DAY_KEY
+    lo, hi = _start_ranges(inst, pair_r, v)
+    return feasible_task_sets(
+        inst.r_duration[pair_r].astype(np.int64), lo, hi, _walks(inst, pair_r),
+        minutes_cap=int(inst.day_capacity(np.array([day_key]))[0]),
+        tasks_cap=int(inst.v_max_tasks[v]), limit=limit,
+    )  # fmt: skip
+
+
+def feasible_task_sets(
+    duration: IntArray,
+    lo: IntArray,
+    hi: IntArray,
+    walk: IntArray,
+    *,
+    minutes_cap: int,
+    tasks_cap: int,
+    limit: int,
+) -> np.ndarray | None:
+    """The sets of tasks one volunteer can do in a row, as 0/1 rows over the tasks, or None
+    when there are more than `limit`. Task j may start in any range lo[j, k]..hi[j, k] (an
+    empty one has lo > hi); `walk[i, j]` minutes must pass between the end of i and the
+    start of j when j follows i; at most `minutes_cap` minutes and `tasks_cap` tasks.
 
     A dynamic programme over states (task set, last task) keeping the earliest end, one
-    route length at a time; sets are bit masks over the candidates, in 64-bit words."""
-    v, n = day_key // DAY_KEY, len(pair_r)
+    route length at a time; sets are bit masks over the tasks, in 64-bit words. Starting
+    each task as early as it may is never worse for what follows, so no set is missed."""
+    n = len(duration)
     words = max(1, -(-n // 64))
-    duration = inst.r_duration[pair_r].astype(np.int64)
-    lo, hi = _start_ranges(inst, pair_r, v)
-    minutes_cap = int(inst.day_capacity(np.array([day_key]))[0])
-    tasks_cap = int(inst.v_max_tasks[v])
-    walk = _walks(inst, pair_r)
-
     first = np.where(lo <= hi, lo, NEVER).min(axis=1)
     last = np.flatnonzero((first < NEVER) & (duration <= minutes_cap))
     mask = _with_bit(np.zeros((len(last), words), np.uint64), last)

@@ -6,6 +6,9 @@ travel and all). Crews: sum_v y_rv = crew_r * x_r, one speaker where a language 
 Per volunteer: optional intervals under one NoOverlap, plus a travel disjunction for each pair
 of their requests that could come close in time, and the daily caps on what is left of them.
 The hint is the current schedule, complete and exactly feasible on this integer grid.
+
+`prepare` builds the route model (`route_model`) instead wherever it applies: it solves the
+same neighbourhood to the same optimum, several times faster.
 """
 
 from __future__ import annotations
@@ -22,10 +25,9 @@ from matcher._internal.solver.candidates import Candidates
 from matcher._internal.solver.costs import Costs
 from matcher._internal.solver.instance import MINUTES_PER_DAY, Instance
 from matcher._internal.solver.neighbourhood import Neighbourhood
+from matcher._internal.solver.pair_options import MAX_FAIRNESS_STEPS, Crews, request_options
+from matcher._internal.solver.route_model import RouteModel, build_route_model
 from matcher._internal.solver.schedule import Ranges, Schedule
-
-Crews = dict[int, tuple[int, list[int]]]
-MAX_FAIRNESS_STEPS = 4
 
 
 @dataclass
@@ -65,6 +67,16 @@ class _Model:
     def objective_of_hint(self) -> int:
         return sum(coef * self.hint[var] for var, coef in self.terms)
 
+    def extract(self, solver: cp_model.CpSolver) -> Crews:
+        crews: Crews = {}
+        for r, x in self.x.items():
+            if solver.boolean_value(x):
+                crews[r] = (solver.value(self.s[r]), [])
+        for p in self.pairs:
+            if solver.boolean_value(p.y):
+                crews[p.r][1].append(p.v)
+        return crews
+
 
 @dataclass
 class Prepared:
@@ -72,7 +84,7 @@ class Prepared:
 
     nb: Neighbourhood
     freed: Crews
-    sub: _Model
+    sub: _Model | RouteModel
     weight_factor: int
     began: float
 
@@ -85,7 +97,8 @@ def prepare(
     freed: Crews = {r: schedule.crews[r] for r in nb.requests if r in schedule.crews}
     for r in freed:
         schedule.unbook(r)
-    sub, weight_factor = _build(inst, cands, schedule, costs, nb, freed)
+    built = build_route_model(inst, cands, schedule, costs, nb, freed)
+    sub, weight_factor = built or _build(inst, cands, schedule, costs, nb, freed)
     return Prepared(nb, freed, sub, weight_factor, began)
 
 
@@ -105,18 +118,11 @@ def run(
     seed: int,
     workers: int,
     deterministic: bool,
-    weight_only: bool = False,
 ) -> Solved:
-    """Solve the model; touches no shared state, so it can run beside other solves.
-
-    With `weight_only`, stop as soon as no more served weight is possible: proving the
-    walking part optimal too is where small models spend most of their time.
-    """
+    """Solve the model; touches no shared state, so it can run beside other solves."""
     sub = prepared.sub
     solver = cp_model.CpSolver()
     params = solver.parameters
-    if weight_only:
-        params.absolute_gap_limit = prepared.weight_factor - 0.5
     params.num_workers = workers
     params.random_seed = seed
     params.cp_model_probing_level = 0
@@ -134,7 +140,7 @@ def run(
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         new = round(solver.objective_value)
         if new > old:
-            crews, gain = _extract(solver, sub), new - old
+            crews, gain = sub.extract(solver), new - old
     bound = solver.best_objective_bound if status != cp_model.UNKNOWN else 0.0
     return Solved(solver.status_name(status), crews, gain, bound, solver.deterministic_time)
 
@@ -179,14 +185,6 @@ def solve_neighbourhood(
     return apply(inst, schedule, prepared, solved)
 
 
-def _request_day_ranges(inst: Instance, r: int, ranges: Ranges, day: int | None) -> Ranges:
-    """Keep a start on one calendar day, so daily caps stay linear in the model."""
-    if day is None:
-        return ranges
-    lo, hi = day * MINUTES_PER_DAY, (day + 1) * MINUTES_PER_DAY - 1
-    return [(max(a, lo), min(b, hi)) for a, b in ranges if b >= lo and a <= hi]
-
-
 def _build(
     inst: Instance,
     cands: Candidates,
@@ -197,41 +195,18 @@ def _build(
 ) -> tuple[_Model, int]:
     sub = _Model()
     m = sub.model
-    members = nb.volunteers
-    serving_resident = _resident_links(schedule, costs, nb, freed)
     by_vol: defaultdict[int, list[_Pair]] = defaultdict(list)
-    for r in nb.requests:
+    for r, options in request_options(inst, cands, schedule, costs, nb, freed).items():
         es, ls = int(inst.r_earliest[r]), int(inst.r_latest[r])
-        day = _fixed_day(inst, r, freed)
-        span = cands.of(r)
-        options: list[tuple[int, Ranges, int, bool]] = []
-        for v, walk, speaks in zip(
-            cands.vol[span], cands.walk[span], cands.speaks[span], strict=True
-        ):
-            v = int(v)
-            if v not in members:
-                continue
-            ranges = _request_day_ranges(inst, r, schedule.feasible_starts(v, r), day)
-            if not ranges:
-                continue
-            cost = costs.pair_cost(r, v, float(walk))
-            if (r, v) in serving_resident:
-                cost -= costs.continuity_bonus
-            options.append((v, ranges, cost, bool(speaks)))
-        crew = int(inst.r_crew[r])
-        if len(options) < crew or (cands.needs_language[r] and not any(o[3] for o in options)):
-            if r in freed:  # cannot happen: the current crew is always feasible
-                raise AssertionError(f"request {inst.r_ids[r]} lost its own crew")
-            continue
         x = m.new_bool_var(f"x{r}")
         s = m.new_int_var(es, ls, f"s{r}")
         sub.x[r], sub.s[r] = x, s
         hinted = freed.get(r)
         sub.hint[x] = 1 if hinted else 0
-        sub.hint[s] = hinted[0] if hinted else min(o[1][0][0] for o in options)
+        sub.hint[s] = hinted[0] if hinted else min(o.ranges[0][0] for o in options)
         pairs = [
-            _Pair(r, v, ranges, cost, speaks, m.new_bool_var(f"y{r}_{v}"))
-            for v, ranges, cost, speaks in options
+            _Pair(r, o.v, o.ranges, o.cost, o.speaks, m.new_bool_var(f"y{r}_{o.v}"))
+            for o in options
         ]
         for p in pairs:
             by_vol[p.v].append(p)
@@ -241,7 +216,7 @@ def _build(
                 s, Domain.from_intervals([[a, b] for a, b in p.ranges])
             ).only_enforce_if(p.y)
             m.add_implication(p.y, x)
-        m.add(sum(p.y for p in pairs) == crew * x)
+        m.add(sum(p.y for p in pairs) == int(inst.r_crew[r]) * x)
         if cands.needs_language[r]:
             m.add(sum(p.y for p in pairs if p.speaks) >= x)
 
@@ -282,28 +257,6 @@ def _add_kept_starts(costs: Costs, sub: _Model) -> list[cp_model.IntVar]:
         sub.hint[same] = 1 if sub.hint[s] == start else 0
         kept.append(same)
     return kept
-
-
-def _fixed_day(inst: Instance, r: int, freed: Crews) -> int | None:
-    """The day a request spanning midnight must start on in this model (its current one)."""
-    first = int(inst.r_earliest[r]) // MINUTES_PER_DAY
-    if first == int(inst.r_latest[r]) // MINUTES_PER_DAY:
-        return None
-    return freed[r][0] // MINUTES_PER_DAY if r in freed else first
-
-
-def _resident_links(
-    schedule: Schedule, costs: Costs, nb: Neighbourhood, freed: Crews
-) -> set[tuple[int, int]]:
-    """Pairs (r, v) where v already serves another request of r's resident."""
-    links: set[tuple[int, int]] = set()
-    for r in nb.requests:
-        resident = costs.resident_of[r]
-        for other in costs.requests_of_resident.get(resident or "", ()):
-            crew = schedule.crews.get(other) or freed.get(other)
-            if other != r and crew is not None:
-                links.update((r, v) for v in crew[1])
-    return links
 
 
 def _add_volunteer_constraints(
@@ -404,14 +357,3 @@ def _add_fairness(
         sub.hint[excess] = max(0, hinted - k)
         out.append((excess, most - k))
     return out
-
-
-def _extract(solver: cp_model.CpSolver, sub: _Model) -> Crews:
-    crews: Crews = {}
-    for r, x in sub.x.items():
-        if solver.boolean_value(x):
-            crews[r] = (solver.value(sub.s[r]), [])
-    for p in sub.pairs:
-        if solver.boolean_value(p.y):
-            crews[p.r][1].append(p.v)
-    return crews

@@ -1,0 +1,109 @@
+"""What each request of a neighbourhood could get from each volunteer in it: the starts that
+volunteer could give it around their kept bookings, and what the pair costs.
+
+Both neighbourhood models (the scheduling one and the route one) are built from these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from matcher._internal.solver.candidates import Candidates
+from matcher._internal.solver.costs import Costs
+from matcher._internal.solver.instance import MINUTES_PER_DAY, Instance
+from matcher._internal.solver.neighbourhood import Neighbourhood
+from matcher._internal.solver.schedule import Ranges, Schedule
+
+Crews = dict[int, tuple[int, list[int]]]
+
+
+@dataclass(frozen=True)
+class Option:
+    """Volunteer v could serve the request starting in `ranges`, at `cost`."""
+
+    v: int
+    ranges: Ranges
+    cost: int
+    speaks: bool
+
+    @property
+    def day(self) -> int:
+        return self.ranges[0][0] // MINUTES_PER_DAY
+
+
+def request_options(
+    inst: Instance,
+    cands: Candidates,
+    schedule: Schedule,
+    costs: Costs,
+    nb: Neighbourhood,
+    freed: Crews,
+) -> dict[int, list[Option]]:
+    """The options of each neighbourhood request that could be staffed from inside it (its
+    crew size, and a speaker where a language is asked); requests that cannot are left out."""
+    members = nb.volunteers
+    serving_resident = _resident_links(schedule, costs, nb, freed)
+    out: dict[int, list[Option]] = {}
+    for r in nb.requests:
+        day = _fixed_day(inst, r, freed)
+        span = cands.of(r)
+        options: list[Option] = []
+        for v, walk, speaks in zip(
+            cands.vol[span], cands.walk[span], cands.speaks[span], strict=True
+        ):
+            v = int(v)
+            if v not in members:
+                continue
+            ranges = _request_day_ranges(schedule.feasible_starts(v, r), day)
+            if not ranges:
+                continue
+            cost = costs.pair_cost(r, v, float(walk))
+            if (r, v) in serving_resident:
+                cost -= costs.continuity_bonus
+            options.append(Option(v, ranges, cost, bool(speaks)))
+        crew = int(inst.r_crew[r])
+        if len(options) < crew or (cands.needs_language[r] and not any(o.speaks for o in options)):
+            if r in freed:  # cannot happen: the current crew is always feasible
+                raise AssertionError(f"request {inst.r_ids[r]} lost its own crew")
+            continue
+        out[r] = options
+    return out
+
+
+def _request_day_ranges(ranges: Ranges, day: int | None) -> Ranges:
+    """Keep a start on one calendar day, so daily caps stay linear in the model."""
+    if day is None:
+        return ranges
+    lo, hi = day * MINUTES_PER_DAY, (day + 1) * MINUTES_PER_DAY - 1
+    return [(max(a, lo), min(b, hi)) for a, b in ranges if b >= lo and a <= hi]
+
+
+def _fixed_day(inst: Instance, r: int, freed: Crews) -> int | None:
+    """The day a request spanning midnight must start on in this model (its current one)."""
+    first = int(inst.r_earliest[r]) // MINUTES_PER_DAY
+    if first == int(inst.r_latest[r]) // MINUTES_PER_DAY:
+        return None
+    return freed[r][0] // MINUTES_PER_DAY if r in freed else first
+
+
+def _resident_links(
+    schedule: Schedule, costs: Costs, nb: Neighbourhood, freed: Crews
+) -> set[tuple[int, int]]:
+    """Pairs (r, v) where v already serves another request of r's resident."""
+    links: set[tuple[int, int]] = set()
+    for r in nb.requests:
+        resident = costs.resident_of[r]
+        for other in costs.requests_of_resident.get(resident or "", ()):
+            crew = schedule.crews.get(other) or freed.get(other)
+            if other != r and crew is not None:
+                links.update((r, v) for v in crew[1])
+    return links
+
+
+MAX_FAIRNESS_STEPS = 4
+
+
+def fairness_cost(costs: Costs, tasks: int) -> int:
+    """The k-th task of a volunteer costs k - 1 fairness steps (at most MAX_FAIRNESS_STEPS):
+    convex, so the load spreads."""
+    return costs.fairness_step * sum(max(0, tasks - k) for k in range(1, MAX_FAIRNESS_STEPS + 1))

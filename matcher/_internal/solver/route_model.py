@@ -1,0 +1,252 @@
+"""A neighbourhood as a choice of routes: each volunteer takes one of their feasible task sets.
+
+Why: for crews of one, the scheduling model (a start variable per request, a walking
+disjunction per pair of a volunteer's requests) is slow for CP-SAT. Measured on the tight
+day: a quarter of the 4-volunteer neighbourhoods were not solved in 0.15 s, and given 3 s
+half of those served more. Listing each volunteer's feasible task sets instead (exact, around
+their kept bookings: `routes.feasible_task_sets`) leaves a set-packing model that CP-SAT
+solves at once, so the search can afford larger neighbourhoods.
+
+A route fixes no start, so it cannot keep the members of a crew together in time: a
+neighbourhood with a crew of several members at a free start keeps the scheduling model, as
+do re-planning runs (their objective rewards keeping published starts) and neighbourhoods
+where a volunteer has too many routes or requests on two days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from matcher._internal.solver.candidates import Candidates
+from matcher._internal.solver.costs import Costs
+from matcher._internal.solver.instance import Instance, IntArray
+from matcher._internal.solver.neighbourhood import Neighbourhood
+from matcher._internal.solver.pair_options import Crews, Option, fairness_cost, request_options
+from matcher._internal.solver.routes import feasible_task_sets
+from matcher._internal.solver.schedule import Ranges, Schedule
+
+ROUTES_PER_VOLUNTEER = 1000
+"""Above this, a volunteer's routes cost more to list and model than the scheduling model."""
+
+
+@dataclass
+class _Volunteer:
+    """One volunteer's tasks in the neighbourhood, and what timing a route needs."""
+
+    v: int
+    requests: list[int]
+    ranges: list[Ranges]
+    durations: list[int]
+    walk: IntArray  # walk[i, j]: minutes from task i's place to task j's
+    speaks: list[bool]
+
+    def starts(self, tasks: list[int]) -> dict[int, int]:
+        """Starts for the tasks (indices into `requests`) in a feasible order, each as early
+        as it may be; every order is tried depth first (a route holds a handful of tasks)."""
+
+        def extend(order: list[tuple[int, int]], free_from: int) -> list[tuple[int, int]] | None:
+            if len(order) == len(tasks):
+                return order
+            placed = {j for j, _ in order}
+            for j in tasks:
+                if j in placed:
+                    continue
+                arrive = free_from + (int(self.walk[order[-1][0], j]) if order else 0)
+                start = _earliest(self.ranges[j], arrive)
+                if start is not None:
+                    found = extend([*order, (j, start)], start + self.durations[j])
+                    if found is not None:
+                        return found
+            return None
+
+        timed = extend([], -(10**9))
+        if timed is None:
+            raise AssertionError(f"a listed route of volunteer {self.v} has no timing")
+        return {self.requests[j]: start for j, start in timed}
+
+
+@dataclass
+class _Routes:
+    """One volunteer's routes in the model: 0/1 rows over their tasks, a variable each."""
+
+    volunteer: _Volunteer
+    masks: np.ndarray
+    z: list[cp_model.IntVar]
+
+
+@dataclass
+class RouteModel:
+    """The CP-SAT model over routes; the current schedule is its hint."""
+
+    model: cp_model.CpModel
+    x: dict[int, cp_model.IntVar]
+    routes: list[_Routes]
+    fixed_starts: dict[int, int]
+    hint_objective: int
+
+    def objective_of_hint(self) -> int:
+        return self.hint_objective
+
+    def extract(self, solver: cp_model.CpSolver) -> Crews:
+        crews: Crews = {r: (-1, []) for r, x in self.x.items() if solver.boolean_value(x)}
+        for routes in self.routes:
+            chosen = [k for k, z in enumerate(routes.z) if solver.boolean_value(z)]
+            if not chosen:
+                continue
+            tasks = np.flatnonzero(routes.masks[chosen[0]]).tolist()
+            v = routes.volunteer.v
+            for r, start in routes.volunteer.starts(tasks).items():
+                # A crew of several shares its fixed start; a crew of one takes its route's.
+                crews[r] = (self.fixed_starts.get(r, start), [*crews[r][1], v])
+        return crews
+
+
+def build_route_model(
+    inst: Instance,
+    cands: Candidates,
+    schedule: Schedule,
+    costs: Costs,
+    nb: Neighbourhood,
+    freed: Crews,
+) -> tuple[RouteModel, int] | None:
+    """The route model of the neighbourhood, or None where it does not apply (see above)."""
+    if costs.stability_bonus:
+        return None
+    options = request_options(inst, cands, schedule, costs, nb, freed)
+    fixed_starts: dict[int, int] = {}
+    for r in options:
+        if inst.r_crew[r] > 1:
+            if inst.r_earliest[r] != inst.r_latest[r]:
+                return None
+            fixed_starts[r] = int(inst.r_earliest[r])
+    by_volunteer: dict[int, list[tuple[int, Option]]] = {}
+    for r, opts in options.items():
+        for o in opts:
+            by_volunteer.setdefault(o.v, []).append((r, o))
+    listed = []
+    for v, pairs in by_volunteer.items():
+        found = _volunteer_routes(inst, schedule, costs, v, pairs, freed)
+        if found is None:
+            return None
+        listed.append(found)
+
+    m = cp_model.CpModel()
+    x = {r: m.new_bool_var("") for r in options}
+    covering: dict[int, list[cp_model.IntVar]] = {r: [] for r in options}
+    speaking: dict[int, list[cp_model.IntVar]] = {r: [] for r in options}
+    objective_vars: list[int] = []
+    objective_coeffs: list[int] = []
+    hinted_routes: list[int] = []
+    hint_cost = 0
+    widest = 0
+    all_routes = []
+    for volunteer, masks, route_costs, hinted in listed:
+        zs = [m.new_bool_var("") for _ in range(len(masks))]
+        m.add_at_most_one(zs)
+        all_routes.append(_Routes(volunteer, masks, zs))
+        objective_vars += [z.index for z in zs]
+        objective_coeffs += (-route_costs).tolist()
+        if hinted >= 0:
+            hinted_routes.append(zs[hinted].index)
+            hint_cost += int(route_costs[hinted])
+        widest += int(np.abs(route_costs).max(initial=0))
+        for j, r in enumerate(volunteer.requests):
+            holding = [zs[k] for k in np.flatnonzero(masks[:, j]).tolist()]
+            covering[r] += holding
+            if volunteer.speaks[j]:
+                speaking[r] += holding
+    for r, xr in x.items():
+        m.add(cp_model.LinearExpr.sum(covering[r]) == int(inst.r_crew[r]) * xr)
+        if cands.needs_language[r]:
+            m.add(cp_model.LinearExpr.sum(speaking[r]) >= xr)
+    # Any two solutions' walking and fairness differ by less than this: weight comes first.
+    weight_factor = 2 * widest + 1
+    for r, xr in x.items():
+        objective_vars.append(xr.index)
+        objective_coeffs.append(weight_factor * int(inst.r_weight[r]))
+    _maximise(m, objective_vars, objective_coeffs)
+    _hint(m, objective_vars, set(hinted_routes) | {x[r].index for r in freed if r in x})
+    hint_objective = weight_factor * sum(int(inst.r_weight[r]) for r in freed) - hint_cost
+    return RouteModel(m, x, all_routes, fixed_starts, hint_objective), weight_factor
+
+
+def _maximise(m: cp_model.CpModel, variables: list[int], coeffs: list[int]) -> None:
+    """Set the objective straight in the model's proto (CP-SAT stores a maximisation as
+    minimising the negation, scaled by -1): through the expression API this took several
+    milliseconds per neighbourhood."""
+    objective = m.proto.objective
+    objective.vars.extend(variables)
+    objective.coeffs.extend([-c for c in coeffs])
+    objective.scaling_factor = -1.0
+
+
+def _hint(m: cp_model.CpModel, variables: list[int], ones: set[int]) -> None:
+    """A complete hint, straight in the proto: every variable 0 except `ones`."""
+    m.proto.solution_hint.vars.extend(variables)
+    m.proto.solution_hint.values.extend([int(v in ones) for v in variables])
+
+
+def _volunteer_routes(
+    inst: Instance,
+    schedule: Schedule,
+    costs: Costs,
+    v: int,
+    pairs: list[tuple[int, Option]],
+    freed: Crews,
+) -> tuple[_Volunteer, np.ndarray, IntArray, int] | None:
+    """v's feasible task sets as 0/1 rows, each one's cost (pairs plus the extra fairness
+    steps), and the row v holds now (-1: none); None when the route model does not apply."""
+    day = pairs[0][1].day
+    if any(o.day != day for _, o in pairs):
+        return None
+    tasks_left = int(inst.v_max_tasks[v]) - schedule.day_tasks[v, day]
+    if tasks_left <= 0:
+        return None
+    requests = [r for r, _ in pairs]
+    ranges = [o.ranges for _, o in pairs]
+    durations = [int(inst.r_duration[r]) for r in requests]
+    n = len(pairs)
+    walk = np.zeros((n, n), np.int64)
+    for i in range(n):
+        for j in range(i + 1, n):
+            walk[i, j] = walk[j, i] = schedule.travel(requests[i], requests[j])
+    speaks = [o.speaks for _, o in pairs]
+    volunteer = _Volunteer(v, requests, ranges, durations, walk, speaks)
+    width = max(len(rs) for rs in ranges)
+    lo = np.ones((n, width), np.int64)
+    hi = np.zeros((n, width), np.int64)
+    for i, rs in enumerate(ranges):
+        for k, (a, b) in enumerate(rs):
+            lo[i, k], hi[i, k] = a, b
+    masks = feasible_task_sets(
+        np.array(durations, np.int64), lo, hi, walk,
+        minutes_cap=int(inst.v_max_minutes[v]) - schedule.day_minutes[v, day],
+        tasks_cap=tasks_left, limit=ROUTES_PER_VOLUNTEER,
+    )  # fmt: skip
+    if masks is None:
+        return None
+    held = np.array([r in freed and v in freed[r][1] for r in requests])
+    hinted = -1
+    if held.any():
+        same = np.flatnonzero((masks.astype(bool) == held).all(axis=1))
+        if len(same) == 0:
+            return None  # cannot happen: v's current tasks are a feasible route
+        hinted = int(same[0])
+    already = len(schedule.bookings[v])
+    extra_fairness = np.array(
+        [fairness_cost(costs, already + k) - fairness_cost(costs, already) for k in range(n + 1)]
+    )
+    pair_costs = np.array([o.cost for _, o in pairs], np.int64)
+    route_costs = masks @ pair_costs + extra_fairness[masks.sum(axis=1)]
+    return volunteer, masks, route_costs, hinted
+
+
+def _earliest(ranges: Ranges, at: int) -> int | None:
+    """The first start at or after `at` inside the sorted ranges."""
+    for a, b in ranges:
+        if b >= at:
+            return max(a, at)
+    return None
