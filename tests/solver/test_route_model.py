@@ -14,6 +14,7 @@ from ortools.sat.python import cp_model
 import matcher
 from matcher import Problem, Settings
 from matcher._internal.generate import generate_community
+from matcher._internal.solver import route_model
 from matcher._internal.solver.candidates import Candidates, find_candidates
 from matcher._internal.solver.costs import Costs, build_costs
 from matcher._internal.solver.greedy import greedy_schedule
@@ -88,9 +89,14 @@ def _setup(seed: int) -> tuple[Problem, Instance, Candidates, Schedule, Costs]:
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_route_model_finds_what_the_scheduling_model_finds(seed: int) -> None:
-    """Solved to optimality, both models gain the same served weight and the same walking
-    and fairness cost over the current schedule: the routes lose no feasible choice."""
+def test_route_model_finds_what_the_scheduling_model_finds(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where every route is listed (no option dropped), both models solved to optimality
+    gain the same served weight and the same walking and fairness cost over the current
+    schedule: routes lose nothing."""
+    monkeypatch.setattr(route_model, "ROUTES_PER_VOLUNTEER", 1000)
+    monkeypatch.setattr(route_model, "_fewer_options", lambda *_: [])
     _, inst, cands, schedule, costs = _setup(seed)
     compared = 0
     for nb, freed in _taken_out(inst, cands, schedule, 8):
@@ -101,6 +107,25 @@ def test_route_model_finds_what_the_scheduling_model_finds(seed: int) -> None:
             routes_weight, routes_cost = _gains(inst, routed, freed)
             assert routes_weight >= 0
             assert (routes_weight, routes_cost) == _gains(inst, scheduling, freed)
+    assert compared >= 8
+
+
+def test_too_many_routes_drop_open_options_not_the_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With room for few routes, volunteers give up options they do not hold: the route
+    model still applies, keeps the current schedule reachable, and finds no more than the
+    scheduling model over the whole neighbourhood."""
+    monkeypatch.setattr(route_model, "ROUTES_PER_VOLUNTEER", 3)
+    _, inst, cands, schedule, costs = _setup(0)
+    compared = 0
+    for nb, freed in _taken_out(inst, cands, schedule, 8):
+        routed = build_route_model(inst, cands, schedule, costs, nb, freed)
+        if routed is not None:
+            compared += 1
+            assert all(len(routes.masks) <= 3 for routes in routed[0].routes)
+            scheduling = _build(inst, cands, schedule, costs, nb, freed)
+            assert (0, 0) <= _gains(inst, routed, freed) <= _gains(inst, scheduling, freed)
     assert compared >= 8
 
 
