@@ -130,11 +130,12 @@ def build_route_model(
     for r, opts in options.items():
         for o in opts:
             by_volunteer.setdefault(o.v, []).append((r, o))
+    walks = _Walks(schedule, list(options))
     listed = []
     for v, pairs in by_volunteer.items():
-        found = _volunteer_routes(inst, schedule, costs, v, pairs, freed)
+        found = _volunteer_routes(inst, schedule, costs, v, pairs, freed, walks)
         while found is None and (pairs := _fewer_options(inst, v, pairs, freed)):
-            found = _volunteer_routes(inst, schedule, costs, v, pairs, freed)
+            found = _volunteer_routes(inst, schedule, costs, v, pairs, freed, walks)
         if found is None:
             return None
         listed.append(found)
@@ -195,6 +196,23 @@ def _hint(m: cp_model.CpModel, variables: list[int], ones: set[int]) -> None:
     m.proto.solution_hint.values.extend([int(v in ones) for v in variables])
 
 
+class _Walks:
+    """The schedule's walks between the neighbourhood's requests, looked up once: every
+    volunteer's routes, and every retry with fewer options, index into the same table."""
+
+    def __init__(self, schedule: Schedule, requests: list[int]) -> None:
+        self.position = {r: i for i, r in enumerate(requests)}
+        n = len(requests)
+        self.table = np.zeros((n, n), np.int64)
+        for i in range(n):
+            for j in range(i + 1, n):
+                self.table[i, j] = self.table[j, i] = schedule.travel(requests[i], requests[j])
+
+    def among(self, requests: list[int]) -> IntArray:
+        at = [self.position[r] for r in requests]
+        return self.table[np.ix_(at, at)]
+
+
 def _fewer_options(
     inst: Instance, v: int, pairs: list[tuple[int, Option]], freed: Crews
 ) -> list[tuple[int, Option]]:
@@ -216,6 +234,7 @@ def _volunteer_routes(
     v: int,
     pairs: list[tuple[int, Option]],
     freed: Crews,
+    walks: _Walks,
 ) -> tuple[_Volunteer, np.ndarray, IntArray, int] | None:
     """v's feasible task sets as 0/1 rows, each one's cost (pairs plus the extra fairness
     steps), and the row v holds now (-1: none); None when the route model does not apply."""
@@ -229,10 +248,7 @@ def _volunteer_routes(
     ranges = [o.ranges for _, o in pairs]
     durations = [int(inst.r_duration[r]) for r in requests]
     n = len(pairs)
-    walk = np.zeros((n, n), np.int64)
-    for i in range(n):
-        for j in range(i + 1, n):
-            walk[i, j] = walk[j, i] = schedule.travel(requests[i], requests[j])
+    walk = walks.among(requests)
     speaks = [o.speaks for _, o in pairs]
     volunteer = _Volunteer(v, requests, ranges, durations, walk, speaks)
     width = max(len(rs) for rs in ranges)
