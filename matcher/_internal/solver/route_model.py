@@ -72,6 +72,11 @@ class _Volunteer:
         return {self.requests[j]: start for j, start in timed}
 
 
+_Listed = tuple[_Volunteer, np.ndarray, IntArray, int]
+"""A volunteer, their routes as 0/1 rows over their tasks, each route's cost, and the row
+they hold now (-1: none)."""
+
+
 @dataclass
 class _Routes:
     """One volunteer's routes in the model: 0/1 rows over their tasks, a variable each."""
@@ -131,7 +136,7 @@ def build_route_model(
         for o in opts:
             by_volunteer.setdefault(o.v, []).append((r, o))
     walks = _Walks(schedule, list(options))
-    listed = []
+    listed: list[_Listed] = []
     for v, pairs in by_volunteer.items():
         found = _volunteer_routes(inst, schedule, costs, v, pairs, freed, walks)
         while found is None and (pairs := _fewer_options(inst, v, pairs, freed)):
@@ -139,11 +144,23 @@ def build_route_model(
         if found is None:
             return None
         listed.append(found)
+    return _assemble(inst, cands, list(options), listed, freed, fixed_starts)
 
+
+def _assemble(
+    inst: Instance,
+    cands: Candidates,
+    requests: list[int],
+    listed: list[_Listed],
+    freed: Crews,
+    fixed_starts: dict[int, int],
+) -> tuple[RouteModel, int]:
+    """Set packing over the listed routes: at most one route a volunteer, each request's
+    crew from the routes holding it (a speaker among them where asked)."""
     m = cp_model.CpModel()
-    x = {r: m.new_bool_var("") for r in options}
-    covering: dict[int, list[cp_model.IntVar]] = {r: [] for r in options}
-    speaking: dict[int, list[cp_model.IntVar]] = {r: [] for r in options}
+    x = {r: m.new_bool_var("") for r in requests}
+    covering: dict[int, list[cp_model.IntVar]] = {r: [] for r in requests}
+    speaking: dict[int, list[cp_model.IntVar]] = {r: [] for r in requests}
     objective_vars: list[int] = []
     objective_coeffs: list[int] = []
     hinted_routes: list[int] = []
@@ -235,7 +252,7 @@ def _volunteer_routes(
     pairs: list[tuple[int, Option]],
     freed: Crews,
     walks: _Walks,
-) -> tuple[_Volunteer, np.ndarray, IntArray, int] | None:
+) -> _Listed | None:
     """v's feasible task sets as 0/1 rows, each one's cost (pairs plus the extra fairness
     steps), and the row v holds now (-1: none); None when the route model does not apply."""
     day = pairs[0][1].day
