@@ -42,10 +42,12 @@ def grow_neighbourhood(
     claimed_requests: frozenset[int] = NO_CLAIMS,
 ) -> Neighbourhood:
     """Grow outwards from one request: some of its nearest candidates, the requests those
-    volunteers serve around that time, those requests' candidates, and so on. For a served
-    request, candidates who could take it over as it stands come first: moving it to them is
-    what frees time for the seed (measured on the tight day: +25 served weight in 60 s,
-    with the route model)."""
+    volunteers serve around that time, those requests' candidates, and so on. The seed gets
+    a few of its nearest candidates; every other request gets one candidate per crew
+    member, one who could take it over as it stands where there is one: moving it to them
+    is what frees time for the seed, and one each reaches more of the requests in the way.
+    Measured on the tight day (median of 3, 60 s): 12,059 with three nearest per request,
+    12,082 with take-over candidates first, 12,156 with one each (route model in use)."""
     window = (
         int(inst.r_earliest[seed_request]) - pad,
         int(inst.r_latest[seed_request] + inst.r_duration[seed_request]) + pad,
@@ -66,6 +68,7 @@ def grow_neighbourhood(
             # Volunteers who could take r over as it stands come first: they free its crew.
             free = [v for v in pool if schedule.feasible_starts(v, r)]
             others = [v for v in pool if v not in free]
+            take = int(inst.r_crew[r])
             pool = _some_nearest(free, take, rng)
             pool += _some_nearest(others, take - len(pool), rng)
         for v in pool[: max_volunteers - len(volunteers)]:
