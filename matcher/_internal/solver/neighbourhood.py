@@ -61,16 +61,15 @@ def grow_neighbourhood(
         pool = [
             int(v) for v in cands.vol[span] if v not in volunteers and v not in claimed_volunteers
         ]
-        take = max(int(inst.r_crew[r]) + 1, 3)
+        crew = int(inst.r_crew[r])
         if r == seed_request:
-            pool = _some_nearest(pool, take, rng)
+            pool = _some_nearest(pool, max(crew + 1, 3), rng)
         else:
             # Volunteers who could take r over as it stands come first: they free its crew.
             free = [v for v in pool if schedule.feasible_starts(v, r)]
             others = [v for v in pool if v not in free]
-            take = int(inst.r_crew[r])
-            pool = _some_nearest(free, take, rng)
-            pool += _some_nearest(others, take - len(pool), rng)
+            pool = _some_nearest(free, crew, rng)
+            pool += _some_nearest(others, crew - len(pool), rng)
         for v in pool[: max_volunteers - len(volunteers)]:
             volunteers.add(v)
             for start, end, j in schedule.bookings[v]:

@@ -236,7 +236,7 @@ def _fewer_options(
     """v's options without the less valuable half of those v does not hold now (empty when
     none is left to drop): a volunteer with too many routes gives up some open requests
     rather than the whole neighbourhood its route model."""
-    spare = [i for i, (r, _) in enumerate(pairs) if r not in freed or v not in freed[r][1]]
+    spare = [i for i, (r, _) in enumerate(pairs) if not _holds(freed, r, v)]
     if not spare:
         return []
     spare.sort(key=lambda i: int(inst.r_weight[pairs[i][0]]))
@@ -254,13 +254,13 @@ def _volunteer_routes(
     walks: _Walks,
 ) -> _Listed | None:
     """v's feasible task sets as 0/1 rows, each one's cost (pairs plus the extra fairness
-    steps), and the row v holds now (-1: none); None when the route model does not apply."""
+    steps), and the row v holds now (-1: none); None when v has more routes than the limit
+    or requests on two days."""
     day = pairs[0][1].day
     if any(o.day != day for _, o in pairs):
         return None
+    # At least one task is left: `feasible_starts` gives no start on a day that is full.
     tasks_left = int(inst.v_max_tasks[v]) - schedule.day_tasks[v, day]
-    if tasks_left <= 0:
-        return None
     requests = [r for r, _ in pairs]
     ranges = [o.ranges for _, o in pairs]
     durations = [int(inst.r_duration[r]) for r in requests]
@@ -281,7 +281,7 @@ def _volunteer_routes(
     )  # fmt: skip
     if masks is None:
         return None
-    held = np.array([r in freed and v in freed[r][1] for r in requests])
+    held = np.array([_holds(freed, r, v) for r in requests])
     hinted = -1
     if held.any():
         same = np.flatnonzero((masks.astype(bool) == held).all(axis=1))
@@ -295,6 +295,11 @@ def _volunteer_routes(
     pair_costs = np.array([o.cost for _, o in pairs], np.int64)
     route_costs = masks @ pair_costs + extra_fairness[masks.sum(axis=1)]
     return volunteer, masks, route_costs, hinted
+
+
+def _holds(freed: Crews, r: int, v: int) -> bool:
+    """Whether v is in the crew request r had before the neighbourhood was taken out."""
+    return r in freed and v in freed[r][1]
 
 
 def _earliest(ranges: Ranges, at: int) -> int | None:
