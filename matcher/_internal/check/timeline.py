@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from matcher._internal.check.report import Rule, Violation, hm
 from matcher._internal.check.rows import AssignmentRow, Labelled
@@ -42,9 +42,22 @@ def minutes(row: AssignmentRow) -> float:
     return max(0.0, (row.end - row.start).total_seconds() / 60.0)
 
 
+def _joined(volunteer: Volunteer) -> list[tuple[datetime, datetime]]:
+    """The volunteer's availability with intervals that touch joined: the contract counts
+    them as one interval."""
+    spans: list[tuple[datetime, datetime]] = []
+    for iv in sorted(volunteer.availability, key=lambda i: i.start):
+        if spans and iv.start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], iv.end))
+        else:
+            spans.append((iv.start, iv.end))
+    return spans
+
+
 def _availability(volunteer: Volunteer, a: AssignmentRow) -> list[Violation]:
-    """R4: the whole assignment lies inside a single availability interval."""
-    if any(iv.start <= a.start and a.end <= iv.end for iv in volunteer.availability):
+    """R4: the whole assignment lies inside a single availability interval (touching
+    intervals count as one)."""
+    if any(start <= a.start and a.end <= end for start, end in _joined(volunteer)):
         return []
     offered = ", ".join(str(iv) for iv in volunteer.availability) or "none"
     return [

@@ -17,6 +17,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher._internal.solver.instance import BoolArray, FloatArray, Instance, IntArray
+from matcher._internal.solver.rules import in_reach as in_reach_of
+from matcher._internal.solver.rules import start_window
 
 _CELLS_PER_CHUNK = 4_000_000
 
@@ -92,16 +94,17 @@ def find_candidates(inst: Instance, only: IntArray | None = None) -> Candidates:
             if excluded[r]:
                 skilled[k, excluded[r]] = False
         walk = inst.walking.matrix(inst.r_lat[rows], inst.r_lon[rows], inst.v_lat, inst.v_lon)
-        in_reach = skilled & (walk <= inst.v_max_walk[None, :])
+        in_reach = skilled & in_reach_of(walk, inst.v_max_walk[None, :])
         available = in_reach & _fits_availability(inst, rows)
         n_skilled[rows] = skilled.sum(1)
         n_in_reach[rows] = in_reach.sum(1)
         n_available[rows] = available.sum(1)
-        masked = np.where(skilled, walk, np.inf)
-        best = masked.argmin(1)
-        has = np.isfinite(masked[np.arange(len(rows)), best])
-        nearest[rows[has]] = best[has]
-        nearest_walk[rows] = masked[np.arange(len(rows)), best]
+        if n_v:
+            masked = np.where(skilled, walk, np.inf)
+            best = masked.argmin(1)
+            has = np.isfinite(masked[np.arange(len(rows)), best])
+            nearest[rows[has]] = best[has]
+            nearest_walk[rows] = masked[np.arange(len(rows)), best]
         rr, vv = np.nonzero(available)
         parts_r.append(rows[rr])
         parts_v.append(vv.astype(np.int64))
@@ -140,9 +143,11 @@ def _fits_availability(inst: Instance, rows: IntArray) -> NDArray[np.bool_]:
     if len(inst.a_vol) == 0:
         return out
     dur = inst.r_duration[rows, None]
-    lo = np.maximum(inst.r_earliest[rows, None], inst.a_start[None, :])
-    hi = np.minimum(inst.r_latest[rows, None], inst.a_end[None, :] - dur)
-    fits = (lo <= hi) & (dur <= inst.v_max_minutes[inst.a_vol][None, :])
+    lo, hi = start_window(
+        inst.r_earliest[rows, None], inst.r_latest[rows, None], dur,
+        inst.a_start[None, :], inst.a_end[None, :],
+    )  # fmt: skip
+    fits = (lo <= hi) & (dur <= inst.v_max_minutes[inst.a_vol][None, :])  # rule 7 on its own
     # Reduce intervals to volunteers: a_vol is sorted, so each volunteer is one segment.
     vols, starts = np.unique(inst.a_vol, return_index=True)
     out[:, vols] = np.logical_or.reduceat(fits, starts, axis=1)

@@ -17,8 +17,13 @@ from numpy.typing import NDArray
 
 from matcher._internal.geo import Walking
 from matcher._internal.model import Problem
+from matcher._internal.solver.rules import (
+    day_service_minutes,
+    merge_touching,
+    service_day,
+    travel_minutes,
+)
 
-MINUTES_PER_DAY = 1440
 DAY_KEY = 100_000
 """A volunteer-day is keyed volunteer * DAY_KEY + day: one sortable integer."""
 IntArray = NDArray[np.int64]
@@ -59,7 +64,7 @@ class Instance:
     v_max_minutes: IntArray
     v_max_tasks: IntArray  # a large number when uncapped
     v_max_walk: FloatArray
-    # availability intervals, sorted by volunteer then start
+    # availability intervals, sorted by volunteer then start, touching ones merged (rule 4)
     a_vol: IntArray
     a_start: IntArray
     a_end: IntArray
@@ -102,29 +107,30 @@ class Instance:
     def to_time(self, minute: int) -> datetime:
         return self.origin + timedelta(minutes=int(minute))
 
-    def available_minutes(self, vol: IntArray, day: IntArray) -> FloatArray:
-        """Available minutes per (volunteer, day) pair, intervals clipped to the day."""
-        out = np.zeros(len(vol))
-        for i, (v, d) in enumerate(zip(vol, day, strict=True)):
-            a = self.a_start[self.a_ptr[v] : self.a_ptr[v + 1]]
-            b = self.a_end[self.a_ptr[v] : self.a_ptr[v + 1]]
-            lo, hi = d * MINUTES_PER_DAY, (d + 1) * MINUTES_PER_DAY
-            out[i] = np.clip(np.minimum(b, hi) - np.maximum(a, lo), 0, None).sum()
-        return out
+    @cached_property
+    def longest_service(self) -> int:
+        return int(self.r_duration.max()) if self.n_requests else 0
 
     def volunteer_days(self, pair_r: IntArray, pair_v: IntArray) -> tuple[IntArray, BoolArray]:
-        """Each pair's volunteer-day key (the day its request's window opens), and whether the
-        whole window lies in that day: a start that may fall on either of two days belongs
-        to no single day's caps."""
-        day = self.r_earliest[pair_r] // MINUTES_PER_DAY
-        one_day = day == self.r_latest[pair_r] // MINUTES_PER_DAY
+        """Each pair's volunteer-day key (the day its request's window opens), and whether
+        every start in the window counts toward that day (rule 7): a start that may fall on
+        either of two days belongs to no single day's caps."""
+        day = service_day(self.r_earliest[pair_r])
+        one_day = day == service_day(self.r_latest[pair_r])
         return pair_v * DAY_KEY + day, one_day
 
     def day_capacity(self, keys: IntArray) -> FloatArray:
-        """Service minutes each volunteer-day can give: the smaller of the daily minute cap
-        and the minutes available that day."""
-        vol, day = keys // DAY_KEY, keys % DAY_KEY
-        return np.minimum(self.v_max_minutes[vol], self.available_minutes(vol, day)).astype(float)
+        """Service minutes each volunteer-day can count: the smaller of the daily minute cap
+        and the minutes its services can occupy (`rules.day_service_minutes`)."""
+        out = np.zeros(len(keys))
+        for i, key in enumerate(keys.tolist()):
+            v, day = divmod(key, DAY_KEY)
+            span = slice(self.a_ptr[v], self.a_ptr[v + 1])
+            free = day_service_minutes(
+                self.a_start[span], self.a_end[span], day, self.longest_service
+            )
+            out[i] = min(float(self.v_max_minutes[v]), free)
+        return out
 
     def describe(self, start: int, crew: list[int]) -> str:
         """`2026-12-01 09:30: V00001, V00002`, as change lists show a crew."""
@@ -135,7 +141,7 @@ class Instance:
         """Whole walking minutes from request i's place to request j's, rounded up."""
         lat, lon = self.r_lat, self.r_lon
         w = self.walking.minutes_between(float(lat[i]), float(lon[i]), float(lat[j]), float(lon[j]))
-        return math.ceil(w - 1e-9)
+        return travel_minutes(w)
 
 
 def _minute(t: datetime, origin: datetime, *, up: bool) -> int:
@@ -166,9 +172,9 @@ def build_instance(problem: Problem) -> Instance:
 
     a_vol, a_start, a_end = [], [], []
     for i, v in enumerate(vols):
-        for interval in v.availability:
-            start = _minute(interval.start, origin, up=True)
-            end = _minute(interval.end, origin, up=False)
+        for begins, ends in merge_touching([(iv.start, iv.end) for iv in v.availability]):
+            start = _minute(begins, origin, up=True)
+            end = _minute(ends, origin, up=False)
             if end > start:
                 a_vol.append(i)
                 a_start.append(start)

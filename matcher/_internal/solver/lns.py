@@ -134,7 +134,9 @@ class _Search:
         )  # fmt: skip
         return nb, seed_request
 
-    def record(self, outcome: Outcome, seed_request: int, limit: float, nb_origin: str) -> None:
+    def record(
+        self, outcome: Outcome, seed_request: int | None, limit: float, nb_origin: str
+    ) -> None:
         """Book-keeping after a neighbourhood was applied (caller holds the lock)."""
         stats = self.stats
         stats.iterations += 1
@@ -150,7 +152,7 @@ class _Search:
         if nb_origin == "unserved":
             gained = outcome.weight_gain > 0
             self.unserved_tries_since_gain = 0 if gained else self.unserved_tries_since_gain + 1
-        if seed_request not in self.schedule.crews:
+        if seed_request is not None and seed_request not in self.schedule.crews:
             self.failures[seed_request] += 1
         log.debug(
             "lns %d %s: %s %d req %d vol %.2fs weight %d", stats.iterations, outcome.status,
@@ -221,8 +223,10 @@ def improve(
             seed=seed, workers=workers,
             deterministic=deterministic,
         )  # fmt: skip
-        search.record(outcome, -1, WHOLE_TIME_LIMIT, "whole")
-        if outcome.status == "OPTIMAL":
+        search.record(outcome, None, WHOLE_TIME_LIMIT, "whole")
+        # Only a model that kept every option of every request proves anything about the
+        # problem; the stated bound is then the served weight.
+        if outcome.proves_optimum:
             stats.proven_optimal = True
             stats.seconds = search.elapsed()
             if progress is not None:

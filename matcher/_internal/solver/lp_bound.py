@@ -343,13 +343,15 @@ class _Rows:
         self.add_diagonal_cols(row_of[pair_x[sel]], y_col[sel], -np.ones(len(sel)))
 
     def matrix(self) -> sparse.csr_matrix:
+        if not self.v:  # no rows of this kind (say, no pair counts toward a single day)
+            return sparse.csr_matrix((0, self.n_cols))
         return sparse.csr_matrix(
             (np.concatenate(self.v), (np.concatenate(self.r), np.concatenate(self.c))),
             shape=(self.count, self.n_cols),
         )
 
     def rhs(self) -> np.ndarray:
-        return np.concatenate(self.b)
+        return np.concatenate(self.b) if self.b else np.zeros(0)
 
 
 def _add_day_rows(

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from matcher._internal.solver.candidates import Candidates
 from matcher._internal.solver.costs import Costs
-from matcher._internal.solver.instance import MINUTES_PER_DAY, Instance
+from matcher._internal.solver.instance import Instance
 from matcher._internal.solver.neighbourhood import Neighbourhood
+from matcher._internal.solver.rules import day_starts, service_day
 from matcher._internal.solver.schedule import Ranges, Schedule
 
 Crews = dict[int, tuple[int, list[int]]]
@@ -28,7 +29,8 @@ class Option:
 
     @property
     def day(self) -> int:
-        return self.ranges[0][0] // MINUTES_PER_DAY
+        """The day the option's start counts toward (rule 7): all its ranges lie in it."""
+        return service_day(self.ranges[0][0])
 
 
 def request_options(
@@ -40,12 +42,15 @@ def request_options(
     freed: Crews,
 ) -> dict[int, list[Option]]:
     """The options of each neighbourhood request that could be staffed from inside it (its
-    crew size, and a speaker where a language is asked); requests that cannot are left out."""
+    crew size, and a speaker where a language is asked); requests that cannot are left out.
+
+    A volunteer gets one option per day their starts for the request fall on, so that each
+    option's minutes count toward one known day (rule 7) and the daily caps stay linear; a
+    model takes at most one option of a volunteer per request."""
     members = nb.volunteers
     serving_resident = _resident_links(schedule, costs, nb, freed)
     out: dict[int, list[Option]] = {}
     for r in nb.requests:
-        day = _fixed_day(inst, r, freed)
         span = cands.of(r)
         options: list[Option] = []
         for v, walk, speaks in zip(
@@ -54,15 +59,17 @@ def request_options(
             v = int(v)
             if v not in members:
                 continue
-            ranges = _request_day_ranges(schedule.feasible_starts(v, r), day)
-            if not ranges:
+            by_day = split_by_day(schedule.feasible_starts(v, r))
+            if not by_day:
                 continue
             cost = costs.pair_cost(r, v, float(walk))
             if (r, v) in serving_resident:
                 cost -= costs.continuity_bonus
-            options.append(Option(v, ranges, cost, bool(speaks)))
+            options += [Option(v, ranges, cost, bool(speaks)) for ranges in by_day]
         crew = int(inst.r_crew[r])
-        if len(options) < crew or (cands.needs_language[r] and not any(o.speaks for o in options)):
+        if len({o.v for o in options}) < crew or (
+            cands.needs_language[r] and not any(o.speaks for o in options)
+        ):
             if r in freed:  # cannot happen: the current crew is always feasible
                 raise AssertionError(f"request {inst.r_ids[r]} lost its own crew")
             continue
@@ -70,20 +77,14 @@ def request_options(
     return out
 
 
-def _request_day_ranges(ranges: Ranges, day: int | None) -> Ranges:
-    """Keep a start on one calendar day, so daily caps stay linear in the model."""
-    if day is None:
-        return ranges
-    lo, hi = day * MINUTES_PER_DAY, (day + 1) * MINUTES_PER_DAY - 1
-    return [(max(a, lo), min(b, hi)) for a, b in ranges if b >= lo and a <= hi]
-
-
-def _fixed_day(inst: Instance, r: int, freed: Crews) -> int | None:
-    """The day a request spanning midnight must start on in this model (its current one)."""
-    first = int(inst.r_earliest[r]) // MINUTES_PER_DAY
-    if first == int(inst.r_latest[r]) // MINUTES_PER_DAY:
-        return None
-    return freed[r][0] // MINUTES_PER_DAY if r in freed else first
+def split_by_day(ranges: Ranges) -> list[Ranges]:
+    """Start ranges cut at midnight and grouped by the day they count toward (rule 7)."""
+    out: dict[int, Ranges] = {}
+    for a, b in ranges:
+        for day in range(service_day(a), service_day(b) + 1):
+            first, last = day_starts(day)
+            out.setdefault(day, []).append((max(a, first), min(b, last)))
+    return list(out.values())
 
 
 def _resident_links(

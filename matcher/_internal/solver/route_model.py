@@ -95,6 +95,8 @@ class RouteModel:
     routes: list[_Routes]
     fixed_starts: dict[int, int]
     hint_objective: int
+    complete: bool = True
+    """Every option of every request is in the model: no volunteer gave any up."""
 
     def objective_of_hint(self) -> int:
         return self.hint_objective
@@ -137,14 +139,18 @@ def build_route_model(
             by_volunteer.setdefault(o.v, []).append((r, o))
     walks = _Walks(schedule, list(options))
     listed: list[_Listed] = []
+    complete = True
     for v, pairs in by_volunteer.items():
         found = _volunteer_routes(inst, schedule, costs, v, pairs, freed, walks)
         while found is None and (pairs := _fewer_options(inst, v, pairs, freed)):
+            complete = False
             found = _volunteer_routes(inst, schedule, costs, v, pairs, freed, walks)
         if found is None:
             return None
         listed.append(found)
-    return _assemble(inst, cands, list(options), listed, freed, fixed_starts)
+    model, weight_factor = _assemble(inst, cands, list(options), listed, freed, fixed_starts)
+    model.complete = complete
+    return model, weight_factor
 
 
 def _assemble(

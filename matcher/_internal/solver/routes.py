@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matcher._internal.solver.instance import DAY_KEY, Instance, IntArray
+from matcher._internal.solver.rules import start_window
 
 NEVER = np.iinfo(np.int64).max  # "no feasible start"
 EXPANSION_PER_ROUTE = 50
@@ -176,8 +177,8 @@ def _start_ranges(inst: Instance, pair_r: IntArray, v: int) -> tuple[IntArray, I
     a = np.arange(int(inst.a_ptr[v]), int(inst.a_ptr[v + 1]))
     es, ls = inst.r_earliest[pair_r][:, None], inst.r_latest[pair_r][:, None]
     d = inst.r_duration[pair_r][:, None]
-    lo = np.maximum(es, inst.a_start[a][None, :]).astype(np.int64)
-    hi = np.minimum(ls, inst.a_end[a][None, :] - d).astype(np.int64)
+    lo, hi = start_window(es, ls, d, inst.a_start[a][None, :], inst.a_end[a][None, :])
+    lo, hi = lo.astype(np.int64), hi.astype(np.int64)
     if lo.shape[1] == 0:
         return np.ones((len(pair_r), 1), np.int64), np.zeros((len(pair_r), 1), np.int64)
     return lo, hi

@@ -10,7 +10,8 @@ from bisect import insort
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from matcher._internal.solver.instance import MINUTES_PER_DAY, Instance
+from matcher._internal.solver.instance import Instance
+from matcher._internal.solver.rules import day_starts, service_day, start_window, within_day_caps
 
 Ranges = list[tuple[int, int]]
 
@@ -64,7 +65,7 @@ class Schedule:
         es, ls, d = col.r_earliest[r], col.r_latest[r], col.r_duration[r]
         ranges: Ranges = []
         for k in range(col.a_ptr[v], col.a_ptr[v + 1]):
-            lo, hi = max(es, col.a_start[k]), min(ls, col.a_end[k] - d)
+            lo, hi = start_window(es, ls, d, col.a_start[k], col.a_end[k])
             if lo <= hi:
                 ranges.append((lo, hi))
         if ranges:  # full days first: they are cheap to check and rule out the most
@@ -83,17 +84,17 @@ class Schedule:
 
     def _drop_full_days(self, v: int, duration: int, ranges: Ranges) -> Ranges:
         col = self.inst.plain
-        first, last = ranges[0][0] // MINUTES_PER_DAY, ranges[-1][1] // MINUTES_PER_DAY
-        for day in range(first, last + 1):
-            over_minutes = self.day_minutes.get((v, day), 0) + duration > col.v_max_minutes[v]
-            over_tasks = self.day_tasks.get((v, day), 0) + 1 > col.v_max_tasks[v]
-            if over_minutes or over_tasks:
-                ranges = subtract(ranges, day * MINUTES_PER_DAY, (day + 1) * MINUTES_PER_DAY - 1)
+        for day in range(service_day(ranges[0][0]), service_day(ranges[-1][1]) + 1):
+            if not within_day_caps(
+                self.day_minutes.get((v, day), 0), self.day_tasks.get((v, day), 0),
+                duration, col.v_max_minutes[v], col.v_max_tasks[v],
+            ):  # fmt: skip
+                ranges = subtract(ranges, *day_starts(day))
         return ranges
 
     def book(self, r: int, start: int, crew: list[int]) -> None:
         d = int(self.inst.r_duration[r])
-        day = start // MINUTES_PER_DAY
+        day = service_day(start)
         for v in crew:
             insort(self.bookings[v], (start, start + d, r))
             self.day_minutes[v, day] += d
@@ -103,7 +104,7 @@ class Schedule:
     def unbook(self, r: int) -> None:
         start, crew = self.crews.pop(r)
         d = int(self.inst.r_duration[r])
-        day = start // MINUTES_PER_DAY
+        day = service_day(start)
         for v in crew:
             self.bookings[v].remove((start, start + d, r))
             self.day_minutes[v, day] -= d

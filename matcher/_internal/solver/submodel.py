@@ -23,11 +23,12 @@ from ortools.util.python.sorted_interval_list import Domain
 
 from matcher._internal.solver.candidates import Candidates
 from matcher._internal.solver.costs import Costs
-from matcher._internal.solver.instance import MINUTES_PER_DAY, Instance
+from matcher._internal.solver.instance import Instance
 from matcher._internal.solver.neighbourhood import Neighbourhood
 from matcher._internal.solver.pair_options import MAX_FAIRNESS_STEPS, Crews, request_options
 from matcher._internal.solver.route_model import RouteModel, build_route_model
-from matcher._internal.solver.schedule import Ranges, Schedule
+from matcher._internal.solver.rules import service_day
+from matcher._internal.solver.schedule import Ranges, Schedule, contains
 
 
 @dataclass
@@ -43,6 +44,9 @@ class Outcome:
     volunteers: int
     best_bound: float = 0.0
     work: float = 0.0  # CP-SAT's deterministic time, for decisions that must not use clocks
+    proves_optimum: bool = False
+    """The model held every option of every request and was solved to optimality: on the
+    whole problem, that proves the schedule optimal."""
 
 
 @dataclass
@@ -63,6 +67,7 @@ class _Model:
     pairs: list[_Pair] = field(default_factory=list)
     terms: list[tuple[cp_model.IntVar, int]] = field(default_factory=list)
     hint: dict[cp_model.IntVar, int] = field(default_factory=dict)
+    complete: bool = True  # every option of every request is in the model
 
     def objective_of_hint(self) -> int:
         return sum(coef * self.hint[var] for var, coef in self.terms)
@@ -162,6 +167,7 @@ def apply(inst: Instance, schedule: Schedule, prepared: Prepared, solved: Solved
         volunteers=len(prepared.nb.volunteers),
         best_bound=solved.best_bound,
         work=solved.work,
+        proves_optimum=solved.status == "OPTIMAL" and prepared.sub.complete,
     )
 
 
@@ -211,11 +217,16 @@ def _build(
         for p in pairs:
             by_vol[p.v].append(p)
             sub.pairs.append(p)
-            sub.hint[p.y] = 1 if hinted and p.v in hinted[1] else 0
+            held = hinted is not None and p.v in hinted[1] and contains(p.ranges, hinted[0])
+            sub.hint[p.y] = int(held)
             m.add_linear_expression_in_domain(
                 s, Domain.from_intervals([[a, b] for a, b in p.ranges])
             ).only_enforce_if(p.y)
             m.add_implication(p.y, x)
+        for v in {p.v for p in pairs}:  # one option (one day) of a volunteer per request
+            same = [p.y for p in pairs if p.v == v]
+            if len(same) > 1:
+                m.add_at_most_one(same)
         m.add(sum(p.y for p in pairs) == int(inst.r_crew[r]) * x)
         if cands.needs_language[r]:
             m.add(sum(p.y for p in pairs if p.speaks) >= x)
@@ -303,6 +314,8 @@ def _add_travel(inst: Instance, schedule: Schedule, sub: _Model, pairs: list[_Pa
     close = (end[first] + reach > lo[second]) & (end[second] + reach > lo[first])
     for i, k in zip(first[close].tolist(), second[close].tolist(), strict=True):
         a, b = pairs[i], pairs[k]
+        if a.r == b.r:
+            continue  # two days' options of one request: never both taken
         t = schedule.travel(a.r, b.r)
         da, db = durations_list[i], durations_list[k]
         a_lo, a_hi = a.ranges[0][0], a.ranges[-1][1]
@@ -329,7 +342,7 @@ def _add_travel(inst: Instance, schedule: Schedule, sub: _Model, pairs: list[_Pa
 def _add_caps(inst: Instance, schedule: Schedule, sub: _Model, v: int, pairs: list[_Pair]) -> None:
     days: defaultdict[int, list[_Pair]] = defaultdict(list)
     for p in pairs:
-        days[p.ranges[0][0] // MINUTES_PER_DAY].append(p)
+        days[service_day(p.ranges[0][0])].append(p)
     for day, group in days.items():
         minutes_left = int(inst.v_max_minutes[v]) - schedule.day_minutes[v, day]
         tasks_left = int(inst.v_max_tasks[v]) - schedule.day_tasks[v, day]
