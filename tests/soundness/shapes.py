@@ -6,6 +6,7 @@ requests, and settings overrides (priority weights, walking speed, detour)."""
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,7 +19,7 @@ from matcher import Problem, Request, Settings, Volunteer
 BASE = datetime(2026, 12, 1)
 CENTRE = (37.8700, 112.5500)
 METRES_PER_DEG = 111_195.0
-TEAMS = ("care", "repair", "medical")
+TEAMS = ("care", "repair", "medical")  # volunteers are in the first two only
 SKILLS = ("first_aid", "tools")
 LANGUAGES = ("jin", "mandarin", "english")
 
@@ -27,13 +28,13 @@ LANGUAGES = ("jin", "mandarin", "english")
 class Size:
     """Upper limits of one harness size."""
 
-    volunteers: int
-    requests: int
+    volunteers: tuple[int, int]
+    requests: tuple[int, int]
     days: int
 
 
-TINY = Size(volunteers=6, requests=12, days=3)
-COMMUNITY = Size(volunteers=30, requests=100, days=2)
+TINY = Size(volunteers=(1, 6), requests=(0, 12), days=2)
+COMMUNITY = Size(volunteers=(15, 30), requests=(40, 100), days=2)
 
 
 def _iso(minute: int) -> str:
@@ -46,7 +47,9 @@ def _place(draw: st.DrawFn, spread_m: int) -> tuple[float, float]:
     return CENTRE[0] + north / METRES_PER_DEG, CENTRE[1] + east / (METRES_PER_DEG * 0.79)
 
 
-AVAILABILITY_SHAPES = ("day", "split", "back_to_back", "multi_day", "evening_to_morning", "none")
+AVAILABILITY_SHAPES = (
+    "day", "day", "split", "back_to_back", "multi_day", "evening_to_morning", "none",
+)  # fmt: skip
 
 
 def _availability(draw: st.DrawFn, days: int, shape: str) -> list[str]:
@@ -56,8 +59,8 @@ def _availability(draw: st.DrawFn, days: int, shape: str) -> list[str]:
     if shape == "none":
         return []
     if shape == "day":
-        a = day + draw(st.integers(6 * 12, 16 * 12)) * 5
-        return [f"{_iso(a)}/{_iso(a + draw(st.integers(6, 72)) * 5)}"]
+        a = day + draw(st.integers(6 * 12, 14 * 12)) * 5
+        return [f"{_iso(a)}/{_iso(a + draw(st.integers(24, 144)) * 5)}"]
     if shape == "split":  # morning and afternoon, a gap between
         a = day + 8 * 60 + draw(five) // 4
         b = a + 120 + draw(five) // 4
@@ -67,7 +70,7 @@ def _availability(draw: st.DrawFn, days: int, shape: str) -> list[str]:
         a = day + 8 * 60 + draw(five) // 2
         cuts = sorted({a + 30 + k * 5 for k in draw(st.lists(st.integers(0, 60), max_size=3))})
         ends = [a, *[c for c in cuts if c > a], a + 30 + 5 * 61 + draw(five)]
-        return [f"{_iso(x)}/{_iso(y)}" for x, y in zip(ends, ends[1:], strict=False) if y > x]
+        return [f"{_iso(x)}/{_iso(y)}" for x, y in itertools.pairwise(ends) if y > x]
     if shape == "multi_day":  # one interval over several days
         a = day + draw(five)
         return [f"{_iso(a)}/{_iso(a + draw(st.integers(1440, 1440 * days)))}"]
@@ -82,14 +85,14 @@ def volunteers_strategy(draw: st.DrawFn, vid: str, size: Size, spread_m: int) ->
     intervals = _availability(draw, size.days, draw(st.sampled_from(AVAILABILITY_SHAPES)))
     return {
         "volunteer_id": vid,
-        "team": draw(st.sampled_from(TEAMS)),
-        "skills": draw(st.lists(st.sampled_from(SKILLS), unique=True, max_size=2)),
+        "team": draw(st.sampled_from(TEAMS[:2])),
+        "skills": draw(st.sampled_from([[], [SKILLS[0]], [SKILLS[1]], list(SKILLS), list(SKILLS)])),
         "lat": lat,
         "lon": lon,
         "availability": intervals,
         "max_minutes_per_day": draw(st.sampled_from([30, 60, 90, 120, 240, 480, 1440, 4320])),
-        "max_tasks_per_day": draw(st.sampled_from([None, None, 0, 1, 2, 3])),
-        "max_walk_minutes": draw(st.sampled_from([0, 5, 10, 15, 20, 30])),
+        "max_tasks_per_day": draw(st.sampled_from([None, None, None, 0, 1, 2, 3])),
+        "max_walk_minutes": draw(st.sampled_from([0, 10, 15, 20, 30, 30])),
         "languages": draw(st.lists(st.sampled_from(LANGUAGES), unique=True, max_size=2)),
     }
 
@@ -99,10 +102,12 @@ def requests_strategy(
     draw: st.DrawFn, rid: str, size: Size, spread_m: int, volunteer_ids: list[str]
 ) -> dict[str, Any]:
     lat, lon = _place(draw, spread_m)
-    earliest = draw(st.integers(0, size.days * 1440 - 1))
-    width = draw(st.sampled_from([0, 0, 15, 60, 180, 600, 1440]))
+    day = draw(st.integers(0, size.days - 1)) * 1440
+    at_night = draw(st.integers(0, 5)) == 0
+    earliest = day + draw(st.integers(0, 1439) if at_night else st.integers(7 * 60, 20 * 60))
+    width = draw(st.sampled_from([0, 15, 60, 120, 180, 600, 1440]))
     duration = draw(st.sampled_from([10, 20, 30, 45, 60, 90, 120, 300, 900]))
-    crew = draw(st.sampled_from([1, 1, 1, 1, 2, 3]))
+    crew = draw(st.sampled_from([1, 1, 1, 1, 1, 1, 2, 3]))
     ids = (
         st.lists(st.sampled_from(volunteer_ids), unique=True, max_size=2)
         if volunteer_ids
@@ -111,8 +116,8 @@ def requests_strategy(
     return {
         "request_id": rid,
         "kind": "visit",
-        "team": draw(st.sampled_from([None, *TEAMS])),
-        "required_skills": draw(st.lists(st.sampled_from(SKILLS), unique=True, max_size=1)),
+        "team": draw(st.sampled_from([None] * 4 + list(TEAMS))),  # "medical" has no volunteers
+        "required_skills": draw(st.sampled_from([[], [], [], [SKILLS[0]], [SKILLS[1]]])),
         "lat": lat,
         "lon": lon,
         "earliest_start": _iso(earliest),
@@ -123,7 +128,7 @@ def requests_strategy(
         "resident_id": draw(st.sampled_from([None, "res1", "res2"])),
         "preferred_volunteers": draw(ids),
         "excluded_volunteers": draw(ids),
-        "language": draw(st.sampled_from([None, None, None, *LANGUAGES])),
+        "language": draw(st.sampled_from([None] * 7 + list(LANGUAGES))),
     }
 
 
@@ -142,8 +147,11 @@ def settings_strategy(draw: st.DrawFn) -> dict[str, Any]:
 def problems(draw: st.DrawFn, size: Size) -> Problem:
     """A problem of at most `size`, of any shape the contract allows."""
     spread_m = draw(st.sampled_from([150, 400, 900]))
-    n_v = draw(st.integers(0, size.volunteers))
-    n_r = draw(st.integers(0, size.requests))
+    if draw(st.integers(0, 7)) == 0:  # one volunteer with many requests
+        n_v, n_r = 1, draw(st.integers(size.requests[1] // 2, size.requests[1]))
+    else:
+        n_v = draw(st.integers(*size.volunteers))
+        n_r = draw(st.integers(*size.requests))
     vids = [f"V{i}" for i in range(n_v)]
     vols = [draw(volunteers_strategy(v, size, spread_m)) for v in vids]
     reqs = [draw(requests_strategy(f"R{i}", size, spread_m, vids)) for i in range(n_r)]
@@ -163,7 +171,7 @@ def describe(problem: Problem) -> Counter[str]:
             seen["volunteer without availability"] += 1
         if any(i.start.date() != (i.end - timedelta(microseconds=1)).date() for i in iv):
             seen["availability across midnight"] += 1
-        if any(a.end == b.start for a, b in zip(iv, iv[1:], strict=False)):
+        if any(a.end == b.start for a, b in itertools.pairwise(iv)):
             seen["back-to-back intervals"] += 1
         if v.max_tasks_per_day is not None:
             seen["task cap"] += 1

@@ -141,8 +141,8 @@ def whole_problem(
     """Every volunteer with a candidate pair and every servable request: for small problems,
     one exact solve of this proves optimality outright."""
     volunteers = set(np.unique(cands.vol).tolist())
-    n = int(cands.servable(inst.r_crew).sum())
+    # No cap on requests: a cap would cut some out (and the model would prove nothing).
     return close_neighbourhood(
-        inst, cands, schedule, volunteers, max_requests=n, origin="whole",
+        inst, cands, schedule, volunteers, max_requests=inst.n_requests, origin="whole",
         claimed_requests=claimed_requests,
     )  # fmt: skip

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
+import numpy as np
+
 from matcher._internal.model import Assignment, Solution, Summary, relative_gap
 from matcher._internal.model.solution import TeamSummary
 from matcher._internal.solver.candidates import Candidates
 from matcher._internal.solver.explain import explain_unassigned
 from matcher._internal.solver.instance import Instance
 from matcher._internal.solver.schedule import Schedule
+
+log = logging.getLogger(__name__)
 
 
 def build_solution(
@@ -40,12 +46,19 @@ def build_solution(
             )
     unassigned = explain_unassigned(inst, cands, schedule)
     served = int(sum(int(inst.r_weight[r]) for r in schedule.crews))
-    # An exact solve of the whole problem proves the served weight is the best possible on
-    # the whole-minute grid that schedules are written in.
-    upper_bound = served if proven_optimal else max(upper_bound, served)
+    servable = cands.servable(inst.r_crew)
+    if proven_optimal:
+        # An exact model of the whole problem was solved to optimality: nothing serves more.
+        upper_bound = served
+    elif upper_bound < served:
+        # A bound below a valid schedule is a bug in the bound; never state it, and never
+        # call the schedule optimal because of it. Counting what is servable always holds.
+        log.error("bound %d below the served weight %d: stating the servable weight instead",
+                  upper_bound, served)  # fmt: skip
+        upper_bound = max(served, int(inst.r_weight[servable].sum()))
     if not schedule.crews:
         status = "empty"
-    elif proven_optimal or served == upper_bound:
+    elif served == upper_bound:
         status = "optimal"
     else:
         status = "feasible"
@@ -62,7 +75,7 @@ def build_solution(
         assignments=len(assignments),
         solve_seconds=round(seconds, 3),
         first_schedule_seconds=round(first_schedule_seconds, 3),
-        per_team=_per_team(inst, schedule, team_bounds or {}, proven_optimal),
+        per_team=_per_team(inst, schedule, team_bounds or {}, servable, proven_optimal),
         seed=problem.settings.seed,
         settings=problem.settings.model_dump(mode="json"),
     )
@@ -70,7 +83,11 @@ def build_solution(
 
 
 def _per_team(
-    inst: Instance, schedule: Schedule, bounds: dict[str, int], proven_optimal: bool
+    inst: Instance,
+    schedule: Schedule,
+    bounds: dict[str, int],
+    servable: np.ndarray,
+    proven_optimal: bool,
 ) -> dict[str, TeamSummary]:
     """Served weight per team (requests naming no team under "any") against its bound."""
     out = {}
@@ -80,7 +97,13 @@ def _per_team(
             continue
         served = [r for r in requests if r in schedule.crews]
         weight = int(sum(int(inst.r_weight[r]) for r in served))
-        bound = weight if proven_optimal else max(weight, bounds.get(code, weight))
+        if proven_optimal:
+            bound = weight
+        else:  # the team's own bound where one was computed, else all it could serve
+            bound = bounds.get(
+                code, int(sum(int(inst.r_weight[r]) for r in requests if servable[r]))
+            )
+            bound = max(weight, bound)
         out[code] = TeamSummary(
             requests=len(requests),
             served=len(served),
