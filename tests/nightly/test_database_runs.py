@@ -233,3 +233,14 @@ def test_nothing_served_has_its_own_exit_code_and_still_writes(tmp_path: Path) -
     assert result.exit_code == ExitCode.NOTHING_SERVED, result.output
     runs = _runs(url)
     assert runs.loc[0, "requests_served"] == 0 and runs.loc[0, "requests_unassigned"] == 150
+
+
+def test_a_quiet_night_with_no_requests_is_a_normal_night(database: str) -> None:
+    """The optimiser (not only the greedy baseline) plans a day without requests."""
+    result = runner.invoke(
+        app, ["solve", "--db", database, "--plan-date", "2026-12-02", "--time-limit", "5"]
+    )
+    assert result.exit_code == ExitCode.OK, result.output
+    runs = _runs(database)
+    assert runs.loc[0, "requests"] == 0 and runs.loc[0, "status"] == "empty"
+    assert runs.loc[0, "upper_bound"] == 0

@@ -26,13 +26,13 @@ def harness(examples: int) -> settings:
     )
 
 
-@harness(300)
+@harness(500)
 @given(problems(TINY))
 def test_tiny_instances_keep_every_promise(problem: Problem) -> None:
     run_instance(problem)
 
 
-@harness(25)
+@harness(60)
 @given(problems(COMMUNITY))
 def test_community_sized_instances_keep_every_promise(problem: Problem) -> None:
     run_instance(problem)
