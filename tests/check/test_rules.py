@@ -256,14 +256,22 @@ def test_r4_outside_availability() -> None:
     assert (v.request_id, v.volunteer_id) == ("r4", "v1")
 
 
-def test_r4_needs_one_interval_not_two_touching_ones() -> None:
-    vols = changed(
+def test_r4_touching_intervals_count_as_one() -> None:
+    """The contract joins intervals that touch; a minute's gap between them parts them."""
+    touching = changed(
         volunteers(),
         "volunteer_id",
         "v1",
         availability=f"{DAY}08:00/{DAY}10:45;{DAY}10:45/{DAY}12:00",
     )
-    [v] = only(run(vols=vols), Rule.AVAILABILITY)
+    assert run(vols=touching).ok
+    apart = changed(
+        volunteers(),
+        "volunteer_id",
+        "v1",
+        availability=f"{DAY}08:00/{DAY}10:45;{DAY}10:46/{DAY}12:00",
+    )
+    [v] = only(run(vols=apart), Rule.AVAILABILITY)
     assert v.request_id == "r4"
 
 

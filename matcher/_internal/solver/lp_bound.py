@@ -36,6 +36,7 @@ from matcher._internal.solver.candidates import Candidates
 from matcher._internal.solver.instance import DAY_KEY, Instance, IntArray
 from matcher._internal.solver.lagrangian import lagrangian_bound
 from matcher._internal.solver.routes import Hulls, route_hulls
+from matcher._internal.solver.rules import start_window
 
 
 @dataclass(frozen=True)
@@ -415,8 +416,8 @@ def _add_interval_rows(
     for k in range(width):
         has = counts > k
         idx = np.where(has, ptr[pair_v] + k, 0)
-        a, b = inst.a_start[idx], inst.a_end[idx]
-        fits = has & (np.maximum(es, a) <= np.minimum(ls, b - d))
+        lo, hi = start_window(es, ls, d, inst.a_start[idx], inst.a_end[idx])
+        fits = has & (lo <= hi)
         only = np.where(fits, idx, only)
         n_fit += fits
     sel = np.flatnonzero(n_fit == 1)
