@@ -41,6 +41,10 @@ def _iso(minute: int) -> str:
     return (BASE + timedelta(minutes=minute)).isoformat()
 
 
+def _minute(iso: str) -> int:
+    return int((datetime.fromisoformat(iso) - BASE).total_seconds() // 60)
+
+
 def _place(draw: st.DrawFn, spread_m: int) -> tuple[float, float]:
     north = draw(st.integers(-spread_m, spread_m))
     east = draw(st.integers(-spread_m, spread_m))
@@ -99,12 +103,21 @@ def volunteers_strategy(draw: st.DrawFn, vid: str, size: Size, spread_m: int) ->
 
 @st.composite
 def requests_strategy(
-    draw: st.DrawFn, rid: str, size: Size, spread_m: int, volunteer_ids: list[str]
+    draw: st.DrawFn,
+    rid: str,
+    size: Size,
+    spread_m: int,
+    volunteer_ids: list[str],
+    anchors: list[int],
 ) -> dict[str, Any]:
+    """A request; `anchors` are minutes where some volunteer's availability starts."""
     lat, lon = _place(draw, spread_m)
-    day = draw(st.integers(0, size.days - 1)) * 1440
-    at_night = draw(st.integers(0, 5)) == 0
-    earliest = day + draw(st.integers(0, 1439) if at_night else st.integers(7 * 60, 20 * 60))
+    if anchors and draw(st.booleans()):  # inside someone's availability, half the time
+        earliest = draw(st.sampled_from(anchors)) + draw(st.integers(0, 12)) * 5
+    else:
+        day = draw(st.integers(0, size.days - 1)) * 1440
+        at_night = draw(st.integers(0, 5)) == 0
+        earliest = day + draw(st.integers(0, 1439) if at_night else st.integers(420, 1200))
     width = draw(st.sampled_from([0, 15, 60, 120, 180, 600, 1440]))
     duration = draw(st.sampled_from([10, 20, 30, 45, 60, 90, 120, 300, 900]))
     crew = draw(st.sampled_from([1, 1, 1, 1, 1, 1, 2, 3]))
@@ -154,7 +167,8 @@ def problems(draw: st.DrawFn, size: Size) -> Problem:
         n_r = draw(st.integers(*size.requests))
     vids = [f"V{i}" for i in range(n_v)]
     vols = [draw(volunteers_strategy(v, size, spread_m)) for v in vids]
-    reqs = [draw(requests_strategy(f"R{i}", size, spread_m, vids)) for i in range(n_r)]
+    anchors = sorted({_minute(iv.split("/")[0]) for v in vols for iv in v["availability"]})
+    reqs = [draw(requests_strategy(f"R{i}", size, spread_m, vids, anchors)) for i in range(n_r)]
     return Problem(
         volunteers=tuple(Volunteer.model_validate(v) for v in vols),
         requests=tuple(Request.model_validate(r) for r in reqs),

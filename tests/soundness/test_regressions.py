@@ -158,3 +158,14 @@ def test_header_only_files_plan_a_quiet_night(tmp_path: Path) -> None:
         ])  # fmt: skip
         assert result.exit_code == code, result.output
         assert pd.read_csv(out / "assignments.csv").empty
+
+
+def test_a_generated_week_of_forty_volunteers() -> None:
+    """`generate --volunteers 40 --requests 300 --days 7 --seed 8` was called optimal at 522;
+    the exact optimum is 527."""
+    volunteers, requests = generate_community(40, 300, days=7, seed=8, start=BASE.date())
+    problem = load_problem(
+        volunteers, requests, settings={"deterministic": True, "time_limit_s": 10.0}
+    )
+    exact, _ = run_instance(problem)
+    assert exact.proven
