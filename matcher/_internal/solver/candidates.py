@@ -17,8 +17,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher._internal.solver.instance import BoolArray, FloatArray, Instance, IntArray
+from matcher._internal.solver.rules import has_skills, in_team, start_window
 from matcher._internal.solver.rules import in_reach as in_reach_of
-from matcher._internal.solver.rules import start_window
 
 _CELLS_PER_CHUNK = 4_000_000
 
@@ -68,9 +68,6 @@ def find_candidates(inst: Instance, only: IntArray | None = None) -> Candidates:
     n_r, n_v = inst.n_requests, inst.n_volunteers
     speakers, lang_of_request = _language_masks(inst)
     excluded = _exclusions(inst)
-    # Skills: a volunteer lacks a required skill when (required & ~has) is non-empty.
-    lacks = (~inst.v_skills).astype(np.float32)
-    need = inst.r_skills.astype(np.float32)
     cap_ok = inst.v_max_tasks >= 1
 
     chunk = max(1, _CELLS_PER_CHUNK // max(1, n_v, len(inst.a_vol)))
@@ -87,9 +84,9 @@ def find_candidates(inst: Instance, only: IntArray | None = None) -> Candidates:
     todo = np.arange(n_r) if only is None else np.asarray(only, dtype=np.int64)
     for lo in range(0, len(todo), chunk):
         rows = todo[lo : lo + chunk]
-        team = inst.r_team[rows, None]
-        skilled = ((team < 0) | (team == inst.v_team[None, :])) & ((need[rows] @ lacks.T) < 0.5)
-        skilled &= cap_ok[None, :]
+        skilled = in_team(inst.r_team[rows, None], inst.v_team[None, :])
+        skilled &= has_skills(inst.r_skills[rows], inst.v_skills)
+        skilled &= cap_ok[None, :]  # rule 7: a volunteer whose task cap is 0 takes nothing
         for k, r in enumerate(rows):
             if excluded[r]:
                 skilled[k, excluded[r]] = False

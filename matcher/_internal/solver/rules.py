@@ -14,6 +14,21 @@ reading on purpose; where the two disagree, the contract decides.
   (`service_day`), even when it ends after midnight.
 
 Functions take plain ints or numpy arrays alike.
+
+Where each model writes a rule in its own terms (a CP-SAT constraint, an LP row), it reads
+the quantities from here:
+- rules 1, 2 and 8's exclusions (`in_team`, `has_skills`): whether a pair exists at all, in
+  `candidates`;
+- rule 3 and 8's language (counts of a crew): the crew and language constraints of
+  `submodel`, `route_model` and the rows of `lp_bound`;
+- rule 4 (`merge_touching`, `start_window`): `instance`, `candidates`, `schedule`, `routes`
+  and the interval rows of `lp_bound`;
+- rule 5 (`in_reach`): `candidates`;
+- rule 6 (`travel_minutes`): `Instance.walk_between_requests`, read by `schedule` and both
+  neighbourhood models;
+- rule 7 (`service_day`, `day_starts`, `within_day_caps`, `day_service_minutes`): `schedule`,
+  `pair_options`, `submodel`, and `Instance.day_capacity` for `lp_bound`, `lagrangian` and
+  `routes`.
 """
 
 from __future__ import annotations
@@ -28,6 +43,18 @@ MINUTES_PER_DAY = 1440
 
 Minutes = TypeVar("Minutes", int, np.ndarray)
 Moment = TypeVar("Moment", int, datetime)
+
+
+def in_team(request_team: np.ndarray, volunteer_team: np.ndarray) -> np.ndarray:
+    """Rule 1 (broadcast): the request names no team (-1), or the volunteer's."""
+    return np.asarray((request_team < 0) | (request_team == volunteer_team))
+
+
+def has_skills(required: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """Rule 2: requests (rows of `required`, a skills mask) x volunteers (rows of `held`):
+    the volunteer holds every skill the request requires."""
+    lacks = (~held).astype(np.float32)
+    return np.asarray((required.astype(np.float32) @ lacks.T) < 0.5)
 
 
 def service_day(start: Minutes) -> Minutes:
