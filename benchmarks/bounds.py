@@ -28,10 +28,10 @@ def main() -> None:
 
     from matcher import Settings, load_problem
     from matcher._internal.generate import generate_community
-    from matcher._internal.solver.bound import servable_bound
-    from matcher._internal.solver.candidates import find_candidates
-    from matcher._internal.solver.instance import build_instance
-    from matcher._internal.solver.lp_bound import lp_bound
+    from matcher._internal.solver.bound.relaxation import lp_bound
+    from matcher._internal.solver.bound.servable import servable_bound
+    from matcher._internal.solver.core.candidates import find_candidates
+    from matcher._internal.solver.core.instance import build_instance
 
     rows = []
     for spec in SUITES[args.suite]:

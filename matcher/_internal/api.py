@@ -56,7 +56,7 @@ def replan(
     `pinned` request ids (confirmed or started) are never moved. `Solution.changes` lists
     what was added, removed or moved, and why.
     """
-    from matcher._internal.solver.replan import replan as _replan
+    from matcher._internal.solver.services.replan import replan as _replan
 
     return _replan(_with(problem, time_limit, seed), previous, pinned=pinned, progress=progress)
 
@@ -79,7 +79,7 @@ def dispatch_urgent(
     """Serve an urgent request at once on top of `solution`: the nearest free eligible crew,
     or volunteers taken from lower-priority work (which is re-homed where possible).
     `Solution.changes` says who was moved or dropped for it."""
-    from matcher._internal.solver.dispatch import dispatch_urgent as _dispatch
+    from matcher._internal.solver.services.dispatch import dispatch_urgent as _dispatch
 
     if not isinstance(request, Request):
         request = Request.model_validate(
@@ -90,7 +90,7 @@ def dispatch_urgent(
 
 def explain(problem: Problem, solution: Solution, request_id: str) -> Any:
     """Why a request was served by its crew (reach, skills, the runners-up), or why not."""
-    from matcher._internal.solver.why import explain as _explain
+    from matcher._internal.solver.services.explain import explain as _explain
 
     return _explain(problem, solution, request_id)
 

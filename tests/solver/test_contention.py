@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from factories import north, problem, request, volunteer
 
-from matcher._internal.solver.candidates import find_candidates
-from matcher._internal.solver.contention import least_contended_first, minutes_to_give
-from matcher._internal.solver.greedy import greedy_schedule
-from matcher._internal.solver.instance import build_instance
+from matcher._internal.solver.construct.contention import least_contended_first, minutes_to_give
+from matcher._internal.solver.construct.greedy import greedy_schedule
+from matcher._internal.solver.core.candidates import find_candidates
+from matcher._internal.solver.core.instance import build_instance
 
 
 def _shared_and_spare():  # type: ignore[no-untyped-def]

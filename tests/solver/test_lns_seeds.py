@@ -8,11 +8,11 @@ from collections import Counter
 import numpy as np
 from factories import problem, request, volunteer
 
-from matcher._internal.solver import lns
-from matcher._internal.solver.candidates import find_candidates
-from matcher._internal.solver.costs import build_costs
-from matcher._internal.solver.greedy import greedy_schedule
-from matcher._internal.solver.instance import build_instance
+from matcher._internal.solver.construct.greedy import greedy_schedule
+from matcher._internal.solver.core.candidates import find_candidates
+from matcher._internal.solver.core.instance import build_instance
+from matcher._internal.solver.core.objective import build_costs
+from matcher._internal.solver.search import lns
 
 
 def _search() -> lns._Search:

@@ -15,17 +15,17 @@ import matcher
 from matcher._internal.generate import generate_community
 from matcher._internal.model import Problem, Settings
 from matcher._internal.solver import Progress, solve
-from matcher._internal.solver.candidates import find_candidates
-from matcher._internal.solver.costs import build_costs
-from matcher._internal.solver.greedy import greedy_schedule
-from matcher._internal.solver.instance import build_instance
-from matcher._internal.solver.lagrangian import lagrangian_bound
-from matcher._internal.solver.lp_bound import lp_bound, request_prices
-from matcher._internal.solver.neighbourhood import grow_neighbourhood
-from matcher._internal.solver.submodel import _build
+from matcher._internal.solver.bound.lagrangian import lagrangian_bound
+from matcher._internal.solver.bound.relaxation import lp_bound, request_prices
+from matcher._internal.solver.construct.greedy import greedy_schedule
+from matcher._internal.solver.core.candidates import find_candidates
+from matcher._internal.solver.core.instance import build_instance
+from matcher._internal.solver.core.objective import build_costs
+from matcher._internal.solver.search.neighbourhood import grow_neighbourhood
+from matcher._internal.solver.search.scheduling_model import _build
 
 # The package re-exports the function lp_bound under the module's name: fetch the module.
-lp_bound_module = importlib.import_module("matcher._internal.solver.lp_bound")
+lp_bound_module = importlib.import_module("matcher._internal.solver.bound.relaxation")
 
 
 def _community(volunteers: int, requests: int, seed: int, **settings: object) -> Problem:

@@ -14,17 +14,17 @@ from ortools.sat.python import cp_model
 import matcher
 from matcher import Problem, Settings
 from matcher._internal.generate import generate_community
-from matcher._internal.solver import route_model
-from matcher._internal.solver.candidates import Candidates, find_candidates
-from matcher._internal.solver.costs import Costs, build_costs
-from matcher._internal.solver.greedy import greedy_schedule
-from matcher._internal.solver.instance import Instance, build_instance
-from matcher._internal.solver.neighbourhood import Neighbourhood, grow_neighbourhood
-from matcher._internal.solver.pair_options import Crews
-from matcher._internal.solver.result import build_solution
-from matcher._internal.solver.route_model import RouteModel, build_route_model
-from matcher._internal.solver.schedule import Schedule
-from matcher._internal.solver.submodel import _build, _Model, apply, prepare, run
+from matcher._internal.solver.construct.greedy import greedy_schedule
+from matcher._internal.solver.core.candidates import Candidates, find_candidates
+from matcher._internal.solver.core.instance import Instance, build_instance
+from matcher._internal.solver.core.objective import Costs, build_costs
+from matcher._internal.solver.core.schedule import Schedule
+from matcher._internal.solver.report.result import build_solution
+from matcher._internal.solver.search import route_model
+from matcher._internal.solver.search.neighbourhood import Neighbourhood, grow_neighbourhood
+from matcher._internal.solver.search.options import Crews
+from matcher._internal.solver.search.route_model import RouteModel, build_route_model
+from matcher._internal.solver.search.scheduling_model import _build, _Model, apply, prepare, run
 
 
 def _community(seed: int) -> Problem:

@@ -13,14 +13,14 @@ from factories import north, problem, request, volunteer
 import matcher
 from matcher._internal.generate import generate_community
 from matcher._internal.model import Settings
-from matcher._internal.solver.candidates import find_candidates
-from matcher._internal.solver.instance import DAY_KEY, Instance, build_instance
-from matcher._internal.solver.lp_bound import lp_bound
-from matcher._internal.solver.routes import day_routes
-from matcher._internal.solver.schedule import Schedule
+from matcher._internal.solver.bound.relaxation import lp_bound
+from matcher._internal.solver.bound.route_hulls import day_routes
+from matcher._internal.solver.core.candidates import find_candidates
+from matcher._internal.solver.core.instance import DAY_KEY, Instance, build_instance
+from matcher._internal.solver.core.schedule import Schedule
 
 # The package re-exports the function lp_bound under the module's name: fetch the module.
-lp_bound_module = importlib.import_module("matcher._internal.solver.lp_bound")
+lp_bound_module = importlib.import_module("matcher._internal.solver.bound.relaxation")
 
 
 def _every_route(inst: Instance, requests: list[int], v: int) -> set[frozenset[int]]:

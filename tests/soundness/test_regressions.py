@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 from matcher import Problem, Request, Settings, Volunteer, load_problem, solve
 from matcher._internal.exit_codes import ExitCode
 from matcher._internal.generate import generate_community
-from matcher._internal.solver.candidates import find_candidates
-from matcher._internal.solver.instance import build_instance
-from matcher._internal.solver.lp_bound import lp_bound, team_bounds
+from matcher._internal.solver.bound.relaxation import lp_bound, team_bounds
+from matcher._internal.solver.core.candidates import find_candidates
+from matcher._internal.solver.core.instance import build_instance
 from matcher.cli import app
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"

@@ -1,132 +1,19 @@
-"""Solvers: candidates -> construct -> bound -> improve (CP-SAT) -> explain."""
+"""The solver, in stages; each folder is one:
 
-from __future__ import annotations
+- `core/`: the problem as arrays (`instance`), the hard rules (`rules`), who could serve
+  what (`candidates`), a schedule under construction (`schedule`), each objective term
+  (`objective`) and the task sets a volunteer can do in a row (`task_sets`);
+- `construct/`: the greedy baseline and its contention-ordered variant;
+- `bound/`: proven upper bounds (servable weight, the linear relaxation with route hulls,
+  the Lagrangian bound at scale);
+- `search/`: the large neighbourhood search and its two CP-SAT models;
+- `report/`: a schedule turned into a `Solution`, with a reason for every unassigned request;
+- `services/`: re-planning, urgent dispatch and explanations on a published plan.
 
-import logging
-import threading
-import time
-from dataclasses import dataclass, field
+`pipeline.solve` runs them in order: candidates -> construct -> bound, beside the search ->
+report.
+"""
 
-from matcher._internal.model import Problem, Solution
-from matcher._internal.solver.bound import servable_bound
-from matcher._internal.solver.candidates import Candidates, find_candidates
-from matcher._internal.solver.contention import least_contended_first
-from matcher._internal.solver.costs import build_costs
-from matcher._internal.solver.greedy import greedy_schedule
-from matcher._internal.solver.instance import Instance, build_instance
-from matcher._internal.solver.lns import (
-    Progress,
-    ProgressCallback,
-    improve,
-    served_weight,
-)
-from matcher._internal.solver.lp_bound import lp_bound, team_bounds
-from matcher._internal.solver.result import build_solution
-from matcher._internal.solver.schedule import Schedule
-
-log = logging.getLogger(__name__)
-
-STRATEGIES = ("optimise", "greedy")
-
-
-def solve(
-    problem: Problem,
-    *,
-    strategy: str = "optimise",
-    progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
-) -> Solution:
-    """Solve `problem`; every request comes back either assigned or explained.
-
-    `greedy` is the constructive baseline alone; `optimise` starts from it, proves an upper
-    bound with a linear relaxation, and improves with CP-SAT neighbourhoods until the time
-    limit in the settings (or until the bound is met). Setting `cancel` stops the search
-    early; the best valid schedule found so far is returned.
-    """
-    if strategy not in STRATEGIES:
-        raise ValueError(f"unknown strategy {strategy!r}; choose from {', '.join(STRATEGIES)}")
-    settings = problem.settings
-    began = time.perf_counter()
-    inst = build_instance(problem)
-    cands = find_candidates(inst)
-    log.info("%d candidate pairs for %d requests", cands.n_pairs, inst.n_requests)
-    if strategy == "greedy":
-        schedule = greedy_schedule(inst, cands)
-        seconds = time.perf_counter() - began
-        return build_solution(
-            inst, cands, schedule, upper_bound=servable_bound(inst, cands),
-            strategy=strategy, seconds=seconds, first_schedule_seconds=seconds,
-        )  # fmt: skip
-    # The bounds are computed beside construction and search (HiGHS and CP-SAT both release
-    # the interpreter) and tighten the search's target when ready; their pricing rounds stop
-    # at the time limit. Deterministic runs compute them first and in full: when they land,
-    # or where a clock stops them, must not change the search or the stated bound.
-    bounds = _Bounds(servable_bound(inst, cands))
-    bounder: threading.Thread | None = None
-    if settings.deterministic:
-        bounds.compute(inst, cands, None)
-    else:
-        deadline = began + settings.time_limit_s
-        bounder = threading.Thread(target=bounds.compute, args=(inst, cands, deadline))
-        bounder.start()
-    try:
-        schedule = greedy_schedule(inst, cands)
-        first = time.perf_counter() - began
-        schedule = _better_start(inst, cands, schedule)
-        stats = improve(
-            inst, cands, schedule, build_costs(inst, cands),
-            time_limit=_search_budget(settings.time_limit_s, began, settings.deterministic),
-            upper_bound=lambda: bounds.total, seed=settings.seed,
-            workers=settings.effective_workers, deterministic=settings.deterministic,
-            progress=progress, should_stop=cancel.is_set if cancel is not None else None,
-        )  # fmt: skip
-    finally:
-        if bounder is not None:
-            bounder.join()
-    if bounds.error is not None:
-        raise bounds.error
-    log.info("first schedule after %.1f s; bound %d", first, bounds.total)
-    return build_solution(
-        inst, cands, schedule, upper_bound=bounds.total, strategy=strategy,
-        seconds=time.perf_counter() - began, proven_optimal=stats.proven_optimal,
-        first_schedule_seconds=first, team_bounds=bounds.per_team,
-    )  # fmt: skip
-
-
-@dataclass
-class _Bounds:
-    """The proven bounds: overall (the search reads it as it goes) and per team."""
-
-    total: int
-    per_team: dict[str, int] = field(default_factory=dict)
-    error: BaseException | None = None
-
-    def compute(self, inst: Instance, cands: Candidates, deadline: float | None) -> None:
-        """Run in its own thread: an error is kept and re-raised by the caller."""
-        try:
-            proven = lp_bound(inst, cands, deadline)
-            self.total = proven.total
-            self.per_team = team_bounds(inst, cands, proven.prices, deadline)
-        except BaseException as exc:
-            self.error = exc
-
-
-def _better_start(inst: Instance, cands: Candidates, baseline: Schedule) -> Schedule:
-    """The baseline or the same greedy reaching for the least contended volunteers first,
-    whichever serves more weight (the baseline on a tie: nearest-first walks less). The
-    search starts from the better one, so the optimiser never starts below the baseline."""
-    contended = greedy_schedule(inst, least_contended_first(inst, cands))
-    if served_weight(inst, contended) > served_weight(inst, baseline):
-        return contended
-    return baseline
-
-
-def _search_budget(time_limit: float, began: float, deterministic: bool) -> float:
-    """What is left of the time limit; in deterministic mode the whole limit, since the search
-    there counts work, and elapsed wall time would make the budget differ between runs."""
-    if deterministic:
-        return time_limit
-    return max(0.0, time_limit - (time.perf_counter() - began))
-
+from matcher._internal.solver.pipeline import STRATEGIES, Progress, ProgressCallback, solve
 
 __all__ = ["STRATEGIES", "Progress", "ProgressCallback", "solve"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from matcher._internal.model import Problem, Solution
-from matcher._internal.solver.dispatch import prepared
-from matcher._internal.solver.incumbent import book_previous
-from matcher._internal.solver.schedule import Schedule, contains
+from matcher._internal.solver.core.schedule import Schedule, contains
+from matcher._internal.solver.services.dispatch import prepared
+from matcher._internal.solver.services.published import book_previous
 
 RUNNERS_UP = 3
 

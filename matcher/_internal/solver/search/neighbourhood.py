@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matcher._internal.solver.candidates import Candidates
-from matcher._internal.solver.instance import Instance
-from matcher._internal.solver.schedule import Schedule
+from matcher._internal.solver.core.candidates import Candidates
+from matcher._internal.solver.core.instance import Instance
+from matcher._internal.solver.core.schedule import Schedule
 
 NO_CLAIMS: frozenset[int] = frozenset()
 

@@ -16,9 +16,9 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher._internal.solver.instance import BoolArray, FloatArray, Instance, IntArray
-from matcher._internal.solver.rules import has_skills, in_team, start_window
-from matcher._internal.solver.rules import in_reach as in_reach_of
+from matcher._internal.solver.core.instance import BoolArray, FloatArray, Instance, IntArray
+from matcher._internal.solver.core.rules import has_skills, in_team, start_window
+from matcher._internal.solver.core.rules import in_reach as in_reach_of
 
 _CELLS_PER_CHUNK = 4_000_000
 

@@ -4,7 +4,7 @@ Why: for crews of one, the scheduling model (a start variable per request, a wal
 disjunction per pair of a volunteer's requests) is slow for CP-SAT. Measured on the tight
 day: a quarter of the 4-volunteer neighbourhoods were not solved in 0.15 s, and given 3 s
 half of those served more. Listing each volunteer's feasible task sets instead (exact, around
-their kept bookings: `routes.feasible_task_sets`) leaves a set-packing model that CP-SAT
+their kept bookings: `core.task_sets.feasible_task_sets`) leaves a set-packing model that CP-SAT
 solves at once, so the search can afford larger neighbourhoods.
 
 A volunteer with more routes than ROUTES_PER_VOLUNTEER gives up open requests of little
@@ -21,13 +21,13 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from matcher._internal.solver.candidates import Candidates
-from matcher._internal.solver.costs import Costs
-from matcher._internal.solver.instance import Instance, IntArray
-from matcher._internal.solver.neighbourhood import Neighbourhood
-from matcher._internal.solver.pair_options import Crews, Option, fairness_cost, request_options
-from matcher._internal.solver.routes import feasible_task_sets
-from matcher._internal.solver.schedule import Ranges, Schedule
+from matcher._internal.solver.core.candidates import Candidates
+from matcher._internal.solver.core.instance import Instance, IntArray
+from matcher._internal.solver.core.objective import Costs
+from matcher._internal.solver.core.schedule import Ranges, Schedule
+from matcher._internal.solver.core.task_sets import feasible_task_sets
+from matcher._internal.solver.search.neighbourhood import Neighbourhood
+from matcher._internal.solver.search.options import Crews, Option, fairness_cost, request_options
 
 ROUTES_PER_VOLUNTEER = 300
 """The most routes a volunteer brings into one model. Measured on the tight day, served

@@ -10,8 +10,13 @@ from bisect import insort
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from matcher._internal.solver.instance import Instance
-from matcher._internal.solver.rules import day_starts, service_day, start_window, within_day_caps
+from matcher._internal.solver.core.instance import Instance
+from matcher._internal.solver.core.rules import (
+    day_starts,
+    service_day,
+    start_window,
+    within_day_caps,
+)
 
 Ranges = list[tuple[int, int]]
 

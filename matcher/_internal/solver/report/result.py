@@ -8,10 +8,10 @@ import numpy as np
 
 from matcher._internal.model import Assignment, Solution, Summary, relative_gap
 from matcher._internal.model.solution import TeamSummary
-from matcher._internal.solver.candidates import Candidates
-from matcher._internal.solver.explain import explain_unassigned
-from matcher._internal.solver.instance import Instance
-from matcher._internal.solver.schedule import Schedule
+from matcher._internal.solver.core.candidates import Candidates
+from matcher._internal.solver.core.instance import Instance
+from matcher._internal.solver.core.schedule import Schedule
+from matcher._internal.solver.report.unassigned import explain_unassigned
 
 log = logging.getLogger(__name__)
 

@@ -21,14 +21,14 @@ import numpy as np
 from ortools.sat.python import cp_model
 from ortools.util.python.sorted_interval_list import Domain
 
-from matcher._internal.solver.candidates import Candidates
-from matcher._internal.solver.costs import Costs
-from matcher._internal.solver.instance import Instance
-from matcher._internal.solver.neighbourhood import Neighbourhood
-from matcher._internal.solver.pair_options import MAX_FAIRNESS_STEPS, Crews, request_options
-from matcher._internal.solver.route_model import RouteModel, build_route_model
-from matcher._internal.solver.rules import service_day
-from matcher._internal.solver.schedule import Ranges, Schedule, contains
+from matcher._internal.solver.core.candidates import Candidates
+from matcher._internal.solver.core.instance import Instance
+from matcher._internal.solver.core.objective import Costs
+from matcher._internal.solver.core.rules import service_day
+from matcher._internal.solver.core.schedule import Ranges, Schedule, contains
+from matcher._internal.solver.search.neighbourhood import Neighbourhood
+from matcher._internal.solver.search.options import MAX_FAIRNESS_STEPS, Crews, request_options
+from matcher._internal.solver.search.route_model import RouteModel, build_route_model
 
 
 @dataclass

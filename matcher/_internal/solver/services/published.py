@@ -12,9 +12,9 @@ from collections import defaultdict
 from datetime import datetime
 
 from matcher._internal.model import Solution
-from matcher._internal.solver.candidates import Candidates
-from matcher._internal.solver.instance import Instance
-from matcher._internal.solver.schedule import Schedule, contains
+from matcher._internal.solver.core.candidates import Candidates
+from matcher._internal.solver.core.instance import Instance
+from matcher._internal.solver.core.schedule import Schedule, contains
 
 Published = dict[int, tuple[int, list[int]]]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import heapq
 
 from matcher._internal.model import Reason, Unassigned
-from matcher._internal.solver.candidates import Candidates
-from matcher._internal.solver.instance import Instance
-from matcher._internal.solver.schedule import Schedule
+from matcher._internal.solver.core.candidates import Candidates
+from matcher._internal.solver.core.instance import Instance
+from matcher._internal.solver.core.schedule import Schedule
 
 
 def explain_unassigned(inst: Instance, cands: Candidates, schedule: Schedule) -> list[Unassigned]:

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from matcher._internal.geo import Walking
 from matcher._internal.model import Problem
-from matcher._internal.solver.rules import (
+from matcher._internal.solver.core.rules import (
     day_service_minutes,
     merge_touching,
     service_day,

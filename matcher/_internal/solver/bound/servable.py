@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from matcher._internal.solver.candidates import Candidates
-from matcher._internal.solver.instance import Instance
+from matcher._internal.solver.core.candidates import Candidates
+from matcher._internal.solver.core.instance import Instance
 
 
 def servable_bound(inst: Instance, cands: Candidates) -> int:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matcher._internal.solver.candidates import Candidates
-from matcher._internal.solver.costs import Costs
-from matcher._internal.solver.instance import Instance
-from matcher._internal.solver.neighbourhood import Neighbourhood
-from matcher._internal.solver.rules import day_starts, service_day
-from matcher._internal.solver.schedule import Ranges, Schedule
+from matcher._internal.solver.core.candidates import Candidates
+from matcher._internal.solver.core.instance import Instance
+from matcher._internal.solver.core.objective import Costs
+from matcher._internal.solver.core.rules import day_starts, service_day
+from matcher._internal.solver.core.schedule import Ranges, Schedule
+from matcher._internal.solver.search.neighbourhood import Neighbourhood
 
 Crews = dict[int, tuple[int, list[int]]]
 

@@ -18,12 +18,22 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from matcher._internal.solver.candidates import Candidates
-from matcher._internal.solver.costs import Costs
-from matcher._internal.solver.instance import Instance
-from matcher._internal.solver.neighbourhood import Neighbourhood, grow_neighbourhood, whole_problem
-from matcher._internal.solver.schedule import Schedule
-from matcher._internal.solver.submodel import Outcome, apply, prepare, run, solve_neighbourhood
+from matcher._internal.solver.core.candidates import Candidates
+from matcher._internal.solver.core.instance import Instance
+from matcher._internal.solver.core.objective import Costs
+from matcher._internal.solver.core.schedule import Schedule
+from matcher._internal.solver.search.neighbourhood import (
+    Neighbourhood,
+    grow_neighbourhood,
+    whole_problem,
+)
+from matcher._internal.solver.search.scheduling_model import (
+    Outcome,
+    apply,
+    prepare,
+    run,
+    solve_neighbourhood,
+)
 
 log = logging.getLogger(__name__)
 

@@ -7,15 +7,15 @@ import time
 from collections.abc import Iterable
 
 from matcher._internal.model import Change, Problem, Solution
-from matcher._internal.solver.candidates import find_candidates
-from matcher._internal.solver.costs import build_costs
-from matcher._internal.solver.greedy import find_crew, request_order
-from matcher._internal.solver.incumbent import Published, book_previous
-from matcher._internal.solver.instance import Instance, build_instance
-from matcher._internal.solver.lns import ProgressCallback, improve
-from matcher._internal.solver.lp_bound import lp_bound
-from matcher._internal.solver.result import build_solution
-from matcher._internal.solver.schedule import Schedule, contains
+from matcher._internal.solver.bound.relaxation import lp_bound
+from matcher._internal.solver.construct.greedy import find_crew, request_order
+from matcher._internal.solver.core.candidates import find_candidates
+from matcher._internal.solver.core.instance import Instance, build_instance
+from matcher._internal.solver.core.objective import build_costs
+from matcher._internal.solver.core.schedule import Schedule, contains
+from matcher._internal.solver.report.result import build_solution
+from matcher._internal.solver.search.lns import ProgressCallback, improve
+from matcher._internal.solver.services.published import Published, book_previous
 
 
 def replan(

@@ -32,11 +32,11 @@ from scipy import sparse
 from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
-from matcher._internal.solver.candidates import Candidates
-from matcher._internal.solver.instance import DAY_KEY, Instance, IntArray
-from matcher._internal.solver.lagrangian import lagrangian_bound
-from matcher._internal.solver.routes import Hulls, route_hulls
-from matcher._internal.solver.rules import start_window
+from matcher._internal.solver.bound.lagrangian import lagrangian_bound
+from matcher._internal.solver.bound.route_hulls import Hulls, route_hulls
+from matcher._internal.solver.core.candidates import Candidates
+from matcher._internal.solver.core.instance import DAY_KEY, Instance, IntArray
+from matcher._internal.solver.core.rules import start_window
 
 
 @dataclass(frozen=True)

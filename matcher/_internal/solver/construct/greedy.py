@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from matcher._internal.solver.candidates import Candidates
-from matcher._internal.solver.instance import Instance
-from matcher._internal.solver.schedule import Ranges, Schedule, contains
+from matcher._internal.solver.core.candidates import Candidates
+from matcher._internal.solver.core.instance import Instance
+from matcher._internal.solver.core.schedule import Ranges, Schedule, contains
 
 
 def request_order(inst: Instance, cands: Candidates) -> list[int]:

@@ -15,9 +15,9 @@ import dataclasses
 
 import numpy as np
 
-from matcher._internal.solver.candidates import Candidates
-from matcher._internal.solver.instance import DAY_KEY, FloatArray, Instance
-from matcher._internal.solver.rules import MINUTES_PER_DAY
+from matcher._internal.solver.core.candidates import Candidates
+from matcher._internal.solver.core.instance import DAY_KEY, FloatArray, Instance
+from matcher._internal.solver.core.rules import MINUTES_PER_DAY
 
 WALK_MINUTES_PER_CONTENTION = 60.0
 """A minute of walk weighs like 1/60 of a full day's worth of contention: a tie-breaker."""

@@ -15,11 +15,11 @@ from collections import OrderedDict, defaultdict
 import numpy as np
 
 from matcher._internal.model import Change, Problem, Request, Solution
-from matcher._internal.solver.candidates import Candidates, find_candidates, with_request
-from matcher._internal.solver.greedy import find_crew
-from matcher._internal.solver.instance import Instance, build_instance
-from matcher._internal.solver.result import build_solution
-from matcher._internal.solver.schedule import Schedule, contains
+from matcher._internal.solver.construct.greedy import find_crew
+from matcher._internal.solver.core.candidates import Candidates, find_candidates, with_request
+from matcher._internal.solver.core.instance import Instance, build_instance
+from matcher._internal.solver.core.schedule import Schedule, contains
+from matcher._internal.solver.report.result import build_solution
 
 _CACHE: OrderedDict[int, tuple[Problem, Instance, Candidates]] = OrderedDict()
 _CACHE_SIZE = 4

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from matcher._internal.solver.candidates import Candidates
-from matcher._internal.solver.instance import Instance
+from matcher._internal.solver.core.candidates import Candidates
+from matcher._internal.solver.core.instance import Instance
 
 SCALE = 10  # objective units per walking minute
 PREFERENCE_MINUTES = 10.0  # a preferred volunteer is worth this much walking

@@ -1,0 +1,1 @@
+"""Stage 2: proven upper bounds on the served priority weight."""

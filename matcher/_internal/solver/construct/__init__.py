@@ -1,0 +1,1 @@
+"""Stage 1: constructive schedules, the greedy baseline and its contention-ordered variant."""

@@ -1,0 +1,1 @@
+"""Stage 0: the problem as arrays, the hard rules, candidates, schedules, the objective."""

@@ -1,0 +1,1 @@
+"""Stage 3: large neighbourhood search with CP-SAT over small neighbourhoods."""

@@ -1,0 +1,1 @@
+"""Services on a published plan: re-planning, urgent dispatch, explanations."""
