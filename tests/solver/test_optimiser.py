@@ -156,7 +156,7 @@ def test_deterministic_mode_gives_identical_output() -> None:
 
 def test_an_error_while_bounding_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
     """The bound runs in its own thread; its failure must not vanish with the thread."""
-    solver_package = importlib.import_module("matcher._internal.solver")
+    solver_package = importlib.import_module("matcher._internal.solver.pipeline")
 
     def failing(*args: object, **kwargs: object) -> None:
         raise RuntimeError("relaxation failed")

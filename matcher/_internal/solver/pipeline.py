@@ -14,14 +14,13 @@ from matcher._internal.solver.construct.contention import least_contended_first
 from matcher._internal.solver.construct.greedy import greedy_schedule
 from matcher._internal.solver.core.candidates import Candidates, find_candidates
 from matcher._internal.solver.core.instance import Instance, build_instance
-from matcher._internal.solver.core.objective import build_costs
+from matcher._internal.solver.core.objective import build_costs, served_weight
 from matcher._internal.solver.core.schedule import Schedule
 from matcher._internal.solver.report.result import build_solution
 from matcher._internal.solver.search.lns import (
     Progress,
     ProgressCallback,
     improve,
-    served_weight,
 )
 
 log = logging.getLogger(__name__)
@@ -116,7 +115,7 @@ def _better_start(inst: Instance, cands: Candidates, baseline: Schedule) -> Sche
     whichever serves more weight (the baseline on a tie: nearest-first walks less). The
     search starts from the better one, so the optimiser never starts below the baseline."""
     contended = greedy_schedule(inst, least_contended_first(inst, cands))
-    if served_weight(inst, contended) > served_weight(inst, baseline):
+    if served_weight(inst, contended.crews) > served_weight(inst, baseline.crews):
         return contended
     return baseline
 

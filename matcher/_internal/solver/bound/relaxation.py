@@ -65,7 +65,7 @@ FULL_LP_PAIRS = 400_000
 NEAREST_PAIRS = 12
 ROUTES_PER_DAY = 1000
 """Volunteer-days with at most this many feasible routes are held to the hull of those
-routes (see `routes`); the rest keep only the plain rows."""
+routes (see `bound.route_hulls`); the rest keep only the plain rows."""
 HULL_SHARE = 0.25
 """Of the time left when the bound starts, the share route hulls may take: the relaxation
 still has to be solved after them, and it grows with every route."""

@@ -18,17 +18,18 @@ Functions take plain ints or numpy arrays alike.
 Where each model writes a rule in its own terms (a CP-SAT constraint, an LP row), it reads
 the quantities from here:
 - rules 1, 2 and 8's exclusions (`in_team`, `has_skills`): whether a pair exists at all, in
-  `candidates`;
-- rule 3 and 8's language (counts of a crew): the crew and language constraints of
-  `submodel`, `route_model` and the rows of `lp_bound`;
-- rule 4 (`merge_touching`, `start_window`): `instance`, `candidates`, `schedule`, `routes`
-  and the interval rows of `lp_bound`;
-- rule 5 (`in_reach`): `candidates`;
-- rule 6 (`travel_minutes`): `Instance.walk_between_requests`, read by `schedule` and both
-  neighbourhood models;
-- rule 7 (`service_day`, `day_starts`, `within_day_caps`, `day_service_minutes`): `schedule`,
-  `pair_options`, `submodel`, and `Instance.day_capacity` for `lp_bound`, `lagrangian` and
-  `routes`.
+  `core.candidates`;
+- rule 3 and 8's language (counts of a crew): the crew constraints of
+  `search.scheduling_model` and `search.route_model`, the crew and language rows of
+  `bound.relaxation`;
+- rule 4 (`merge_touching`, `start_window`): `core.instance`, `core.candidates`,
+  `core.schedule`, `bound.route_hulls` and the interval rows of `bound.relaxation`;
+- rule 5 (`in_reach`): `core.candidates`;
+- rule 6 (`travel_minutes`): `Instance.walk_between_requests`, read by `core.schedule` and
+  both neighbourhood models;
+- rule 7 (`service_day`, `day_starts`, `within_day_caps`, `day_service_minutes`):
+  `core.schedule`, `search.options`, `search.scheduling_model`, and `Instance.day_capacity`
+  for `bound.relaxation`, `bound.lagrangian` and `bound.route_hulls`.
 """
 
 from __future__ import annotations

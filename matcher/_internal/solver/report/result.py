@@ -10,6 +10,7 @@ from matcher._internal.model import Assignment, Solution, Summary, relative_gap
 from matcher._internal.model.solution import TeamSummary
 from matcher._internal.solver.core.candidates import Candidates
 from matcher._internal.solver.core.instance import Instance
+from matcher._internal.solver.core.objective import served_weight
 from matcher._internal.solver.core.schedule import Schedule
 from matcher._internal.solver.report.unassigned import explain_unassigned
 
@@ -45,7 +46,7 @@ def build_solution(
                 )
             )
     unassigned = explain_unassigned(inst, cands, schedule)
-    served = int(sum(int(inst.r_weight[r]) for r in schedule.crews))
+    served = served_weight(inst, schedule.crews)
     servable = cands.servable(inst.r_crew)
     if proven_optimal:
         # An exact model of the whole problem was solved to optimality: nothing serves more.
@@ -55,7 +56,7 @@ def build_solution(
         # call the schedule optimal because of it. Counting what is servable always holds.
         log.error("bound %d below the served weight %d: stating the servable weight instead",
                   upper_bound, served)  # fmt: skip
-        upper_bound = max(served, int(inst.r_weight[servable].sum()))
+        upper_bound = max(served, served_weight(inst, np.flatnonzero(servable).tolist()))
     if not schedule.crews:
         status = "empty"
     elif served == upper_bound:
@@ -96,13 +97,11 @@ def _per_team(
         if not requests:
             continue
         served = [r for r in requests if r in schedule.crews]
-        weight = int(sum(int(inst.r_weight[r]) for r in served))
+        weight = served_weight(inst, served)
         if proven_optimal:
             bound = weight
         else:  # the team's own bound where one was computed, else all it could serve
-            bound = bounds.get(
-                code, int(sum(int(inst.r_weight[r]) for r in requests if servable[r]))
-            )
+            bound = bounds.get(code, served_weight(inst, (r for r in requests if servable[r])))
             bound = max(weight, bound)
         out[code] = TeamSummary(
             requests=len(requests),

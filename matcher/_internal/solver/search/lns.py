@@ -20,7 +20,7 @@ import numpy as np
 
 from matcher._internal.solver.core.candidates import Candidates
 from matcher._internal.solver.core.instance import Instance
-from matcher._internal.solver.core.objective import Costs
+from matcher._internal.solver.core.objective import Costs, served_weight
 from matcher._internal.solver.core.schedule import Schedule
 from matcher._internal.solver.search.neighbourhood import (
     Neighbourhood,
@@ -91,10 +91,6 @@ class _Sizes:
             self.volunteers = max(self.low, self.volunteers * 0.9)
 
 
-def served_weight(inst: Instance, schedule: Schedule) -> int:
-    return int(sum(int(inst.r_weight[r]) for r in schedule.crews))
-
-
 def _small(inst: Instance, cands: Candidates, servable: np.ndarray) -> bool:
     """Small enough to try as one exact model before any neighbourhood search."""
     return len(np.unique(cands.vol)) <= WHOLE_VOLUNTEERS and servable.sum() <= WHOLE_REQUESTS
@@ -125,7 +121,7 @@ class _Search:
     def __post_init__(self) -> None:
         self.failures = np.zeros(self.inst.n_requests)
         self.servable = self.cands.servable(self.inst.r_crew)
-        self.weight = served_weight(self.inst, self.schedule)
+        self.weight = served_weight(self.inst, self.schedule.crews)
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.began

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from matcher._internal.solver.core.candidates import Candidates
 from matcher._internal.solver.core.instance import Instance
-from matcher._internal.solver.core.objective import Costs
+from matcher._internal.solver.core.objective import Costs, pair_cost
 from matcher._internal.solver.core.rules import day_starts, service_day
 from matcher._internal.solver.core.schedule import Ranges, Schedule
 from matcher._internal.solver.search.neighbourhood import Neighbourhood
@@ -62,9 +62,7 @@ def request_options(
             by_day = split_by_day(schedule.feasible_starts(v, r))
             if not by_day:
                 continue
-            cost = costs.pair_cost(r, v, float(walk))
-            if (r, v) in serving_resident:
-                cost -= costs.continuity_bonus
+            cost = pair_cost(costs, r, v, float(walk), continues_care=(r, v) in serving_resident)
             options += [Option(v, ranges, cost, bool(speaks)) for ranges in by_day]
         crew = int(inst.r_crew[r])
         if len({o.v for o in options}) < crew or (
@@ -99,12 +97,3 @@ def _resident_links(
             if other != r and crew is not None:
                 links.update((r, v) for v in crew[1])
     return links
-
-
-MAX_FAIRNESS_STEPS = 4
-
-
-def fairness_cost(costs: Costs, tasks: int) -> int:
-    """The k-th task of a volunteer costs k - 1 fairness steps (at most MAX_FAIRNESS_STEPS):
-    convex, so the load spreads."""
-    return costs.fairness_step * sum(max(0, tasks - k) for k in range(1, MAX_FAIRNESS_STEPS + 1))

@@ -23,11 +23,16 @@ from ortools.sat.python import cp_model
 
 from matcher._internal.solver.core.candidates import Candidates
 from matcher._internal.solver.core.instance import Instance, IntArray
-from matcher._internal.solver.core.objective import Costs
+from matcher._internal.solver.core.objective import (
+    Costs,
+    fairness_cost,
+    served_weight,
+    weight_first,
+)
 from matcher._internal.solver.core.schedule import Ranges, Schedule
 from matcher._internal.solver.core.task_sets import feasible_task_sets
 from matcher._internal.solver.search.neighbourhood import Neighbourhood
-from matcher._internal.solver.search.options import Crews, Option, fairness_cost, request_options
+from matcher._internal.solver.search.options import Crews, Option, request_options
 
 ROUTES_PER_VOLUNTEER = 300
 """The most routes a volunteer brings into one model. Measured on the tight day, served
@@ -192,14 +197,14 @@ def _assemble(
         m.add(cp_model.LinearExpr.sum(covering[r]) == int(inst.r_crew[r]) * xr)
         if cands.needs_language[r]:
             m.add(cp_model.LinearExpr.sum(speaking[r]) >= xr)
-    # Any two solutions' walking and fairness differ by less than this: weight comes first.
-    weight_factor = 2 * widest + 1
+    # Any two solutions' walking and fairness differ by at most twice the widest costs.
+    weight_factor = weight_first(2 * widest)
     for r, xr in x.items():
         objective_vars.append(xr.index)
         objective_coeffs.append(weight_factor * int(inst.r_weight[r]))
     _maximise(m, objective_vars, objective_coeffs)
     _hint(m, objective_vars, set(hinted_routes) | {x[r].index for r in freed if r in x})
-    hint_objective = weight_factor * sum(int(inst.r_weight[r]) for r in freed) - hint_cost
+    hint_objective = weight_factor * served_weight(inst, freed) - hint_cost
     return RouteModel(m, x, all_routes, fixed_starts, hint_objective), weight_factor
 
 

@@ -7,7 +7,7 @@ Per volunteer: optional intervals under one NoOverlap, plus a travel disjunction
 of their requests that could come close in time, and the daily caps on what is left of them.
 The hint is the current schedule, complete and exactly feasible on this integer grid.
 
-`prepare` builds the route model (`route_model`) instead wherever it applies: it solves the
+`prepare` builds the route model (`search.route_model`) instead wherever it applies: it solves the
 same neighbourhood to the same optimum, several times faster.
 """
 
@@ -23,11 +23,16 @@ from ortools.util.python.sorted_interval_list import Domain
 
 from matcher._internal.solver.core.candidates import Candidates
 from matcher._internal.solver.core.instance import Instance
-from matcher._internal.solver.core.objective import Costs
+from matcher._internal.solver.core.objective import (
+    MAX_FAIRNESS_STEPS,
+    Costs,
+    served_weight,
+    weight_first,
+)
 from matcher._internal.solver.core.rules import service_day
 from matcher._internal.solver.core.schedule import Ranges, Schedule, contains
 from matcher._internal.solver.search.neighbourhood import Neighbourhood
-from matcher._internal.solver.search.options import MAX_FAIRNESS_STEPS, Crews, request_options
+from matcher._internal.solver.search.options import Crews, request_options
 from matcher._internal.solver.search.route_model import RouteModel, build_route_model
 
 
@@ -155,8 +160,8 @@ def apply(inst: Instance, schedule: Schedule, prepared: Prepared, solved: Solved
     chosen = solved.crews if solved.crews is not None else prepared.freed
     for r, (start, crew) in chosen.items():
         schedule.book(r, start, crew)
-    old_weight = sum(int(inst.r_weight[r]) for r in prepared.freed)
-    new_weight = sum(int(inst.r_weight[r]) for r in chosen)
+    old_weight = served_weight(inst, prepared.freed)
+    new_weight = served_weight(inst, chosen)
     return Outcome(
         improved=solved.crews is not None,
         status=solved.status,
@@ -238,7 +243,7 @@ def _build(
         + sum(costs.fairness_step * ub for _, ub in fairness_vars)
         + costs.stability_bonus * len(kept_starts)
     )
-    weight_factor = lower_span + 1
+    weight_factor = weight_first(lower_span)
     for r, x in sub.x.items():
         sub.terms.append((x, weight_factor * int(inst.r_weight[r])))
     for p in sub.pairs:
@@ -356,7 +361,8 @@ def _add_caps(inst: Instance, schedule: Schedule, sub: _Model, v: int, pairs: li
 def _add_fairness(
     schedule: Schedule, sub: _Model, v: int, pairs: list[_Pair]
 ) -> list[tuple[cp_model.IntVar, int]]:
-    """Excess tasks e_k >= n_v - k for k = 1..4: the k-th task costs k - 1 steps (convex)."""
+    """`objective.fairness_cost` as CP-SAT variables: excess tasks e_k >= n_v - k for
+    k = 1..MAX_FAIRNESS_STEPS, each costing one fairness step."""
     m = sub.model
     fixed = len(schedule.bookings[v])
     hinted = fixed + sum(sub.hint[p.y] for p in pairs)
