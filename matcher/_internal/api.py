@@ -11,7 +11,18 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from matcher._internal.model import Problem, Request, Settings, Solution, Team, Volunteer
+import pandas as pd
+
+from matcher._internal.model import (
+    Explanation,
+    Problem,
+    Request,
+    Settings,
+    Solution,
+    Strategy,
+    Team,
+    Volunteer,
+)
 from matcher._internal.solver import ProgressCallback
 from matcher._internal.solver import solve as _solve
 
@@ -22,7 +33,7 @@ def solve(
     time_limit: float | None = None,
     seed: int | None = None,
     progress: ProgressCallback | None = None,
-    strategy: str = "optimise",
+    strategy: Strategy | str = Strategy.OPTIMISE,
     cancel: threading.Event | None = None,
 ) -> Solution:
     """Solve `problem` within `time_limit` seconds (default: its settings'); every request
@@ -62,15 +73,8 @@ def replan(
 
 
 def _with(problem: Problem, time_limit: float | None, seed: int | None) -> Problem:
-    overrides: dict[str, Any] = {}
-    if time_limit is not None:
-        overrides["time_limit_s"] = time_limit
-    if seed is not None:
-        overrides["seed"] = seed
-    if not overrides:
-        return problem
-    settings = Settings.model_validate({**problem.settings.model_dump(), **overrides})
-    return problem.model_copy(update={"settings": settings})
+    overrides = {"time_limit_s": time_limit, "seed": seed}
+    return problem.with_settings(**{k: v for k, v in overrides.items() if v is not None})
 
 
 def dispatch_urgent(
@@ -88,14 +92,16 @@ def dispatch_urgent(
     return _dispatch(problem, solution, request)
 
 
-def explain(problem: Problem, solution: Solution, request_id: str) -> Any:
+def explain(problem: Problem, solution: Solution, request_id: str) -> Explanation:
     """Why a request was served by its crew (reach, skills, the runners-up), or why not."""
     from matcher._internal.solver.services.explain import explain as _explain
 
     return _explain(problem, solution, request_id)
 
 
-def compare_scenarios(paths: Iterable[str | Path], *, time_limit: float | None = None) -> Any:
+def compare_scenarios(
+    paths: Iterable[str | Path], *, time_limit: float | None = None
+) -> pd.DataFrame:
     """Run scenario files in parallel; a pandas DataFrame of KPIs with changes vs baseline."""
     from matcher._internal.scenarios.run import run_scenarios
 

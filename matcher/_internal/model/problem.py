@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from matcher._internal.model.entities import Request, Volunteer
@@ -20,6 +22,13 @@ class Problem(BaseModel):
     settings: Settings = Field(default_factory=Settings)
     warnings: tuple[str, ...] = ()
     """Findings that do not stop a run (a skill no volunteer has, an unknown kind)."""
+
+    def with_settings(self, **overrides: Any) -> Problem:
+        """The same problem with some settings replaced (validated like any settings)."""
+        if not overrides:
+            return self
+        settings = Settings.model_validate({**self.settings.model_dump(), **overrides})
+        return self.model_copy(update={"settings": settings})
 
     def team_codes(self) -> set[str]:
         return {t.code for t in self.teams}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
@@ -35,6 +35,38 @@ class Unassigned(BaseModel):
     detail: str
 
 
+class Status(StrEnum):
+    """What a result proves (see the data contract's status table)."""
+
+    OPTIMAL = "optimal"
+    """The served weight equals the proven upper bound."""
+    FEASIBLE = "feasible"
+    """A valid schedule below the upper bound: it may not be the best."""
+    EMPTY = "empty"
+    """A valid schedule serving no request."""
+
+
+class Strategy(StrEnum):
+    """How a result was made."""
+
+    OPTIMISE = "optimise"
+    """Construction, a proven bound, and the neighbourhood search (the default)."""
+    GREEDY = "greedy"
+    """The constructive baseline alone."""
+    REPLAN = "replan"
+    """A published plan carried into the day as it is now, then improved."""
+    DISPATCH = "dispatch"
+    """An urgent request served on top of a published plan."""
+
+
+class ChangeKind(StrEnum):
+    """How a re-plan or a dispatch changed one request against the published plan."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    MOVED = "moved"
+
+
 class TeamSummary(BaseModel):
     """One team's share: served weight against the bound of the parts its requests lie in."""
 
@@ -52,9 +84,8 @@ class Summary(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    status: str
-    """`optimal`, `feasible` (a valid schedule, optimality not proven) or `empty`."""
-    strategy: str
+    status: Status
+    strategy: Strategy
     served_weight: int
     upper_bound: int
     gap: float = Field(description="(upper_bound - served_weight) / upper_bound")
@@ -82,7 +113,7 @@ class Change(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     request_id: str
-    kind: str  # "added", "removed" or "moved"
+    kind: ChangeKind
     reason: str
     before: str = ""  # "start: crew" of the published plan, when it had one
     after: str = ""
@@ -114,8 +145,12 @@ class Solution(BaseModel):
         )
         return done, left
 
-    def write(self, folder: str | Path) -> Path:
-        """Write the contract's batch files into `folder`, replacing it atomically."""
-        from matcher._internal.io.output import write_solution
 
-        return write_solution(self, folder)
+class Explanation(BaseModel):
+    """Why a request was served by its crew (and who else could have gone), or why not."""
+
+    request_id: str
+    served: bool
+    summary: str
+    crew: list[str] = Field(default_factory=list)
+    runners_up: list[str] = Field(default_factory=list)

@@ -32,10 +32,12 @@ def run_variant(
     name: str, scenario: Scenario, time_limit: float | None, strategy: str = "optimise"
 ) -> dict[str, Any]:
     """Build, change, solve and measure one variant (runs in a worker process)."""
-    from matcher._internal.api import solve
+    from matcher._internal.solver import solve  # in the worker: keeps the parent light
 
     problem = apply_changes(base_problem(scenario), scenario.change)
-    solution = solve(problem, time_limit=time_limit, strategy=strategy)
+    if time_limit is not None:
+        problem = problem.with_settings(time_limit_s=time_limit)
+    solution = solve(problem, strategy=strategy)
     swept = scenario.change[-1] if name != scenario.name and scenario.change else None
     value = swept.value if isinstance(swept, SetVolunteers) else None
     return {"scenario": scenario.name, "variant": name, "sweep_value": value,

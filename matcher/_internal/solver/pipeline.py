@@ -7,7 +7,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from matcher._internal.model import Problem, Solution
+from matcher._internal.model import Problem, Solution, Strategy
 from matcher._internal.solver.bound.relaxation import lp_bound, team_bounds
 from matcher._internal.solver.bound.servable import servable_bound
 from matcher._internal.solver.construct.contention import least_contended_first
@@ -25,13 +25,14 @@ from matcher._internal.solver.search.lns import (
 
 log = logging.getLogger(__name__)
 
-STRATEGIES = ("optimise", "greedy")
+STRATEGIES = (Strategy.OPTIMISE, Strategy.GREEDY)
+"""The strategies `solve` offers; re-planning and dispatch are services of their own."""
 
 
 def solve(
     problem: Problem,
     *,
-    strategy: str = "optimise",
+    strategy: Strategy | str = Strategy.OPTIMISE,
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
 ) -> Solution:
@@ -44,12 +45,13 @@ def solve(
     """
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}; choose from {', '.join(STRATEGIES)}")
+    strategy = Strategy(strategy)
     settings = problem.settings
     began = time.perf_counter()
     inst = build_instance(problem)
     cands = find_candidates(inst)
     log.info("%d candidate pairs for %d requests", cands.n_pairs, inst.n_requests)
-    if strategy == "greedy":
+    if strategy is Strategy.GREEDY:
         schedule = greedy_schedule(inst, cands)
         seconds = time.perf_counter() - began
         return build_solution(

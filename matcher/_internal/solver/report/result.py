@@ -6,7 +6,7 @@ import logging
 
 import numpy as np
 
-from matcher._internal.model import Assignment, Solution, Summary, relative_gap
+from matcher._internal.model import Assignment, Solution, Status, Strategy, Summary, relative_gap
 from matcher._internal.model.solution import TeamSummary
 from matcher._internal.solver.core.candidates import Candidates
 from matcher._internal.solver.core.instance import Instance
@@ -23,7 +23,7 @@ def build_solution(
     schedule: Schedule,
     *,
     upper_bound: int,
-    strategy: str,
+    strategy: Strategy,
     seconds: float,
     proven_optimal: bool = False,
     first_schedule_seconds: float = 0.0,
@@ -58,11 +58,11 @@ def build_solution(
                   upper_bound, served)  # fmt: skip
         upper_bound = max(served, served_weight(inst, np.flatnonzero(servable).tolist()))
     if not schedule.crews:
-        status = "empty"
+        status = Status.EMPTY
     elif served == upper_bound:
-        status = "optimal"
+        status = Status.OPTIMAL
     else:
-        status = "feasible"
+        status = Status.FEASIBLE
     summary = Summary(
         status=status,
         strategy=strategy,

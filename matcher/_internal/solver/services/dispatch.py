@@ -14,7 +14,7 @@ from collections import OrderedDict, defaultdict
 
 import numpy as np
 
-from matcher._internal.model import Change, Problem, Request, Solution
+from matcher._internal.model import Change, ChangeKind, Problem, Request, Solution, Strategy
 from matcher._internal.solver.construct.greedy import find_crew
 from matcher._internal.solver.core.candidates import Candidates, find_candidates, with_request
 from matcher._internal.solver.core.instance import Instance, build_instance
@@ -84,7 +84,7 @@ def dispatch_urgent(problem: Problem, solution: Solution, request: Request) -> S
     served_before = solution.summary.served_weight
     bound = solution.summary.upper_bound + int(inst.r_weight[r])
     result = build_solution(
-        inst, cands, schedule, upper_bound=max(bound, served_before), strategy="dispatch",
+        inst, cands, schedule, upper_bound=max(bound, served_before), strategy=Strategy.DISPATCH,
         seconds=time.perf_counter() - began,
     )  # fmt: skip
     return result.model_copy(update={"changes": _changes(inst, schedule, r, bumped)})
@@ -134,18 +134,18 @@ def _changes(
     changes = []
     if r in schedule.crews:
         after = inst.describe(*schedule.crews[r])
-        changes.append(Change(request_id=inst.r_ids[r], kind="added", after=after,
+        changes.append(Change(request_id=inst.r_ids[r], kind=ChangeKind.ADDED, after=after,
                               reason="urgent call"))  # fmt: skip
     for j, before in bumped:
         if j in schedule.crews:
             changes.append(Change(
-                request_id=inst.r_ids[j], kind="moved", before=inst.describe(*before),
+                request_id=inst.r_ids[j], kind=ChangeKind.MOVED, before=inst.describe(*before),
                 after=inst.describe(*schedule.crews[j]),
                 reason=f"crew taken for urgent call {inst.r_ids[r]}; re-homed",
             ))  # fmt: skip
         else:
             changes.append(Change(
-                request_id=inst.r_ids[j], kind="removed", before=inst.describe(*before),
+                request_id=inst.r_ids[j], kind=ChangeKind.REMOVED, before=inst.describe(*before),
                 reason=f"crew taken for urgent call {inst.r_ids[r]}; nobody else could take it",
             ))  # fmt: skip
     return changes

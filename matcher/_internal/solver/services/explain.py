@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
-from matcher._internal.model import Problem, Solution
+from matcher._internal.model import Explanation, Problem, Solution
 from matcher._internal.solver.core.schedule import Schedule, contains
 from matcher._internal.solver.services.dispatch import prepared
 from matcher._internal.solver.services.published import book_previous
 
 RUNNERS_UP = 3
-
-
-class Explanation(BaseModel):
-    """For an assigned request: the crew with reasons and runners-up; else the reason."""
-
-    request_id: str
-    served: bool
-    summary: str
-    crew: list[str] = []
-    runners_up: list[str] = []
 
 
 def explain(problem: Problem, solution: Solution, request_id: str) -> Explanation:

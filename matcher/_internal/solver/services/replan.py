@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from matcher._internal.model import Change, Problem, Solution
+from matcher._internal.model import Change, ChangeKind, Problem, Solution, Strategy
 from matcher._internal.solver.bound.relaxation import lp_bound
 from matcher._internal.solver.construct.greedy import find_crew, request_order
 from matcher._internal.solver.core.candidates import find_candidates
@@ -56,7 +56,7 @@ def replan(
     kept = {r: published[r] for r in published if inst.r_ids[r] not in dropped}
     _restore_unneeded_moves(schedule, kept)
     solution = build_solution(
-        inst, cands, schedule, upper_bound=bound, strategy="replan",
+        inst, cands, schedule, upper_bound=bound, strategy=Strategy.REPLAN,
         seconds=time.perf_counter() - began, proven_optimal=stats.proven_optimal,
         first_schedule_seconds=first,
     )  # fmt: skip
@@ -98,25 +98,25 @@ def _changes(
     changes = []
     present = set(inst.r_ids)
     for rid in sorted({a.request_id for a in previous.assignments} - present):
-        changes.append(Change(request_id=rid, kind="removed", reason=dropped[rid]))
+        changes.append(Change(request_id=rid, kind=ChangeKind.REMOVED, reason=dropped[rid]))
     for r, (start, crew) in sorted(published.items(), key=lambda kv: inst.r_ids[kv[0]]):
         rid = inst.r_ids[r]
         before = inst.describe(start, crew)
         if r not in schedule.crews:
             why = dropped.get(rid) or "taken off to serve requests of more priority weight"
-            changes.append(Change(request_id=rid, kind="removed", before=before,
+            changes.append(Change(request_id=rid, kind=ChangeKind.REMOVED, before=before,
                                   reason=f"{why}. {reasons.get(rid, '')}".strip()))  # fmt: skip
             continue
         new_start, new_crew = schedule.crews[r]
         if new_start != start or set(new_crew) != set(crew):
             changes.append(Change(
-                request_id=rid, kind="moved", before=before,
+                request_id=rid, kind=ChangeKind.MOVED, before=before,
                 after=inst.describe(new_start, new_crew),
                 reason=dropped.get(rid) or "moved to serve more priority weight",
             ))  # fmt: skip
     for r in sorted(set(schedule.crews) - set(published), key=lambda r: inst.r_ids[r]):
         start, crew = schedule.crews[r]
-        changes.append(Change(request_id=inst.r_ids[r], kind="added",
+        changes.append(Change(request_id=inst.r_ids[r], kind=ChangeKind.ADDED,
                               after=inst.describe(start, crew),
                               reason="newly served"))  # fmt: skip
     return changes
