@@ -1,4 +1,4 @@
-"""Readers and writers: files, frames and (later) databases in; batch outputs out."""
+"""Readers and writers: files, frames and SQL databases in; batch outputs and databases out."""
 
 from matcher._internal.io.errors import InputError, Issue
 from matcher._internal.io.load import load_problem, load_settings

@@ -48,11 +48,6 @@ class Bound:
     part_bounds: list[float]
     prices: np.ndarray | None = None  # the crew-row multipliers, where they were computed
 
-    def for_requests(self, requests: IntArray) -> int:
-        """Bound on the weight servable among `requests`: the parts they touch, summed."""
-        parts = np.unique(self.part_of_request[requests])
-        return _floor(sum(self.part_bounds[p] for p in parts if p >= 0))
-
 
 def _floor(value: float) -> int:
     # HiGHS works to 1e-7 feasibility; weights are whole numbers, so round down safely.

@@ -68,12 +68,12 @@ ProgressCallback = Callable[[Progress], None]
 
 @dataclass
 class LnsStats:
+    """What the search did: how many neighbourhoods, whether it proved the schedule optimal
+    (an exact model of the whole problem), and how long it took."""
+
     iterations: int = 0
-    improvements: int = 0
-    optimal_subproblems: int = 0
     proven_optimal: bool = False
     seconds: float = 0.0
-    history: list[tuple[float, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -147,22 +147,18 @@ class _Search:
         stats = self.stats
         stats.iterations += 1
         optimal = outcome.status == "OPTIMAL"
-        stats.optimal_subproblems += optimal
         spent = outcome.work if self.deterministic else outcome.seconds
         self.sizes.adapt(optimal, spent < limit / 3)
-        if outcome.improved:
-            stats.improvements += 1
-            if outcome.weight_gain:
-                self.weight += outcome.weight_gain
-                stats.history.append((self.elapsed(), self.weight))
+        self.weight += outcome.weight_gain
         if nb_origin == "unserved":
             gained = outcome.weight_gain > 0
             self.unserved_tries_since_gain = 0 if gained else self.unserved_tries_since_gain + 1
         if seed_request is not None and seed_request not in self.schedule.crews:
             self.failures[seed_request] += 1
         log.debug(
-            "lns %d %s: %s %d req %d vol %.2fs weight %d", stats.iterations, outcome.status,
-            outcome.requests, outcome.volunteers, outcome.seconds, self.weight, self.weight,
+            "lns %d %s: %s, %d requests, %d volunteers, %.2f s, weight %d", stats.iterations,
+            outcome.status, nb_origin, outcome.requests, outcome.volunteers, outcome.seconds,
+            self.weight,
         )  # fmt: skip
 
     def _pick_seed(self) -> tuple[int | None, str]:
@@ -213,7 +209,6 @@ def improve(
         np.random.default_rng(seed), time.perf_counter(),
     )  # fmt: skip
     stats = search.stats
-    stats.history.append((0.0, search.weight))
     search.claimed_requests |= frozen
     if deterministic:
         workers = 1

@@ -43,11 +43,9 @@ class Outcome:
     improved: bool
     status: str
     weight_gain: int
-    cost_gain: int
     seconds: float
     requests: int
     volunteers: int
-    best_bound: float = 0.0
     work: float = 0.0  # CP-SAT's deterministic time, for decisions that must not use clocks
     proves_optimum: bool = False
     """The model held every option of every request and was solved to optimality: on the
@@ -95,7 +93,6 @@ class Prepared:
     nb: Neighbourhood
     freed: Crews
     sub: _Model | RouteModel
-    weight_factor: int
     began: float
 
 
@@ -108,16 +105,14 @@ def prepare(
     for r in freed:
         schedule.unbook(r)
     built = build_route_model(inst, cands, schedule, costs, nb, freed)
-    sub, weight_factor = built or _build(inst, cands, schedule, costs, nb, freed)
-    return Prepared(nb, freed, sub, weight_factor, began)
+    sub, _ = built or _build(inst, cands, schedule, costs, nb, freed)
+    return Prepared(nb, freed, sub, began)
 
 
 @dataclass
 class Solved:
     status: str
     crews: Crews | None  # a strictly better assignment of the neighbourhood, or None
-    gain: int
-    best_bound: float
     work: float
 
 
@@ -144,15 +139,11 @@ def run(
     status = solver.solve(sub.model)
     if status == cp_model.MODEL_INVALID:
         raise RuntimeError(f"CP-SAT rejected a neighbourhood model: {sub.model.validate()}")
-    old = sub.objective_of_hint()
     crews: Crews | None = None
-    gain = 0
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        new = round(solver.objective_value)
-        if new > old:
-            crews, gain = sub.extract(solver), new - old
-    bound = solver.best_objective_bound if status != cp_model.UNKNOWN else 0.0
-    return Solved(solver.status_name(status), crews, gain, bound, solver.deterministic_time)
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if found and round(solver.objective_value) > sub.objective_of_hint():
+        crews = sub.extract(solver)
+    return Solved(solver.status_name(status), crews, solver.deterministic_time)
 
 
 def apply(inst: Instance, schedule: Schedule, prepared: Prepared, solved: Solved) -> Outcome:
@@ -166,11 +157,9 @@ def apply(inst: Instance, schedule: Schedule, prepared: Prepared, solved: Solved
         improved=solved.crews is not None,
         status=solved.status,
         weight_gain=new_weight - old_weight,
-        cost_gain=solved.gain - (new_weight - old_weight) * prepared.weight_factor,
         seconds=time.perf_counter() - prepared.began,
         requests=len(prepared.nb.requests),
         volunteers=len(prepared.nb.volunteers),
-        best_bound=solved.best_bound,
         work=solved.work,
         proves_optimum=solved.status == "OPTIMAL" and prepared.sub.complete,
     )
