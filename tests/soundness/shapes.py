@@ -138,6 +138,7 @@ def requests_strategy(
         "duration_minutes": duration,
         "volunteers_needed": crew,
         "priority": draw(st.integers(1, 5)),
+        "weight": draw(st.one_of(st.none(), st.none(), st.integers(1, 30))),
         "resident_id": draw(st.sampled_from([None, "res1", "res2"])),
         "preferred_volunteers": draw(ids),
         "excluded_volunteers": draw(ids),
@@ -207,6 +208,8 @@ def describe(problem: Problem) -> Counter[str]:
         seen["no volunteers"] += 1
     if problem.settings.priority_weights != Settings().priority_weights:
         seen["priority weights override"] += 1
+    if any(r.weight is not None for r in problem.requests):
+        seen["request weights"] += 1
     if problem.settings.walking_speed_m_per_min != 75.0:
         seen["walking override"] += 1
     return seen

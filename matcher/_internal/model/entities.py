@@ -80,6 +80,14 @@ class Request(_Record):
     duration_minutes: Annotated[int, Field(ge=1)]
     volunteers_needed: Annotated[int, Field(ge=1)] = 1
     priority: Annotated[int, Field(ge=1, le=5)] = 3
+    weight: Annotated[
+        int | None,
+        Field(
+            ge=1,
+            description="a whole number that replaces weight(priority) for this request in the "
+            "objective, the bound and every report (for example a vulnerability score)",
+        ),
+    ] = None
     resident_id: str | None = None
     preferred_volunteers: StrList = Field(default_factory=list)
     excluded_volunteers: StrList = Field(default_factory=list)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from matcher._internal.model.entities import Request
 from matcher._internal.model.timefields import DEFAULT_TIMEZONE
 
 
@@ -65,6 +66,11 @@ class Settings(BaseModel):
 
     def weight(self, priority: int) -> int:
         return self.priority_weights[priority]
+
+    def request_weight(self, request: Request) -> int:
+        """What serving `request` is worth: its own `weight` where given, else
+        weight(priority). The one definition every stage and report uses."""
+        return request.weight if request.weight is not None else self.weight(request.priority)
 
     @property
     def effective_workers(self) -> int:

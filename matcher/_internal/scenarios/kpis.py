@@ -20,7 +20,7 @@ def gini(values: list[float]) -> float:
 
 
 def kpis(problem: Problem, solution: Solution) -> dict[str, Any]:
-    weight = {r.request_id: problem.settings.weight(r.priority) for r in problem.requests}
+    weight = {r.request_id: problem.settings.request_weight(r) for r in problem.requests}
     urgent = {r.request_id for r in problem.requests if r.priority == 5}
     served = solution.served_request_ids()
     s = solution.summary

@@ -210,7 +210,7 @@ def build_instance(problem: Problem) -> Instance:
         r_latest=np.array([_minute(r.latest_start, origin, up=False) for r in reqs], np.int64),
         r_duration=np.array([r.duration_minutes for r in reqs], dtype=np.int64),
         r_crew=np.array([r.volunteers_needed for r in reqs], dtype=np.int64),
-        r_weight=np.array([settings.weight(r.priority) for r in reqs], dtype=np.int64),
+        r_weight=np.array([settings.request_weight(r) for r in reqs], dtype=np.int64),
         r_priority=np.array([r.priority for r in reqs], dtype=np.int64),
         team_codes=team_codes,
         skill_names=skill_names,
