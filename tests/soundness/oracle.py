@@ -104,7 +104,8 @@ def solve_exact(p: Problem, time_limit: float = 30.0, workers: int = 2) -> Exact
         si = m.new_int_var(min(es, ls), max(es, ls), f"s{i}")
         x.append(xi)
         start.append(si)
-        weights.append(s.priority_weights[r.priority])
+        # the request's own weight where given, else weight(priority)
+        weights.append(r.weight if r.weight is not None else s.priority_weights[r.priority])
         crew: list[cp_model.IntVar] = []
         speakers: list[cp_model.IntVar] = []
         for j, v in enumerate(p.volunteers):
