@@ -21,6 +21,7 @@ from matcher._internal.model import (
     Team,
     Unassigned,
     Volunteer,
+    WalkingTime,
 )
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "Team",
     "Unassigned",
     "Volunteer",
+    "WalkingTime",
     "compare_scenarios",
     "dispatch_urgent",
     "explain",

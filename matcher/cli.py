@@ -57,6 +57,9 @@ def solve(
     seed: Annotated[int | None, typer.Option(help="Random seed; same seed, same output.")] = None,
     teams: Annotated[Path | None, typer.Option(help="Own team catalogue file.")] = None,
     settings: Annotated[Path | None, typer.Option(help="Settings file (TOML or JSON).")] = None,
+    walking: Annotated[
+        Path | None, typer.Option(help="Walking-time table (from_place, to_place, minutes).")
+    ] = None,
     strategy: Annotated[str, typer.Option(help="optimise (default) or greedy.")] = "optimise",
     workers: Annotated[int | None, typer.Option(min=1, help="Solver threads.")] = None,
     deterministic: Annotated[
@@ -87,7 +90,7 @@ def solve(
             assert volunteers is not None and requests is not None and out is not None
             result = run_files(
                 volunteers, requests, out, teams=teams, settings=chosen, strategy=strategy,
-                progress=line,
+                progress=line, walking=walking,
             )  # fmt: skip
     except InputError as exc:
         raise _fail_on_input(exc) from exc
@@ -126,6 +129,9 @@ def check(
     run: Annotated[str | None, typer.Option(help="With --db: run id (default current).")] = None,
     teams: Annotated[Path | None, typer.Option(help="Own team catalogue file.")] = None,
     settings: Annotated[Path | None, typer.Option(help="Settings file (TOML or JSON).")] = None,
+    walking: Annotated[
+        Path | None, typer.Option(help="Walking-time table the schedule was made with.")
+    ] = None,
 ) -> None:
     """Check a schedule against every hard rule of the contract, independently of the solver."""
     from matcher._internal.check import check_database, check_folder
@@ -137,7 +143,9 @@ def check(
         elif volunteers is None or requests is None or schedule is None:
             raise typer.BadParameter("give --volunteers, --requests and --schedule, or --db")
         else:
-            report = check_folder(volunteers, requests, schedule, teams=teams, settings=settings)
+            report = check_folder(
+                volunteers, requests, schedule, teams=teams, settings=settings, walking=walking
+            )
     except InputError as exc:
         raise _fail_on_input(exc) from exc
     except (DatabaseUnreachable, LookupError) as exc:

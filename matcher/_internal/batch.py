@@ -33,9 +33,9 @@ def merged_settings(path: Path | None, **overrides: Any) -> Settings:
 
 def run_files(
     volunteers: Path, requests: Path, out: Path, *, teams: Path | None, settings: Settings,
-    strategy: str, progress: ProgressCallback | None = None,
+    strategy: str, progress: ProgressCallback | None = None, walking: Path | None = None,
 ) -> BatchResult:  # fmt: skip
-    problem = load_problem(volunteers, requests, teams=teams, settings=settings)
+    problem = load_problem(volunteers, requests, teams=teams, settings=settings, walking=walking)
     solution = solve(problem, strategy=strategy, progress=progress)
     write_solution(solution, out, problem)
     return BatchResult(solution, problem, str(out))

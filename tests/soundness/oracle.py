@@ -5,7 +5,9 @@ It imports nothing from `matcher._internal.solver` (nor `matcher._internal.geo`)
 walking formula, its own reading of every hard rule. Schedules start on whole community-local
 minutes, as the contract says. Travel is written for every pair of a volunteer's assignments,
 not only consecutive ones; with walks that obey the triangle inequality (great-circle
-distances do) and services of at least one minute, the two are the same rule.
+distances do) and services of at least one minute, the two are the same rule. With a
+walking-time table that breaks it, this model is a restriction: its schedules are still
+valid (the checker judges them), and its optimum is at most the true one.
 """
 
 from __future__ import annotations
@@ -59,8 +61,24 @@ def _merged(v: Volunteer, origin: datetime) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans]
 
 
-def _eligible(p: Problem, r: Request, v: Volunteer) -> bool:
+def _walks(p: Problem) -> dict[tuple[str, str], float]:
+    """The walking-time table by place ids; a row given one way holds both ways."""
+    table = {(w.from_place, w.to_place): w.minutes for w in p.walking_times}
+    for w in p.walking_times:
+        table.setdefault((w.to_place, w.from_place), w.minutes)
+    return table
+
+
+def _walk(p: Problem, a: Volunteer | Request, b: Request) -> float:
     s = p.settings
+    key = (a.volunteer_id if isinstance(a, Volunteer) else a.request_id, b.request_id)
+    listed = _walks(p).get(key) if p.walking_times else None
+    if listed is not None:
+        return listed
+    return walk(a.lat, a.lon, b.lat, b.lon, s.walking_speed_m_per_min, s.detour_factor)
+
+
+def _eligible(p: Problem, r: Request, v: Volunteer) -> bool:
     if r.team and v.team != r.team:
         return False  # rule 1
     if not set(r.required_skills) <= set(v.skills):
@@ -69,8 +87,7 @@ def _eligible(p: Problem, r: Request, v: Volunteer) -> bool:
         return False  # rule 8
     if v.max_tasks_per_day == 0:
         return False  # rule 7
-    w = walk(v.lat, v.lon, r.lat, r.lon, s.walking_speed_m_per_min, s.detour_factor)
-    return w <= v.max_walk_minutes + 1e-9  # rule 5
+    return _walk(p, v, r) <= v.max_walk_minutes + 1e-9  # rule 5
 
 
 def solve_exact(p: Problem, time_limit: float = 30.0, workers: int = 2) -> Exact:
@@ -142,7 +159,7 @@ def solve_exact(p: Problem, time_limit: float = 30.0, workers: int = 2) -> Exact
         for k, a in enumerate(mine):  # rule 6, every pair
             for b in mine[k + 1 :]:
                 ra, rb = p.requests[a], p.requests[b]
-                t = walk(ra.lat, ra.lon, rb.lat, rb.lon, s.walking_speed_m_per_min, s.detour_factor)
+                t = _walk(p, ra, rb)
                 gap = math.ceil(t - 1e-6)  # whole-minute starts: the first minute >= t
                 a_first = m.new_bool_var("")
                 both = [present[a], present[b]]
@@ -180,9 +197,7 @@ def solve_exact(p: Problem, time_limit: float = 30.0, workers: int = 2) -> Exact
                     team=v.team,
                     start=begin,
                     end=begin + timedelta(minutes=r.duration_minutes),
-                    walk_minutes=walk(
-                        v.lat, v.lon, r.lat, r.lon, s.walking_speed_m_per_min, s.detour_factor
-                    ),
+                    walk_minutes=_walk(p, v, r),
                 )
             )
     weight = round(solver.objective_value)

@@ -14,7 +14,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from matcher import Problem, Request, Settings, Volunteer
+from matcher import Problem, Request, Settings, Volunteer, WalkingTime
 
 BASE = datetime(2026, 12, 1)
 CENTRE = (37.8700, 112.5500)
@@ -170,11 +170,30 @@ def problems(draw: st.DrawFn, size: Size) -> Problem:
     vols = [draw(volunteers_strategy(v, size, spread_m)) for v in vids]
     anchors = sorted({_minute(iv.split("/")[0]) for v in vols for iv in v["availability"]})
     reqs = [draw(requests_strategy(f"R{i}", size, spread_m, vids, anchors)) for i in range(n_r)]
+    places = [v["volunteer_id"] for v in vols] + [r["request_id"] for r in reqs]
+    table = draw(walking_tables(places)) if len(places) > 1 else []
     return Problem(
         volunteers=tuple(Volunteer.model_validate(v) for v in vols),
         requests=tuple(Request.model_validate(r) for r in reqs),
         settings=Settings(**draw(settings_strategy()), deterministic=True, time_limit_s=2.0),
+        walking_times=tuple(table),
     )
+
+
+@st.composite
+def walking_tables(draw: st.DrawFn, places: list[str]) -> list[WalkingTime]:
+    """A walking-time table a quarter of the time: some pairs, with minutes that need not
+    obey the triangle inequality (walls and gates)."""
+    if draw(st.integers(0, 3)) != 0:
+        return []
+    pairs = st.tuples(st.sampled_from(places), st.sampled_from(places)).filter(
+        lambda p: p[0] != p[1]
+    )
+    chosen = draw(st.lists(pairs, max_size=3 * len(places), unique_by=lambda p: p))
+    return [
+        WalkingTime(from_place=a, to_place=b, minutes=draw(st.integers(0, 40)) / 2)
+        for a, b in chosen
+    ]
 
 
 def describe(problem: Problem) -> Counter[str]:
@@ -210,6 +229,8 @@ def describe(problem: Problem) -> Counter[str]:
         seen["priority weights override"] += 1
     if any(r.weight is not None for r in problem.requests):
         seen["request weights"] += 1
+    if problem.walking_times:
+        seen["walking-time table"] += 1
     if problem.settings.walking_speed_m_per_min != 75.0:
         seen["walking override"] += 1
     return seen

@@ -11,20 +11,20 @@ from datetime import timedelta
 
 from matcher._internal.check.report import Rule, Violation, hm
 from matcher._internal.check.rows import AssignmentRow, Labelled
-from matcher._internal.check.walking import TOLERANCE_MIN, walk_minutes
-from matcher._internal.model import Request, Settings, Volunteer
+from matcher._internal.check.walking import TOLERANCE_MIN, CheckWalks
+from matcher._internal.model import Request, Volunteer
 
 
 def check_crew(
     request: Request,
     rows: Sequence[Labelled[AssignmentRow]],
     volunteers: Mapping[str, Volunteer],
-    settings: Settings,
+    walks: CheckWalks,
 ) -> list[Violation]:
     """All rules about one served request; `rows` are its rows, with known volunteers only."""
     found = _crew_shape(request, rows)
     for item in rows:
-        found += _member(request, item, volunteers[item.row.volunteer_id], settings)
+        found += _member(request, item, volunteers[item.row.volunteer_id], walks)
     found += _language(request, rows, volunteers)
     return found
 
@@ -94,7 +94,7 @@ def _crew_shape(request: Request, rows: Sequence[Labelled[AssignmentRow]]) -> li
 
 
 def _member(
-    request: Request, item: Labelled[AssignmentRow], volunteer: Volunteer, settings: Settings
+    request: Request, item: Labelled[AssignmentRow], volunteer: Volunteer, walks: CheckWalks
 ) -> list[Violation]:
     """R1, R2, R5 and R8 exclusion for one crew member."""
     rid, vid = request.request_id, volunteer.volunteer_id
@@ -111,7 +111,10 @@ def _member(
     lacking = [s for s in request.required_skills if s not in volunteer.skills]
     if lacking:
         found.append(Violation(Rule.SKILLS, rid, vid, f"lacks skill(s) {', '.join(lacking)}"))
-    walk = walk_minutes(volunteer.lat, volunteer.lon, request.lat, request.lon, settings)
+    walk = walks.minutes(
+        volunteer.volunteer_id, volunteer.lat, volunteer.lon,
+        request.request_id, request.lat, request.lon,
+    )  # fmt: skip
     if walk > volunteer.max_walk_minutes + TOLERANCE_MIN:
         found.append(
             Violation(

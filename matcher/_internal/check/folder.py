@@ -26,6 +26,7 @@ def check_folder(
     *,
     teams: Path | None = None,
     settings: Path | None = None,
+    walking: Path | None = None,
 ) -> CheckReport:
     """Read the inputs and `schedule/assignments.csv`, `unassigned.csv`; check every rule.
 
@@ -41,7 +42,7 @@ def check_folder(
     problem: Problem | None = None
     rows: ScheduleRows | None = None
     try:
-        problem = load_problem(volunteers, requests, teams=teams, settings=chosen)
+        problem = load_problem(volunteers, requests, teams=teams, settings=chosen, walking=walking)
     except InputError as exc:
         issues += exc.issues
     try:

@@ -15,6 +15,7 @@ from matcher._internal.check.rows import (
 )
 from matcher._internal.check.structure import check_coverage, check_reasons, check_references
 from matcher._internal.check.timeline import check_timeline
+from matcher._internal.check.walking import CheckWalks
 from matcher._internal.io.tables import frame_table
 from matcher._internal.model import Problem, Solution
 
@@ -59,6 +60,7 @@ def check_rows(problem: Problem, rows: ScheduleRows) -> CheckReport:
 
 
 def _per_request(problem: Problem, known: list[Labelled[AssignmentRow]]) -> list[Violation]:
+    walks = CheckWalks(problem)
     volunteers = {v.volunteer_id: v for v in problem.volunteers}
     by_request: dict[str, list[Labelled[AssignmentRow]]] = {}
     for item in known:
@@ -67,11 +69,12 @@ def _per_request(problem: Problem, known: list[Labelled[AssignmentRow]]) -> list
     for request in problem.requests:
         crew = by_request.get(request.request_id)
         if crew:
-            found += check_crew(request, crew, volunteers, problem.settings)
+            found += check_crew(request, crew, volunteers, walks)
     return found
 
 
 def _per_volunteer(problem: Problem, known: list[Labelled[AssignmentRow]]) -> list[Violation]:
+    walks = CheckWalks(problem)
     requests = {r.request_id: r for r in problem.requests}
     by_volunteer: dict[str, list[Labelled[AssignmentRow]]] = {}
     for item in known:
@@ -80,5 +83,5 @@ def _per_volunteer(problem: Problem, known: list[Labelled[AssignmentRow]]) -> li
     for volunteer in problem.volunteers:
         rows = by_volunteer.get(volunteer.volunteer_id)
         if rows:
-            found += check_timeline(volunteer, rows, requests, problem.settings)
+            found += check_timeline(volunteer, rows, requests, walks)
     return found

@@ -12,15 +12,15 @@ from datetime import date, datetime
 
 from matcher._internal.check.report import Rule, Violation, hm
 from matcher._internal.check.rows import AssignmentRow, Labelled
-from matcher._internal.check.walking import TOLERANCE_MIN, walk_minutes
-from matcher._internal.model import Request, Settings, Volunteer
+from matcher._internal.check.walking import TOLERANCE_MIN, CheckWalks
+from matcher._internal.model import Request, Volunteer
 
 
 def check_timeline(
     volunteer: Volunteer,
     rows: Sequence[Labelled[AssignmentRow]],
     requests: Mapping[str, Request],
-    settings: Settings,
+    walks: CheckWalks,
 ) -> list[Violation]:
     """All rules about one volunteer's assignments (rows with known requests only).
 
@@ -33,7 +33,7 @@ def check_timeline(
     ordered = sorted(first.values(), key=lambda a: (a.start, a.end, a.request_id))
     found = [v for a in ordered for v in _availability(volunteer, a)]
     found += _overlaps(volunteer, ordered)
-    found += _travel(volunteer, ordered, requests, settings)
+    found += _travel(volunteer, ordered, requests, walks)
     found += _day_caps(volunteer, ordered)
     return found
 
@@ -94,7 +94,7 @@ def _travel(
     volunteer: Volunteer,
     ordered: Sequence[AssignmentRow],
     requests: Mapping[str, Request],
-    settings: Settings,
+    walks: CheckWalks,
 ) -> list[Violation]:
     """R6 travel: after A, the next assignment B starts no earlier than A's end + walk A->B.
 
@@ -105,7 +105,9 @@ def _travel(
         if b.start < a.end:
             continue
         here, there = requests[a.request_id], requests[b.request_id]
-        need = walk_minutes(here.lat, here.lon, there.lat, there.lon, settings)
+        need = walks.minutes(
+            here.request_id, here.lat, here.lon, there.request_id, there.lat, there.lon
+        )
         gap = (b.start - a.end).total_seconds() / 60.0
         if gap + TOLERANCE_MIN < need:
             found.append(

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from matcher._internal.io.errors import Issue
-from matcher._internal.model import Request, Team, Volunteer
+from matcher._internal.model import Request, Team, Volunteer, WalkingTime
 
 Record = BaseModel | Mapping[str, Any]
 """A validated model, or a raw record (so rows with other bad values are checked too)."""
@@ -86,3 +86,24 @@ def warnings_for(
                     f"{where}, field '{column}': unknown volunteer(s) {', '.join(strangers)}"
                 )
     return found
+
+
+def walking_table_issues(
+    source: str, rows: Sequence[tuple[str, WalkingTime]], places: set[str]
+) -> list[Issue]:
+    """Rows of a walking-time table naming a place that is no volunteer or request id, and
+    pairs given twice the same way."""
+    issues = []
+    first_seen: dict[tuple[str, str], str] = {}
+    for row, walk in rows:
+        for field in ("from_place", "to_place"):
+            place = getattr(walk, field)
+            if place not in places:
+                issues.append(Issue(source, row, field, f"{place!r} is no volunteer or request id"))
+        key = (walk.from_place, walk.to_place)
+        if key in first_seen:
+            issues.append(
+                Issue(source, row, "to_place", f"pair given twice (first at {first_seen[key]})")
+            )
+        first_seen.setdefault(key, row)
+    return issues

@@ -12,7 +12,12 @@ from typing import Any, TypeVar
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
-from matcher._internal.io.crosscheck import duplicate_ids, unknown_teams, warnings_for
+from matcher._internal.io.crosscheck import (
+    duplicate_ids,
+    unknown_teams,
+    walking_table_issues,
+    warnings_for,
+)
 from matcher._internal.io.errors import InputError, Issue
 from matcher._internal.io.records import parse_records
 from matcher._internal.io.tables import (
@@ -22,7 +27,15 @@ from matcher._internal.io.tables import (
     records_table,
     row_position,
 )
-from matcher._internal.model import QINXIAN_TEAMS, Problem, Request, Settings, Team, Volunteer
+from matcher._internal.model import (
+    QINXIAN_TEAMS,
+    Problem,
+    Request,
+    Settings,
+    Team,
+    Volunteer,
+    WalkingTime,
+)
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +51,7 @@ def load_problem(
     requests: TableInput,
     teams: TableInput | None = None,
     settings: Settings | Mapping[str, Any] | str | Path | None = None,
+    walking: TableInput | None = None,
 ) -> Problem:
     """Read and validate one run's input; raise `InputError` listing every problem found.
 
@@ -57,6 +71,9 @@ def load_problem(
         teams_ok = not issues
     vol_rows, vol_raw = _parse(volunteers, "volunteers", Volunteer, context, issues, warnings)
     req_rows, req_raw = _parse(requests, "requests", Request, context, issues, warnings)
+    walk_rows: list[tuple[str, WalkingTime]] = []
+    if walking is not None:
+        walk_rows, _ = _parse(walking, "walking", WalkingTime, context, issues, warnings)
     vol_source = _source_name(volunteers, "volunteers")
     req_source = _source_name(requests, "requests")
     issues += duplicate_ids(vol_source, vol_raw, "volunteer_id")
@@ -64,6 +81,9 @@ def load_problem(
     if teams_ok:  # a broken catalogue would make every team look unknown
         issues += unknown_teams(vol_source, vol_raw, team_list)
         issues += unknown_teams(req_source, req_raw, team_list)
+    if walking is not None:
+        places = {v.volunteer_id for _, v in vol_rows} | {r.request_id for _, r in req_rows}
+        issues += walking_table_issues(_source_name(walking, "walking"), walk_rows, places)
     if issues:
         raise InputError(_in_reading_order(issues))
 
@@ -76,6 +96,7 @@ def load_problem(
         requests=tuple(r for _, r in req_rows),
         teams=tuple(team_list),
         settings=settings,
+        walking_times=tuple(w for _, w in walk_rows),
         warnings=tuple(warnings),
     )
 

@@ -18,6 +18,7 @@ from matcher._internal.model.solution import (
 )
 from matcher._internal.model.team import QINXIAN_TEAMS, Team
 from matcher._internal.model.timefields import Interval
+from matcher._internal.model.walking import WalkingTime
 
 __all__ = [
     "QINXIAN_TEAMS",
@@ -37,5 +38,6 @@ __all__ = [
     "Team",
     "Unassigned",
     "Volunteer",
+    "WalkingTime",
     "relative_gap",
 ]

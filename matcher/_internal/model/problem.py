@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from matcher._internal.model.entities import Request, Volunteer
 from matcher._internal.model.settings import Settings
 from matcher._internal.model.team import QINXIAN_TEAMS, Team
+from matcher._internal.model.walking import WalkingTime
 
 
 class Problem(BaseModel):
@@ -20,6 +21,8 @@ class Problem(BaseModel):
     requests: tuple[Request, ...]
     teams: tuple[Team, ...] = QINXIAN_TEAMS
     settings: Settings = Field(default_factory=Settings)
+    walking_times: tuple[WalkingTime, ...] = ()
+    """A walking-time table; where it has a pair it replaces the great-circle estimate."""
     warnings: tuple[str, ...] = ()
     """Findings that do not stop a run (a skill no volunteer has, an unknown kind)."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -33,6 +33,9 @@ class Settings(BaseModel):
 
     walking_speed_m_per_min: Annotated[float, Field(gt=0)] = 75.0
     detour_factor: Annotated[float, Field(ge=1.0)] = 1.3
+    missing_walks: Literal["estimate", "error"] = "estimate"
+    """With a walking-time table: a pair it lacks falls back to the great-circle estimate,
+    or is an error."""
     timezone: str = DEFAULT_TIMEZONE
 
     time_limit_s: Annotated[float, Field(gt=0)] = 60.0

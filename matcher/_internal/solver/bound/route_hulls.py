@@ -51,9 +51,11 @@ def route_hulls(
     deadline: float | None = None,
 ) -> Hulls:
     """Routes of each volunteer-day among the given pairs, for the days with at most `limit`
-    routes, until `deadline` (a `time.perf_counter()` reading): fewer hulls only loosen."""
+    routes, until `deadline` (a `time.perf_counter()` reading): fewer hulls only loosen.
+    None where travel may break the triangle inequality (see `core.walking`): a route that
+    leaves out the services between two of its own would then over-constrain them."""
     keys, one_day = inst.volunteer_days(pair_r, pair_v)
-    sel = np.flatnonzero(one_day)
+    sel = np.flatnonzero(one_day & inst.walks.travel_is_metric)
     sel = sel[np.argsort(keys[sel], kind="stable")]
     cuts = np.flatnonzero(np.diff(keys[sel])) + 1
     linked: list[IntArray] = []
@@ -112,6 +114,5 @@ def _start_ranges(inst: Instance, pair_r: IntArray, v: int) -> tuple[IntArray, I
 def _walks(inst: Instance, pair_r: IntArray) -> IntArray:
     """Whole walking minutes between the candidates, rounded down by a hair more than the
     schedule rounds, so float noise can never make this stricter than the real rule."""
-    lat, lon = inst.r_lat[pair_r], inst.r_lon[pair_r]
-    minutes = inst.walking.matrix(lat, lon, lat, lon)
+    minutes = inst.walks.between_matrix(pair_r)
     return np.ceil(minutes - 1e-6).astype(np.int64)

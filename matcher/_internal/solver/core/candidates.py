@@ -90,7 +90,14 @@ def find_candidates(inst: Instance, only: IntArray | None = None) -> Candidates:
         for k, r in enumerate(rows):
             if excluded[r]:
                 skilled[k, excluded[r]] = False
-        walk = inst.walking.matrix(inst.r_lat[rows], inst.r_lon[rows], inst.v_lat, inst.v_lon)
+        walk = inst.walks.home_matrix(rows)
+        unknown = np.isnan(walk)  # a strict walking table lacks these pairs
+        if unknown.any():
+            needed = np.argwhere(unknown & skilled)
+            if len(needed):
+                k, v = needed[0]
+                raise inst.walks.missing(f"{inst.v_ids[v]} and {inst.r_ids[rows[k]]}")
+            walk = np.where(unknown, np.inf, walk)
         in_reach = skilled & in_reach_of(walk, inst.v_max_walk[None, :])
         available = in_reach & _fits_availability(inst, rows)
         n_skilled[rows] = skilled.sum(1)

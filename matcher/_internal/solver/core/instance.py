@@ -23,6 +23,7 @@ from matcher._internal.solver.core.rules import (
     service_day,
     travel_minutes,
 )
+from matcher._internal.solver.core.walking import Walks, build_walks
 
 DAY_KEY = 100_000
 """A volunteer-day is keyed volunteer * DAY_KEY + day: one sortable integer."""
@@ -54,7 +55,7 @@ class Instance:
 
     problem: Problem
     origin: datetime
-    walking: Walking
+    walks: Walks
     # volunteers
     v_ids: list[str]
     v_team: IntArray  # index into team_codes
@@ -94,9 +95,12 @@ class Instance:
 
     @cached_property
     def plain(self) -> PlainColumns:
-        # Both places lie within v's reach of home, so (triangle inequality) no walk between
-        # them is longer than twice the reach; +2 covers rounding up to whole minutes.
+        # Both places lie within v's reach of home, so (triangle inequality) no estimated walk
+        # between them is longer than twice the reach; +2 covers rounding up to whole
+        # minutes. A walking-time table promises no such thing: then no walk is ruled out.
         reach_between = 2 * np.floor(self.v_max_walk).astype(np.int64) + 2
+        if self.walks.has_table:
+            reach_between[:] = 10**9
         return PlainColumns(
             self.a_ptr.tolist(), self.a_start.tolist(), self.a_end.tolist(),
             self.r_earliest.tolist(), self.r_latest.tolist(), self.r_duration.tolist(),
@@ -139,9 +143,7 @@ class Instance:
 
     def walk_between_requests(self, i: int, j: int) -> int:
         """Whole walking minutes from request i's place to request j's, rounded up."""
-        lat, lon = self.r_lat, self.r_lon
-        w = self.walking.minutes_between(float(lat[i]), float(lon[i]), float(lat[j]), float(lon[j]))
-        return travel_minutes(w)
+        return travel_minutes(self.walks.between_requests(i, j))
 
 
 def _minute(t: datetime, origin: datetime, *, up: bool) -> int:
@@ -185,7 +187,11 @@ def build_instance(problem: Problem) -> Instance:
     return Instance(
         problem=problem,
         origin=origin,
-        walking=Walking(settings.walking_speed_m_per_min, settings.detour_factor),
+        walks=build_walks(
+            problem,
+            Walking(settings.walking_speed_m_per_min, settings.detour_factor),
+            min((r.duration_minutes for r in reqs), default=1),
+        ),
         v_ids=[v.volunteer_id for v in vols],
         v_team=np.array([team_index[v.team] for v in vols], dtype=np.int64),
         v_lat=np.array([v.lat for v in vols], dtype=float),

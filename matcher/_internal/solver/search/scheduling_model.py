@@ -161,7 +161,9 @@ def apply(inst: Instance, schedule: Schedule, prepared: Prepared, solved: Solved
         requests=len(prepared.nb.requests),
         volunteers=len(prepared.nb.volunteers),
         work=solved.work,
-        proves_optimum=solved.status == "OPTIMAL" and prepared.sub.complete,
+        proves_optimum=(
+            solved.status == "OPTIMAL" and prepared.sub.complete and inst.walks.travel_is_metric
+        ),
     )
 
 
