@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from factories import assert_valid
+from factories import assert_valid, north, problem, request, volunteer
 
 import matcher
 
@@ -26,7 +26,7 @@ def test_load_solve_and_export(tmp_path: Path) -> None:
     assert len(done) == solution.summary.assignments and len(left) == len(solution.unassigned)
     again = matcher.Solution.model_validate_json(solution.model_dump_json())
     assert again == solution
-    folder = solution.write(tmp_path / "out")
+    folder = matcher.write_solution(solution, tmp_path / "out")
     assert {p.name for p in folder.iterdir()} == {"assignments.csv", "unassigned.csv",
                                                   "summary.json"}  # fmt: skip
 
@@ -47,7 +47,31 @@ def test_explain_an_assignment_and_an_unassigned_request() -> None:
     why = matcher.explain(problem, solution, served.request_id)
     assert why.served and served.volunteer_id in why.summary
     assert any("min walk" in line and "reach" in line for line in why.crew)
+    # The sample's first request has several eligible volunteers besides its crew.
+    assert why.runners_up
     assert all("min walk" in line for line in why.runners_up)
     left = solution.unassigned[0]
     why_not = matcher.explain(problem, solution, left.request_id)
     assert not why_not.served and left.reason.value in why_not.summary
+
+
+def test_explain_names_every_other_eligible_volunteer_as_a_runner_up() -> None:
+    """Three care volunteers can reach the visit and are free; one is too far to walk. The
+    nearest serves it, the other two eligible ones are the runners-up, nearest first."""
+    p = problem(
+        [
+            volunteer("far", where=north(600)),
+            volunteer("near", where=north(50)),
+            volunteer("mid", where=north(300)),
+            volunteer("beyond", where=north(3000)),
+        ],
+        [request("visit", window="09:00-09:00")],
+        time_limit_s=2,
+    )
+    solution = matcher.solve(p, strategy="greedy")
+    assert_valid(p, solution)
+    assert [(a.request_id, a.volunteer_id) for a in solution.assignments] == [("visit", "near")]
+    why = matcher.explain(p, solution, "visit")
+    assert why.served and len(why.crew) == 1 and why.crew[0].startswith("near:")
+    assert [line.split(":")[0] for line in why.runners_up] == ["mid", "far"]
+    assert all("min walk" in line and "free then" in line for line in why.runners_up)

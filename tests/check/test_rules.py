@@ -428,7 +428,7 @@ def test_check_solution_on_models() -> None:
         unassigned=[Unassigned(request_id="r3", reason=Reason.NONE_WITHIN_REACH, detail="far")],
         summary=Summary(
             status="feasible",
-            strategy="hand",
+            strategy="greedy",  # made by hand; any strategy the summary accepts
             served_weight=12,
             upper_bound=16,
             gap=0.25,

@@ -16,11 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher import QINXIAN_TEAMS, InputError, Interval, Request, Volunteer, load_problem
-from matcher._internal.model.entities import _Record
 
 TEAM_CODES = [t.code for t in QINXIAN_TEAMS]
 FIRST = datetime(2026, 11, 30)
 LAST = datetime(2026, 12, 3)
+Record = Volunteer | Request
 
 words = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)
 # Display names with spaces inside, commas, quotes, line breaks and Chinese characters:
@@ -85,7 +85,7 @@ def tables(
     return ids.flatmap(lambda keys: st.tuples(*(make(f"{prefix}{k}") for k in keys)).map(list))
 
 
-def cells(record: _Record) -> dict[str, str]:
+def cells(record: Record) -> dict[str, str]:
     """A model as CSV text: `;`-lists, `start/end` intervals, ISO times, empty for None."""
     out = {}
     for name in type(record).model_fields:
@@ -101,7 +101,7 @@ def cells(record: _Record) -> dict[str, str]:
     return out
 
 
-def write_csv(path: Path, model: type[_Record], rows: list[dict[str, str]]) -> Path:
+def write_csv(path: Path, model: type[Record], rows: list[dict[str, str]]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(model.model_fields))
         writer.writeheader()
@@ -114,7 +114,7 @@ def write_json(path: Path, records: list[Any]) -> Path:
     return path
 
 
-def write_parquet(path: Path, model: type[_Record], records: list[Any]) -> Path:
+def write_parquet(path: Path, model: type[Record], records: list[Any]) -> Path:
     """Parquet as another tool would write it: real lists, real timestamps, intervals as text."""
     rows = [r.model_dump() for r in records]
     for row, record in zip(rows, records, strict=True):
@@ -194,7 +194,7 @@ REQUEST_SPOILERS: list[tuple[str, Callable[[dict[str, str]], str]]] = [
 @settings(max_examples=50, deadline=None)
 @given(data=st.data())
 def test_one_spoiled_cell_is_named_by_line_and_field(table: str, data: st.DataObject) -> None:
-    model: type[_Record]
+    model: type[Record]
     if table == "volunteers":
         model, spoilers = Volunteer, VOLUNTEER_SPOILERS
         rows = [cells(v) for v in data.draw(tables(volunteers, "v", min_size=1), "volunteers")]

@@ -79,6 +79,7 @@ def test_set_volunteers_field(day: Problem) -> None:
 
 def test_availability_band_cuts_evenings(day: Problem) -> None:
     after = apply_change(day, _change(type="availability", until="18:00"))
+    assert any(v.availability for v in after.volunteers)  # daytime hours are kept
     assert all(
         i.end.time() <= time(18) or i.end.time() == time(0)
         for v in after.volunteers

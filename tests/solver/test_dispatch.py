@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from factories import assert_valid, north, problem, request, volunteer
 
@@ -93,33 +93,78 @@ def test_dispatch_on_a_full_generated_day_is_valid() -> None:
     assert after.summary.served_weight >= plan.summary.served_weight
 
 
-def test_dispatch_with_bumping_on_a_busy_generated_day() -> None:
+def _crews(solution: matcher.Solution) -> dict[str, tuple[datetime, set[str]]]:
+    """Each served request's start and crew."""
+    out: dict[str, tuple[datetime, set[str]]] = {}
+    for a in solution.assignments:
+        out.setdefault(a.request_id, (a.start, set()))[1].add(a.volunteer_id)
+    return out
+
+
+def test_call_only_a_busy_volunteer_can_take_bumps_their_lower_priority_request() -> None:
+    """On a busy generated day, an urgent call at the place, time and length of a served
+    request, with every volunteer but that request's own one excluded: the only eligible
+    volunteer is busy with lower-priority work, so this call must bump it."""
     vols, reqs = generate_community(150, 400, days=1, seed=6, start=date(2026, 12, 1))
     p = matcher.load_problem(vols, reqs, settings=Settings(time_limit_s=2))
     plan = matcher.solve(p, strategy="greedy")
-    homes = [q for q in p.requests if q.team == "care"]
-    bumped_once = False
-    for k, home in enumerate(homes[:40]):
-        start = home.earliest_start.isoformat()
-        call = {
-            "request_id": f"URGENT{k}",
+    assert_valid(p, plan)
+    by_id = {q.request_id: q for q in p.requests}
+    crews: dict[str, list[matcher.Assignment]] = {}
+    for a in plan.assignments:
+        crews.setdefault(a.request_id, []).append(a)
+    # A request served by one volunteer whose every task that day is worth less than an
+    # urgent call, so nothing they do is protected from bumping.
+    urgent = p.settings.weight(5)
+    heaviest: dict[str, int] = {}
+    for a in plan.assignments:
+        worth = p.settings.request_weight(by_id[a.request_id])
+        heaviest[a.volunteer_id] = max(worth, heaviest.get(a.volunteer_id, 0))
+    chosen = next(
+        rid
+        for rid, crew in sorted(crews.items())
+        if len(crew) == 1 and heaviest[crew[0].volunteer_id] < urgent
+    )
+    held, busy = by_id[chosen], crews[chosen][0]
+    call = matcher.Request.model_validate(
+        {
+            "request_id": "URGENT",
             "kind": "one_click_call",
-            "team": "care",
-            "required_skills": "elderly_care",
-            "lat": home.lat,
-            "lon": home.lon,
-            "earliest_start": start,
-            "latest_start": start,
-            "duration_minutes": 45,
+            "team": held.team,
+            "required_skills": held.required_skills,
+            "lat": held.lat,
+            "lon": held.lon,
+            "earliest_start": busy.start.isoformat(),
+            "latest_start": busy.start.isoformat(),
+            "duration_minutes": held.duration_minutes,
             "priority": 5,
-        }
-        after = matcher.dispatch_urgent(p, plan, call)
-        if any(c.kind != "added" for c in after.changes):
-            today = p.model_copy(
-                update={"requests": (*p.requests, matcher.Request.model_validate(call))}
-            )
-            assert_valid(today, after)
-            assert f"URGENT{k}" in after.served_request_ids()
-            bumped_once = True
-            break
-    assert bumped_once, "no call needed bumping on a busy day"
+            "excluded_volunteers": [
+                v.volunteer_id for v in p.volunteers if v.volunteer_id != busy.volunteer_id
+            ],
+        },
+        context={"timezone": p.settings.timezone},
+    )
+    after = matcher.dispatch_urgent(p, plan, call)
+    today = p.model_copy(update={"requests": (*p.requests, call)})
+    assert_valid(today, after)
+
+    assert [
+        (a.request_id, a.volunteer_id) for a in after.assignments if a.request_id == "URGENT"
+    ] == [("URGENT", busy.volunteer_id)]
+    changes = {c.request_id: c for c in after.changes}
+    assert changes["URGENT"].kind == "added"
+    bumped = changes[chosen]
+    assert bumped.kind in ("moved", "removed") and "URGENT" in bumped.reason
+    assert bumped.before
+    if bumped.kind == "moved":  # re-homed: another start or another volunteer
+        assert chosen in after.served_request_ids() and bumped.after
+    else:  # reported unassigned, with a reason a coordinator can act on
+        left = {u.request_id: u for u in after.unassigned}
+        assert chosen not in after.served_request_ids() and left[chosen].detail
+    # Nothing else moved: every other request keeps its published crew and start.
+    before, now = _crews(plan), _crews(after)
+    assert set(changes) == {"URGENT", chosen}
+    assert {r: c for r, c in now.items() if r not in changes} == {
+        r: c for r, c in before.items() if r != chosen
+    }
+    assert after.summary.served_weight > plan.summary.served_weight

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from factories import assert_valid, north, problem, request, volunteer
 
 import matcher
@@ -27,6 +28,7 @@ def _plan(solution: matcher.Solution) -> dict[str, tuple[object, frozenset[str]]
     return {r: (starts[r], frozenset(c)) for r, c in crews.items()}
 
 
+@pytest.mark.slow
 def test_unchanged_day_keeps_an_optimal_plan_exactly() -> None:
     """Nothing changed and nothing better exists: every assignment stays as published."""
     vols = [volunteer(f"v{i}", where=north(60 * i)) for i in range(4)]
@@ -50,6 +52,7 @@ def test_unchanged_day_keeps_an_optimal_plan_exactly() -> None:
     assert again.changes == []
 
 
+@pytest.mark.slow
 def test_unchanged_generated_day_changes_only_for_more_weight() -> None:
     p = _day()
     published = matcher.solve(p)
@@ -64,6 +67,7 @@ def test_unchanged_generated_day_changes_only_for_more_weight() -> None:
     assert sum(after.get(r) == v for r, v in before.items()) >= 0.8 * len(before)
 
 
+@pytest.mark.slow
 def test_cancelled_volunteer_is_replaced_and_the_rest_kept() -> None:
     p = _day()
     published = matcher.solve(p)
@@ -91,6 +95,7 @@ def test_cancelled_volunteer_is_replaced_and_the_rest_kept() -> None:
     )
 
 
+@pytest.mark.slow
 def test_withdrawn_request_is_removed_with_its_reason() -> None:
     p = _day()
     published = matcher.solve(p)

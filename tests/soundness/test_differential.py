@@ -8,6 +8,7 @@ CI runs this fixed, derandomised profile; `benchmarks/soundness.py` runs a large
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from soundness.harness import run_instance
 from soundness.shapes import COMMUNITY, TINY, problems
@@ -32,6 +33,7 @@ def test_tiny_instances_keep_every_promise(problem: Problem) -> None:
     run_instance(problem)
 
 
+@pytest.mark.slow  # about 20 s: CI runs it, the README's quick command does not
 @harness(60)
 @given(problems(COMMUNITY))
 def test_community_sized_instances_keep_every_promise(problem: Problem) -> None:
