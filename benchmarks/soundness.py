@@ -58,7 +58,7 @@ def run_size(name: str, size: Size, examples: int, seed: int, failures_dir: Path
             failures.append({"error": f"{type(exc).__name__}: {exc}"[:500], "instance": path.name})
             return
         seconds.append(time.perf_counter() - began)
-        statuses[solution.summary.status] += 1
+        statuses[str(solution.summary.status)] += 1
         proven += exact.proven
 
     began = time.perf_counter()
