@@ -105,6 +105,8 @@ def prepare(
     for r in freed:
         schedule.unbook(r)
     built = build_route_model(inst, cands, schedule, costs, nb, freed)
+    if built is not None and nb.origin == "whole" and not built[0].complete:
+        built = None  # the whole problem must keep every option, or it proves nothing
     sub, _ = built or _build(inst, cands, schedule, costs, nb, freed)
     return Prepared(nb, freed, sub, began)
 
