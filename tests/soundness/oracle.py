@@ -69,16 +69,18 @@ def _walks(p: Problem) -> dict[tuple[str, str], float]:
     return table
 
 
-def _walk(p: Problem, a: Volunteer | Request, b: Request) -> float:
+def _walk(
+    p: Problem, table: dict[tuple[str, str], float], a: Volunteer | Request, b: Request
+) -> float:
     s = p.settings
     key = (a.volunteer_id if isinstance(a, Volunteer) else a.request_id, b.request_id)
-    listed = _walks(p).get(key) if p.walking_times else None
+    listed = table.get(key)
     if listed is not None:
         return listed
     return walk(a.lat, a.lon, b.lat, b.lon, s.walking_speed_m_per_min, s.detour_factor)
 
 
-def _eligible(p: Problem, r: Request, v: Volunteer) -> bool:
+def _eligible(p: Problem, table: dict[tuple[str, str], float], r: Request, v: Volunteer) -> bool:
     if r.team and v.team != r.team:
         return False  # rule 1
     if not set(r.required_skills) <= set(v.skills):
@@ -87,7 +89,7 @@ def _eligible(p: Problem, r: Request, v: Volunteer) -> bool:
         return False  # rule 8
     if v.max_tasks_per_day == 0:
         return False  # rule 7
-    return _walk(p, v, r) <= v.max_walk_minutes + 1e-9  # rule 5
+    return _walk(p, table, v, r) <= v.max_walk_minutes + 1e-9  # rule 5
 
 
 def solve_exact(p: Problem, time_limit: float = 30.0, workers: int = 2) -> Exact:
@@ -104,6 +106,7 @@ def solve_exact(p: Problem, time_limit: float = 30.0, workers: int = 2) -> Exact
         x = (t - origin).total_seconds() / 60
         return math.ceil(x - 1e-9) if up else math.floor(x + 1e-9)
 
+    table = _walks(p)
     m = cp_model.CpModel()
     x: list[cp_model.IntVar] = []
     start: list[cp_model.IntVar] = []
@@ -126,7 +129,7 @@ def solve_exact(p: Problem, time_limit: float = 30.0, workers: int = 2) -> Exact
         crew: list[cp_model.IntVar] = []
         speakers: list[cp_model.IntVar] = []
         for j, v in enumerate(p.volunteers):
-            if not _eligible(p, r, v):
+            if not _eligible(p, table, r, v):
                 continue
             lits = []
             for a, b in _merged(v, origin):
@@ -159,7 +162,7 @@ def solve_exact(p: Problem, time_limit: float = 30.0, workers: int = 2) -> Exact
         for k, a in enumerate(mine):  # rule 6, every pair
             for b in mine[k + 1 :]:
                 ra, rb = p.requests[a], p.requests[b]
-                t = _walk(p, ra, rb)
+                t = _walk(p, table, ra, rb)
                 gap = math.ceil(t - 1e-6)  # whole-minute starts: the first minute >= t
                 a_first = m.new_bool_var("")
                 both = [present[a], present[b]]
@@ -197,7 +200,7 @@ def solve_exact(p: Problem, time_limit: float = 30.0, workers: int = 2) -> Exact
                     team=v.team,
                     start=begin,
                     end=begin + timedelta(minutes=r.duration_minutes),
-                    walk_minutes=_walk(p, v, r),
+                    walk_minutes=_walk(p, table, v, r),
                 )
             )
     weight = round(solver.objective_value)

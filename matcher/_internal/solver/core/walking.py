@@ -59,12 +59,10 @@ class Walks:
         if self.strict:
             walk[:] = np.nan
         position = {int(r): k for k, r in enumerate(rows)}
-        for (r, v), minutes in self._home_of(position):
-            walk[position[r], v] = minutes
+        for (r, v), minutes in self.home.items():
+            if r in position:
+                walk[position[r], v] = minutes
         return walk
-
-    def _home_of(self, position: dict[int, int]) -> list[tuple[tuple[int, int], float]]:
-        return [(key, m) for key, m in self.home.items() if key[0] in position]
 
     def between_requests(self, i: int, j: int) -> float:
         """Minutes from request i's place to request j's."""
@@ -101,10 +99,6 @@ class Walks:
                 )
             ]
         )  # fmt: skip
-
-    @cached_property
-    def longest_listed(self) -> float:
-        return max(self.between.values(), default=0.0)
 
     @cached_property
     def travel_is_metric(self) -> bool:
