@@ -8,19 +8,20 @@ are easy to reason about, and turned into WGS84 degrees only at the end. The lay
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from matcher._internal.model import places
+
 Floats = npt.NDArray[np.float64]
 
-CENTRE_LAT = 37.8700
-CENTRE_LON = 112.5500
+CENTRE_LAT = places.QINXIAN.lat
+CENTRE_LON = places.QINXIAN.lon
 """Qinxian community, Xiaodian district, Taiyuan, Shanxi."""
 
-M_PER_DEG_LAT = 111_195.0
-M_PER_DEG_LON = M_PER_DEG_LAT * math.cos(math.radians(CENTRE_LAT))
+M_PER_DEG_LAT = places.M_PER_DEG_LAT
+M_PER_DEG_LON = places.QINXIAN.m_per_deg_lon
 
 HALF_SIDE_M = 450.0
 """The community is roughly a 900 m x 900 m square (0.8 km2) around the centre."""
@@ -31,31 +32,13 @@ STRAY_HALF_SIDE_M = 600.0
 RESIDENTS = 19_000
 
 
-@dataclass(frozen=True)
-class Compound:
-    """A residential compound (小区): where it is, its share of residents, how spread out."""
+COMPOUNDS = places.QINXIAN_COMPOUNDS
+"""Eight compounds laid out around the service centre (shared with the reports, which name
+places by them); shares sum to one."""
 
-    name: str
-    east_m: float
-    north_m: float
-    share: float
-    spread_m: float
-
-
-COMPOUNDS: tuple[Compound, ...] = (
-    Compound("north-west", -280.0, 290.0, 0.16, 85.0),
-    Compound("north", 30.0, 310.0, 0.14, 75.0),
-    Compound("north-east", 290.0, 270.0, 0.13, 80.0),
-    Compound("west", -300.0, -10.0, 0.12, 70.0),
-    Compound("east", 280.0, 20.0, 0.12, 70.0),
-    Compound("south-west", -260.0, -290.0, 0.12, 90.0),
-    Compound("south", 10.0, -300.0, 0.11, 65.0),
-    Compound("south-east", 300.0, -270.0, 0.10, 60.0),
-)
-"""Eight compounds laid out around the service centre; shares sum to one."""
-
-SERVICE_CENTRE_M = (-30.0, -20.0)
+SERVICE_CENTRE_M = (places.SERVICE_CENTRE.east_m, places.SERVICE_CENTRE.north_m)
 """The community service centre (社区服务中心): events, clinics and classes happen here."""
+SERVICE_CENTRE_NAME = places.SERVICE_CENTRE.name
 
 
 def to_latlon(east_m: Floats, north_m: Floats) -> tuple[Floats, Floats]:
@@ -101,3 +84,37 @@ def near_service_centre(rng: np.random.Generator, n: int, spread_m: float = 15.0
 def anywhere(rng: np.random.Generator, n: int) -> Floats:
     """`n` points uniform inside the community boundary (patrol routes, notice boards)."""
     return rng.uniform(-HALF_SIDE_M, HALF_SIDE_M, size=(2, n))
+
+
+BUILDING_M = 60.0
+"""Blocks of flats stand on a grid of 60 m plots inside a compound, numbered row by row from
+its north-west corner: neighbours share a building number, as they do in life."""
+
+FLOORS = 6
+"""Most Qinxian blocks are six-storey walk-ups, two flats per landing."""
+
+
+def home_addresses(east_m: Floats, north_m: Floats) -> list[str | None]:
+    """An address like "亲贤北苑 4号楼2单元301" for each home inside a compound, None for a
+    home outside all of them.
+
+    Building and unit come from where the home stands, the flat from its position in the
+    list, so no random numbers are drawn: adding addresses changed no other generated value.
+    """
+    out: list[str | None] = []
+    for i, (east, north) in enumerate(zip(east_m.tolist(), north_m.tolist(), strict=True)):
+        found = places.nearest_place_m(east, north, COMPOUNDS)
+        if found is None or found[1] > 0:
+            out.append(None)
+            continue
+        compound = found[0]
+        across, down = (
+            east - compound.east_m + compound.radius_m,
+            compound.radius_m - north + compound.north_m,
+        )
+        per_row = math.ceil(2 * compound.radius_m / BUILDING_M)
+        building = int(down // BUILDING_M) * per_row + int(across // BUILDING_M) + 1
+        unit = 1 + int((across % BUILDING_M) // (BUILDING_M / 3))
+        floor, flat = 1 + (i * 7) % FLOORS, 1 + i % 2
+        out.append(f"{compound.name} {building}号楼{unit}单元{floor}0{flat}")
+    return out

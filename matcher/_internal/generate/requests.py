@@ -32,6 +32,7 @@ REQUEST_COLUMNS = [
     "preferred_volunteers",
     "excluded_volunteers",
     "language",
+    "address",
 ]
 
 DAY = 1440
@@ -55,6 +56,7 @@ class _Batch:
         self.priority = np.full(n, 3, dtype=np.int64)
         self.resident = np.full(n, -1, dtype=np.int64)
         self.language: list[str | None] = [None] * n
+        self.address: list[str | None] = [None] * n
 
 
 def _timing(
@@ -87,8 +89,9 @@ def _timing(
 
 def _places(
     rng: np.random.Generator, prof: KindProfile, residents: Residents, who: Ints
-) -> tuple[Floats, Floats]:
-    """Where the service happens: the resident's home, the service centre, or anywhere."""
+) -> tuple[Floats, Floats, list[str | None]]:
+    """Where the service happens: the resident's home, the service centre, or anywhere; and
+    its address (the home's, the centre's name, or none for a spot in the open)."""
     m = len(who)
     home = who >= 0
     east = np.where(home, residents.east[np.maximum(who, 0)], 0.0)
@@ -104,7 +107,13 @@ def _places(
     anywhere = (prof.place == "anywhere") | ~home
     east = np.where(use_centre, centre[0], np.where(anywhere, spot[0], east))
     north = np.where(use_centre, centre[1], np.where(anywhere, spot[1], north))
-    return east, north
+    address = [
+        geography.SERVICE_CENTRE_NAME if at_centre else None if open_air else residents.address[w]
+        for at_centre, open_air, w in zip(
+            use_centre.tolist(), np.broadcast_to(anywhere, m).tolist(), who.tolist(), strict=True
+        )
+    ]
+    return east, north, address
 
 
 def _fill_kind(
@@ -136,7 +145,9 @@ def _fill_kind(
     else:
         who = residents.draw(rng, np.ones(len(residents.ids), dtype=bool), m)
     batch.resident[idx] = who
-    batch.east[idx], batch.north[idx] = _places(rng, prof, residents, who)
+    batch.east[idx], batch.north[idx], addresses = _places(rng, prof, residents, who)
+    for i, address in zip(idx.tolist(), addresses, strict=True):
+        batch.address[i] = address
     if prof.asks_dialect:
         for i, w in zip(idx.tolist(), who.tolist(), strict=True):
             if w >= 0 and residents.dialect[w]:
@@ -180,6 +191,7 @@ def make_requests(
             "preferred_volunteers": preferred,
             "excluded_volunteers": excluded,
             "language": batch.language,
+            "address": batch.address,
         }
     )
     frame = frame.sort_values("earliest_start", kind="stable", ignore_index=True)

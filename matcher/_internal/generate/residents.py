@@ -36,6 +36,8 @@ class Residents:
     """Elderly residents who would rather be served in Jin."""
     rate: Floats
     """Relative request rate: a few residents ask far more often than the rest."""
+    address: list[str | None]
+    """Compound, building, unit and flat of the home; None outside every compound."""
 
     def draw(self, rng: np.random.Generator, eligible: Bools, size: int) -> Ints:
         """`size` residents among `eligible`, proportional to their request rates."""
@@ -64,11 +66,14 @@ def make_residents(rng: np.random.Generator, requests: int, days: int) -> Reside
     dialect = elderly & (rng.random(n) < DIALECT_REQUESTER_SHARE)
     frequent = rng.random(n) < FREQUENT_SHARE
     rate = rng.gamma(4.0, 0.25, size=n) * np.where(frequent, FREQUENT_RATE, 1.0)
+    east = np.clip(east, -geography.HALF_SIDE_M, geography.HALF_SIDE_M)
+    north = np.clip(north, -geography.HALF_SIDE_M, geography.HALF_SIDE_M)
     return Residents(
         ids=[f"P{i:05d}" for i in range(1, n + 1)],
-        east=np.clip(east, -geography.HALF_SIDE_M, geography.HALF_SIDE_M),
-        north=np.clip(north, -geography.HALF_SIDE_M, geography.HALF_SIDE_M),
+        east=east,
+        north=north,
         elderly=elderly,
         dialect=dialect,
         rate=rate,
+        address=geography.home_addresses(east, north),
     )

@@ -92,8 +92,16 @@ class Request(_Record):
     preferred_volunteers: StrList = Field(default_factory=list)
     excluded_volunteers: StrList = Field(default_factory=list)
     language: str | None = None
+    address: Annotated[
+        str | None,
+        Field(
+            description="where to go, as people write it (e.g. `4号楼2单元301`); shown on "
+            "team sheets, itineraries and calendars. Empty: the nearest known place, else "
+            "the coordinates",
+        ),
+    ] = None
 
-    @field_validator("team", "resident_id", "language")
+    @field_validator("team", "resident_id", "language", "address")
     @classmethod
     def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None
