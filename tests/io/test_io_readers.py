@@ -107,12 +107,18 @@ def test_an_empty_csv_file_is_an_error_not_an_empty_table(tmp_path: Path) -> Non
     assert issues[0].message == "file is empty; expected a header line"
 
 
-def test_a_csv_that_is_not_utf8_is_named(tmp_path: Path) -> None:
+def test_a_csv_that_is_not_utf8_is_read_as_gbk(tmp_path: Path) -> None:
     path = tmp_path / "v.csv"
     path.write_bytes(f"{HEADER},name\n{V1},".encode() + "王芳\n".encode("gbk"))
+    assert [r["name"] for _, r in read_table(path)] == ["王芳"]
+
+
+def test_a_csv_in_no_known_encoding_is_named_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "v.csv"
+    path.write_bytes(f"{HEADER},name\n{V1},ok\n{V2},".encode() + b"\xff\xfe\x80\n")
     (issue,) = file_issues(path)
-    assert issue.source == "v.csv"
-    assert "not UTF-8" in issue.message
+    assert (issue.source, issue.row) == ("v.csv", "line 3")
+    assert "neither UTF-8 nor GB18030" in issue.message
 
 
 # --- JSON --------------------------------------------------------------------------------
@@ -180,9 +186,9 @@ def test_a_missing_file(tmp_path: Path) -> None:
 
 
 def test_an_unsupported_extension(tmp_path: Path) -> None:
-    (issue,) = file_issues(write(tmp_path, "volunteers.xlsx", "not really"))
-    assert issue.source.endswith("volunteers.xlsx")
-    assert "unsupported file type '.xlsx'" in issue.message
+    (issue,) = file_issues(write(tmp_path, "volunteers.ods", "not really"))
+    assert issue.source.endswith("volunteers.ods")
+    assert "unsupported file type '.ods'" in issue.message
 
 
 def test_missing_values_in_every_spelling() -> None:

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
 TableInput = str | Path | pd.DataFrame | RawTable | Sequence[Any]
-"""A path to CSV/Parquet/JSON, a DataFrame, or a list of models or mappings."""
+"""A path to CSV/Excel/Parquet/JSON, a DataFrame, or a list of models or mappings."""
 
 SETTINGS_SUFFIXES = (".toml", ".json")
 
@@ -155,7 +155,7 @@ def _raw(data: TableInput, what: str) -> RawTable:
     if isinstance(data, RawTable):
         return data
     if isinstance(data, str | Path):
-        return read_table(data)
+        return read_table(data, table=what)  # a workbook's sheet named `what` first
     source = _source_name(data, what)
     if isinstance(data, pd.DataFrame):
         return frame_table(data, source, row_word="row")

@@ -1,17 +1,19 @@
-"""Read a table (CSV, Parquet, JSON, or a DataFrame) into raw records labelled by row.
+"""Read a table (CSV, Excel, Parquet, JSON, or a DataFrame) into raw records labelled by row.
 
-Nothing is interpreted here beyond what the format itself knows: CSV cells stay text, so the
-model layer sees exactly what the user wrote and can name it in an error. Problems with the
-shape of a table (a CSV row with too many cells, a JSON item that is not an object) are kept
-on the table as issues, so they are reported together with every bad value of the file.
+Nothing is interpreted here beyond what the format itself knows: CSV and Excel cells stay
+text (Excel's numbers and dates as the text a user would type), so the model layer sees
+exactly what the user wrote and can name it in an error. Problems with the shape of a table
+(a CSV row with too many cells, a JSON item that is not an object) are kept on the table as
+issues, so they are reported together with every bad value of the file.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +21,12 @@ from typing import Any
 import pandas as pd
 
 from matcher._internal.io.errors import InputError, Issue
+from matcher._internal.io.textfile import decode_text, find_delimiter
+from matcher._internal.io.workbook import read_sheet
 
-SUPPORTED_SUFFIXES = (".csv", ".parquet", ".pq", ".json")
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, *EXCEL_SUFFIXES, ".parquet", ".pq", ".json")
 
 
 @dataclass
@@ -53,13 +59,21 @@ def _clean(record: Mapping[Any, Any]) -> dict[str, Any]:
     return {str(k).strip(): v for k, v in record.items() if not is_missing(v)}
 
 
-def read_table(path: str | Path) -> RawTable:
-    """Read a CSV, Parquet or JSON file; a file that cannot be read is an `InputError`."""
+def read_table(path: str | Path, table: str | None = None) -> RawTable:
+    """Read a CSV (or other delimited text), Excel, Parquet or JSON file.
+
+    `table` names what the file holds (`volunteers`, `requests`, ...): a workbook's sheet of
+    that name is read in preference to its first sheet. A file that cannot be read is an
+    `InputError` naming it.
+    """
     path = Path(path)
     source = path.name
     suffix = path.suffix.lower()
     if not path.exists():
         raise InputError([Issue(str(path), "", "", "file not found")])
+    if suffix == ".xls":
+        message = "is an old-format Excel workbook (.xls); save it as .xlsx or as CSV UTF-8"
+        raise InputError([Issue(source, "", "", message)])
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputError(
             [
@@ -72,49 +86,78 @@ def read_table(path: str | Path) -> RawTable:
             ]
         )
     try:
-        if suffix == ".csv":
+        if suffix in TEXT_SUFFIXES:
             return _read_csv(path, source)
+        if suffix in EXCEL_SUFFIXES:
+            return _read_excel(path, source, table)
         if suffix == ".json":
             return _read_json(path, source)
         return frame_table(pd.read_parquet(path), source, row_word="record", start=0)
     except InputError:
         raise
-    except UnicodeDecodeError as exc:
-        message = f"is not UTF-8 text (byte {exc.start}); save it with UTF-8 encoding"
-        raise InputError([Issue(source, "", "", message)]) from exc
     except (OSError, ValueError) as exc:
         raise InputError([Issue(source, "", "", f"cannot be read: {exc}")]) from exc
 
 
 def _read_csv(path: Path, source: str) -> RawTable:
-    """Records of a CSV file, labelled with the line number a spreadsheet shows.
+    """Records of a delimited text file, labelled with the line number a spreadsheet shows.
 
     The header is line 1. Blank rows are skipped but still counted, and a cell that spans
     several physical lines (quoted) is still one spreadsheet row, so the labels match the row
-    numbers a coordinator sees when opening the file.
+    numbers a coordinator sees when opening the file. The encoding (UTF-8, with or without a
+    byte-order mark, GB18030/GBK, UTF-16 with a mark) and the delimiter (`,`, `;`, tab, `|`)
+    are detected; see `textfile`.
     """
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, skipinitialspace=True)
-        try:
-            lines = list(reader)
-        except csv.Error as exc:
-            raise InputError(
-                [Issue(source, f"line {reader.line_num}", "", f"is not valid CSV: {exc}")]
-            ) from exc
-    table = RawTable(source, [], header="line 1")
+    text, _ = decode_text(path.read_bytes(), source)
+    delimiter = find_delimiter(text, source)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
+    try:
+        lines = list(reader)
+    except csv.Error as exc:
+        raise InputError(
+            [Issue(source, f"line {reader.line_num}", "", f"is not valid CSV: {exc}")]
+        ) from exc
     if not lines:  # even an empty table has a header; a truncated export may not
+        table = RawTable(source, [], header="line 1")
         table.issues.append(Issue(source, "line 1", "", "file is empty; expected a header line"))
         return table
-    header = [cell.strip() for cell in lines[0]]
+    rows = enumerate(([cell.strip() for cell in cells] for cells in lines), start=1)
+    return _grid_table(source, rows, lambda number: f"line {number}")
+
+
+def _read_excel(path: Path, source: str, table: str | None) -> RawTable:
+    """Records of one sheet of a workbook, labelled `sheet 'name', row N` as Excel numbers
+    rows; the header is the first non-blank row (row 1 in a plain export)."""
+    sheet, rows = read_sheet(path, source, table)
+
+    def label(number: int) -> str:
+        return f"sheet {sheet!r}, row {number}"
+
+    if not rows:
+        raw = RawTable(source, [], header=label(1))
+        raw.issues.append(Issue(source, label(1), "", "sheet is empty; expected a header row"))
+        return raw
+    return _grid_table(source, iter(rows), label)
+
+
+def _grid_table(
+    source: str, rows: Iterator[tuple[int, list[str]]], label: Callable[[int], str]
+) -> RawTable:
+    """Records of a grid of text cells whose first row is the header; `label` names a row
+    by its number."""
+    header_number, header = next(rows)
+    header_label = label(header_number)
+    header = list(header)
     while header and not header[-1]:
         header.pop()  # trailing separators a spreadsheet leaves behind
+    table = RawTable(source, [], header=header_label)
     first_at: dict[str, int] = {}
     for position, name in enumerate(header, start=1):
         if name in first_at:
             table.issues.append(
                 Issue(
                     source,
-                    "line 1",
+                    header_label,
                     name,
                     f"column appears twice (columns {first_at[name]} and {position})",
                 )
@@ -122,8 +165,7 @@ def _read_csv(path: Path, source: str) -> RawTable:
         else:
             first_at.setdefault(name, position)
     table.columns = list(first_at)
-    for number, cells in enumerate(lines[1:], start=2):
-        values = [cell.strip() for cell in cells]
+    for number, values in rows:
         if not any(values):
             continue
         extra = values[len(header) :]
@@ -131,7 +173,7 @@ def _read_csv(path: Path, source: str) -> RawTable:
             table.issues.append(
                 Issue(
                     source,
-                    f"line {number}",
+                    label(number),
                     "",
                     f"has {len(values)} cells but the header has {len(header)} columns",
                 )
@@ -140,12 +182,12 @@ def _read_csv(path: Path, source: str) -> RawTable:
         record: dict[str, str] = {}
         for name, value in zip(header, values, strict=False):
             record.setdefault(name, value)
-        table.rows.append((f"line {number}", _clean(record)))
+        table.rows.append((label(number), _clean(record)))
     return table
 
 
 def _read_json(path: Path, source: str) -> RawTable:
-    text = path.read_text(encoding="utf-8-sig")
+    text, _ = decode_text(path.read_bytes(), source)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
