@@ -20,15 +20,56 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain click messages: never boxed or hard-wrapped at 80 columns
 )
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # never hard-wrap messages at 80 columns
+GLOBAL_FLAGS = ("--log-json", "--no-log-json", "--verbose", "-v")
 
-PathOpt = Annotated[Path, typer.Option(help="CSV, Parquet or JSON file.")]
+
+def _say(message: str, *, error: bool = False) -> None:
+    """A message for the person or the log collector: plain text, or one JSON line under
+    --log-json, so a collector never sees a line it cannot parse."""
+    from matcher._internal.logs import json_lines_enabled, write_json_line
+
+    if json_lines_enabled():
+        write_json_line("error" if error else "info", message)
+    elif error:
+        err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    else:
+        err.print(message, highlight=False)
 
 
 def _fail_on_input(exc: InputError) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+    _say(str(exc), error=True)
     return typer.Exit(ExitCode.BAD_INPUT)
+
+
+def _positive_seconds(value: float | None) -> float | None:
+    if value is not None and not value > 0:
+        raise typer.BadParameter(f"{value:g} is not a positive number of seconds")
+    return value
+
+
+def _writable_out(value: Path | None) -> Path | None:
+    """Refuse an --out that cannot become a folder before any solving starts."""
+    from matcher._internal.io.atomic import OutputPlaceError, check_output_place
+
+    if value is not None:
+        try:
+            check_output_place(value)
+        except OutputPlaceError as exc:
+            raise typer.BadParameter(str(exc)) from exc
+    return value
+
+
+TimeLimit = Annotated[
+    float | None,
+    typer.Option(
+        callback=_positive_seconds,
+        help="Seconds for the solver (default 60; stops earlier once nothing has moved for "
+        "a sixth of it, at least 10 s, within a 1% gap).",
+    ),
+]
 
 
 @app.callback()
@@ -45,25 +86,43 @@ def _configure(
 def solve(
     volunteers: Annotated[Path | None, typer.Option(help="Volunteers file.")] = None,
     requests: Annotated[Path | None, typer.Option(help="Requests file.")] = None,
-    out: Annotated[Path | None, typer.Option(help="Output folder (replaced atomically).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(callback=_writable_out, help="Output folder (replaced atomically)."),
+    ] = None,
     db: Annotated[
         str | None, typer.Option(help="Database URL or SQLite file instead of input files.")
     ] = None,
     plan_date: Annotated[
-        str | None, typer.Option(help="With --db: first day planned (default tomorrow).")
+        str | None,
+        typer.Option(
+            help="With --db: first day planned (default: tomorrow in the community's time zone)."
+        ),
     ] = None,
     days: Annotated[int, typer.Option(min=1, help="With --db: days planned.")] = 1,
-    time_limit: Annotated[float | None, typer.Option(help="Seconds for the solver.")] = None,
-    seed: Annotated[int | None, typer.Option(help="Random seed; same seed, same output.")] = None,
+    time_limit: TimeLimit = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            help="Random seed of the search (default 0). Only with --deterministic do "
+            "the same input and seed give the same output."
+        ),
+    ] = None,
     teams: Annotated[Path | None, typer.Option(help="Own team catalogue file.")] = None,
     settings: Annotated[Path | None, typer.Option(help="Settings file (TOML or JSON).")] = None,
     walking: Annotated[
         Path | None, typer.Option(help="Walking-time table (from_place, to_place, minutes).")
     ] = None,
     strategy: Annotated[str, typer.Option(help="optimise (default) or greedy.")] = "optimise",
-    workers: Annotated[int | None, typer.Option(min=1, help="Solver threads.")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Solver threads (default: every core).")
+    ] = None,
     deterministic: Annotated[
-        bool, typer.Option(help="Identical output for identical input and seed.")
+        bool,
+        typer.Option(
+            help="Identical output for identical input and seed: the search counts "
+            "work instead of seconds, on one thread."
+        ),
     ] = False,
 ) -> None:
     """Solve one planning run: from files (--volunteers, --requests, --out) or from a
@@ -95,17 +154,15 @@ def solve(
     except InputError as exc:
         raise _fail_on_input(exc) from exc
     except DatabaseUnreachable as exc:
-        err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        _say(str(exc), error=True)
         raise typer.Exit(ExitCode.DATABASE_UNREACHABLE) from exc
     finally:
         line.close()
     s = result.solution.summary
-    err.print(
+    _say(
         f"{s.status}: served {s.requests_served}/{s.requests_total} requests, "
         f"weight {s.served_weight} of bound {s.upper_bound} (gap {s.gap:.1%}), "
-        f"walk {s.walk_minutes:.0f} min, {s.solve_seconds:.1f} s -> {result.written_to}",
-        highlight=False,
-        soft_wrap=True,
+        f"walk {s.walk_minutes:.0f} min, {s.solve_seconds:.1f} s -> {result.written_to}"
     )
     if s.requests_total and not s.requests_served:
         raise typer.Exit(ExitCode.NOTHING_SERVED)
@@ -149,7 +206,7 @@ def check(
     except InputError as exc:
         raise _fail_on_input(exc) from exc
     except (DatabaseUnreachable, LookupError) as exc:
-        err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        _say(str(exc), error=True)
         raise typer.Exit(ExitCode.DATABASE_UNREACHABLE) from exc
     for violation in report.violations:
         typer.echo(str(violation))
@@ -159,7 +216,10 @@ def check(
 
 @app.command()
 def generate(
-    out: Annotated[Path, typer.Option(help="Folder for volunteers.csv and requests.csv.")],
+    out: Annotated[
+        Path,
+        typer.Option(callback=_writable_out, help="Folder for volunteers.csv and requests.csv."),
+    ],
     volunteers: Annotated[int, typer.Option(min=1, help="Number of volunteers.")] = 2000,
     requests: Annotated[int, typer.Option(min=0, help="Number of requests.")] = 1500,
     days: Annotated[int, typer.Option(min=1, help="Days covered by the requests.")] = 1,
@@ -178,7 +238,7 @@ def generate(
     written = write_community(
         out, volunteers=volunteers, requests=requests, days=days, seed=seed, start=first_day
     )
-    err.print(f"wrote {', '.join(str(p) for p in written)}", highlight=False)
+    _say(f"wrote {', '.join(str(p) for p in written)}")
 
 
 scenario_app = typer.Typer(help="What-if scenarios: run them and compare with the baseline.")
@@ -188,8 +248,10 @@ app.add_typer(scenario_app, name="scenario")
 @scenario_app.command("run")
 def scenario_run(
     paths: Annotated[list[Path], typer.Argument(help="Scenario files (TOML).")],
-    out: Annotated[Path, typer.Option(help="Folder for comparison.csv.")],
-    time_limit: Annotated[float | None, typer.Option(help="Seconds per scenario.")] = None,
+    out: Annotated[Path, typer.Option(callback=_writable_out, help="Folder for comparison.csv.")],
+    time_limit: Annotated[
+        float | None, typer.Option(callback=_positive_seconds, help="Seconds per scenario.")
+    ] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="Parallel processes.")] = None,
     scheduler: Annotated[
         str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")
@@ -210,13 +272,20 @@ def scenario_run(
     write_report(table, out)
     columns = ["variant", "served_share", "served_weight", "urgent_served_share", "gap"]
     typer.echo(table[columns].to_string(index=False))
-    err.print(f"wrote {path}", highlight=False)
+    _say(f"wrote {path}")
+
+
+def hoist_global_flags(argv: list[str]) -> list[str]:
+    """Move --log-json and --verbose in front of the sub-command, so they work wherever they
+    are typed (`matcher solve ... --log-json` as well as `matcher --log-json solve ...`)."""
+    flags = [a for a in argv if a in GLOBAL_FLAGS]
+    return flags + [a for a in argv if a not in GLOBAL_FLAGS]
 
 
 def main() -> None:
     """Entry point of the `matcher` script; unexpected errors exit with INTERNAL_ERROR."""
     try:
-        app()
+        app(args=hoist_global_flags(sys.argv[1:]))
     except SystemExit:
         raise
     except Exception:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from matcher._internal.io.atomic import check_output_place
 from matcher._internal.io.load import load_problem, load_settings
 from matcher._internal.io.output import write_solution
 from matcher._internal.model import Problem, Settings, Solution
@@ -31,10 +33,18 @@ def merged_settings(path: Path | None, **overrides: Any) -> Settings:
     return load_settings({**base.model_dump(), **given}) if given else base
 
 
+def default_plan_date(timezone: str, now: datetime | None = None) -> date:
+    """Tomorrow in the community's time zone, not the server's: at 23:06 UTC it is already
+    the next morning in Shanghai, and "tomorrow" is the day after that."""
+    moment = (now or datetime.now(UTC)).astimezone(ZoneInfo(timezone))
+    return moment.date() + timedelta(days=1)
+
+
 def run_files(
     volunteers: Path, requests: Path, out: Path, *, teams: Path | None, settings: Settings,
     strategy: str, progress: ProgressCallback | None = None, walking: Path | None = None,
 ) -> BatchResult:  # fmt: skip
+    check_output_place(out)
     problem = load_problem(volunteers, requests, teams=teams, settings=settings, walking=walking)
     solution = solve(problem, strategy=strategy, progress=progress)
     write_solution(solution, out, problem)
@@ -48,8 +58,10 @@ def run_database(
     """Read the plan days' requests and all volunteers; write back (or to `out`)."""
     from matcher._internal.io import database as db
 
+    if out is not None:
+        check_output_place(out)
     started = datetime.now()
-    first_day = plan_date or (date.today() + timedelta(days=1))
+    first_day = plan_date or default_plan_date(settings.timezone)
     engine = db.engine_for(url)
     vols = db.read_input_table(engine, "volunteers", "volunteer_id")
     reqs = db.read_input_table(

@@ -90,7 +90,10 @@ MEANINGS: dict[str, dict[str, str]] = {
         "walking_speed_m_per_min": "walking pace, in metres per minute",
         "detour_factor": "walked distance = great-circle distance times this factor",
         "timezone": "community time zone (IANA name); a time without an offset is in it",
-        "time_limit_s": "seconds the solver may run",
+        "time_limit_s": "seconds the solver may run at most",
+        "stall_seconds": "stop early after this long without a change within `stall_gap` "
+        "(none: a sixth of the time limit, at least 10 s; 0: never)",
+        "stall_gap": "the largest gap at which a stalled search may stop early",
         "seed": "random seed of the search",
     },
     "Assignment": {

@@ -27,7 +27,26 @@ class JsonLines(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+_json_lines = False
+
+
+def json_lines_enabled() -> bool:
+    """Whether the command line was asked for JSON lines (--log-json)."""
+    return _json_lines
+
+
+def write_json_line(level: str, message: str) -> None:
+    """One JSON line on stderr whatever the log level: errors and the final result line of
+    a command must reach a collector even when progress logs are off."""
+    record = logging.LogRecord("matcher.cli", logging.getLevelName(level.upper()), "", 0,
+                               message, None, None)  # fmt: skip
+    sys.stderr.write(JsonLines().format(record) + "\n")
+    sys.stderr.flush()
+
+
 def configure(verbose: bool, json_lines: bool) -> None:
+    global _json_lines
+    _json_lines = json_lines
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         JsonLines() if json_lines else logging.Formatter("%(levelname)s %(name)s: %(message)s")

@@ -10,9 +10,28 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
+import uuid
 from collections.abc import Callable
 from pathlib import Path
+
+
+class OutputPlaceError(ValueError):
+    """The output folder cannot be written: checked before any work is done."""
+
+
+def check_output_place(target: str | Path) -> None:
+    """Refuse, before a long solve, an output folder that is an existing file, lies below a
+    file, or whose nearest existing parent is not writable. Nothing is created or moved."""
+    target = Path(target).absolute()
+    if target.exists() and not target.is_dir():
+        raise OutputPlaceError(f"{target} is a file, not a folder; it was left as it is")
+    parent = target.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputPlaceError(f"{target} cannot be created: {parent} is a file")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputPlaceError(f"{target} cannot be written: {parent} is not writable")
 
 
 def _backup_of(target: Path) -> Path:
@@ -30,11 +49,14 @@ def recover(target: Path) -> None:
 
 
 def write_folder_atomically(target: str | Path, write: Callable[[Path], None]) -> Path:
-    """Call `write(tmp)` to fill a fresh folder, then swap it into `target`."""
+    """Call `write(tmp)` to fill a fresh folder, then swap it into `target`. Folders get
+    the user's umask (a plain mkdir), so a web server or a coordinator can read them."""
+    check_output_place(target)
     target = Path(target).absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
     recover(target)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    staging = target.parent / f".{target.name}.partial-{uuid.uuid4().hex[:12]}"
+    staging.mkdir()
     try:
         write(staging)
         _fsync_tree(staging)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 
 from matcher._internal.io.tables import RawTable, is_missing
 from matcher._internal.model import Solution
@@ -83,19 +83,46 @@ def redact(url: str) -> str:
         return "<database>"
 
 
-def engine_for(url: str) -> Engine:
-    """An engine for a URL or, for SQLite, a plain file path."""
+def engine_for(url: str, *, create: bool = False) -> Engine:
+    """An engine for a URL or, for SQLite, a plain file path. A SQLite file that does not
+    exist is an error unless `create`: reading a plan must never leave an empty database
+    behind. Errors name the host, port and database, never the password."""
     if "://" not in url:
         url = f"sqlite:///{Path(url).absolute()}"
+    try:
+        parsed = make_url(url)
+    except Exception:
+        raise DatabaseUnreachable("not a database URL or SQLite file path") from None
+    if parsed.get_backend_name() == "sqlite" and not create:
+        path = parsed.database or ""
+        if path not in ("", ":memory:") and not Path(path).exists():
+            raise DatabaseUnreachable(f"no SQLite database at {path} (nothing was created)")
     try:
         engine = sa.create_engine(url, future=True)
         with engine.connect() as connection:
             connection.execute(sa.text("SELECT 1"))
     except Exception as exc:
         raise DatabaseUnreachable(
-            f"cannot reach database {redact(url)}: {type(exc).__name__}"
+            f"cannot reach database {redact(url)} ({_where(parsed)}): "
+            f"{type(exc).__name__}: {_first_line(exc, parsed.password)}"
         ) from None
     return engine
+
+
+def _where(url: URL) -> str:
+    if url.get_backend_name() == "sqlite":
+        return f"SQLite file {url.database}"
+    return f"host {url.host or 'localhost'}, port {url.port or 'default'}, database {url.database}"
+
+
+def _first_line(exc: Exception, password: str | None) -> str:
+    """The driver's own first line of explanation (refused, timed out, authentication
+    failed), with the password removed should a driver ever echo it."""
+    cause = exc.__cause__ or getattr(exc, "orig", None) or exc
+    text = (str(cause).strip().splitlines() or [""])[0]
+    if password:
+        text = text.replace(str(password), "***")
+    return text[:300]
 
 
 def read_input_table(

@@ -39,6 +39,13 @@ class Settings(BaseModel):
     timezone: str = DEFAULT_TIMEZONE
 
     time_limit_s: Annotated[float, Field(gt=0)] = 60.0
+    stall_seconds: Annotated[float, Field(ge=0)] | None = None
+    """Stop early when neither the served weight nor the bound has moved for this long and
+    the gap is at most `stall_gap`. ``None``: a sixth of the time limit, at least 10 s (a
+    60 s run stops 10 s after its last change, a 300 s nightly run 50 s after); ``0``: always
+    use the whole time limit. Deterministic runs never stop on the clock."""
+    stall_gap: Annotated[float, Field(ge=0, le=1)] = 0.01
+    """The largest gap (share of the bound) at which a stalled search may stop early."""
     seed: int = 0
     workers: Annotated[int, Field(ge=1)] | None = None
     """Solver threads; ``None`` means every core of the machine."""
@@ -74,6 +81,15 @@ class Settings(BaseModel):
         """What serving `request` is worth: its own `weight` where given, else
         weight(priority). The one definition every stage and report uses."""
         return request.weight if request.weight is not None else self.weight(request.priority)
+
+    @property
+    def effective_stall_seconds(self) -> float:
+        """The stall window in seconds; 0 when the stall rule is off."""
+        if self.deterministic:
+            return 0.0
+        if self.stall_seconds is None:
+            return max(10.0, self.time_limit_s / 6)
+        return self.stall_seconds
 
     @property
     def effective_workers(self) -> int:

@@ -7,7 +7,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from matcher._internal.model import Problem, Solution, Strategy
+from matcher._internal.model import Problem, Settings, Solution, Strategy
 from matcher._internal.solver.bound.relaxation import lp_bound, team_bounds
 from matcher._internal.solver.bound.servable import servable_bound
 from matcher._internal.solver.construct.contention import least_contended_first
@@ -20,6 +20,7 @@ from matcher._internal.solver.report.result import build_solution
 from matcher._internal.solver.search.lns import (
     Progress,
     ProgressCallback,
+    StallRule,
     improve,
 )
 
@@ -80,6 +81,7 @@ def solve(
             upper_bound=lambda: bounds.total, seed=settings.seed,
             workers=settings.effective_workers, deterministic=settings.deterministic,
             progress=progress, should_stop=cancel.is_set if cancel is not None else None,
+            stall=_stall_rule(settings),
         )  # fmt: skip
     finally:
         if bounder is not None:
@@ -87,6 +89,10 @@ def solve(
     if bounds.error is not None:
         raise bounds.error
     log.info("first schedule after %.1f s; bound %d", first, bounds.total)
+    if stats.stalled:
+        quiet, gap = settings.effective_stall_seconds, 100 * settings.stall_gap
+        log.info("stopped after %.1f s: nothing moved for %.0f s within a %.1f%% gap",
+                 stats.seconds, quiet, gap)  # fmt: skip
     return build_solution(
         inst, cands, schedule, upper_bound=bounds.total, strategy=strategy,
         seconds=time.perf_counter() - began, proven_optimal=stats.proven_optimal,
@@ -120,6 +126,11 @@ def _better_start(inst: Instance, cands: Candidates, baseline: Schedule) -> Sche
     if served_weight(inst, contended.crews) > served_weight(inst, baseline.crews):
         return contended
     return baseline
+
+
+def _stall_rule(settings: Settings) -> StallRule | None:
+    seconds = settings.effective_stall_seconds
+    return StallRule(seconds, settings.stall_gap) if seconds > 0 else None
 
 
 def _search_budget(time_limit: float, began: float, deterministic: bool) -> float:

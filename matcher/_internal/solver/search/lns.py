@@ -71,6 +71,23 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 
+@dataclass(frozen=True)
+class StallRule:
+    """Stop a search that has gone quiet close to its bound: neither the served weight nor
+    the bound moved for `seconds`, and the gap is at most `gap`. Small problems reach their
+    best schedule in a second; without this rule they would idle to the time limit."""
+
+    seconds: float
+    gap: float
+
+    def stalled(self, quiet_for: float, now: Progress) -> bool:
+        return quiet_for >= self.seconds and now.gap <= self.gap
+
+
+HEARTBEAT_SECONDS = 1.0
+"""Longest silence between progress reports while nothing changes."""
+
+
 @dataclass
 class LnsStats:
     """What the search did: how many neighbourhoods, whether it proved the schedule optimal
@@ -78,6 +95,7 @@ class LnsStats:
 
     iterations: int = 0
     proven_optimal: bool = False
+    stalled: bool = False
     seconds: float = 0.0
 
 
@@ -122,6 +140,22 @@ class _Search:
     failures: np.ndarray = field(init=False)
     servable: np.ndarray = field(init=False)
     unserved_tries_since_gain: int = 0
+    last_change: float = 0.0
+    """Elapsed seconds when the served weight or the bound last moved (the stall rule)."""
+    last_report: Progress | None = None
+
+    def progress_due(self, now: Progress) -> bool:
+        """Report a change at once, and otherwise a heartbeat every `HEARTBEAT_SECONDS`, so
+        that `progress=print` prints a line per change, not one per neighbourhood."""
+        last = self.last_report
+        due = (
+            last is None
+            or (now.served_weight, now.upper_bound) != (last.served_weight, last.upper_bound)
+            or now.elapsed - last.elapsed >= HEARTBEAT_SECONDS
+        )
+        if due:
+            self.last_report = now
+        return due
 
     def __post_init__(self) -> None:
         self.failures = np.zeros(self.inst.n_requests)
@@ -155,6 +189,8 @@ class _Search:
         spent = outcome.work if self.deterministic else outcome.seconds
         self.sizes.adapt(optimal, spent < limit / 3)
         self.weight += outcome.weight_gain
+        if outcome.weight_gain:
+            self.last_change = self.elapsed()
         if nb_origin == "unserved":
             gained = outcome.weight_gain > 0
             self.unserved_tries_since_gain = 0 if gained else self.unserved_tries_since_gain + 1
@@ -204,6 +240,7 @@ def improve(
     should_stop: Callable[[], bool] | None = None,
     sub_time_limit: float = SUB_TIME_LIMIT,
     frozen: frozenset[int] = frozenset(),
+    stall: StallRule | None = None,
 ) -> LnsStats:
     """Improve `schedule` in place; it stays valid after every step. `frozen` requests
     (pinned ones when re-planning) keep their bookings untouched. `upper_bound` may be a
@@ -244,7 +281,13 @@ def improve(
             return True
         if not deterministic and search.elapsed() >= time_limit:
             return True
+        if stall is not None and stall.stalled(search.elapsed() - search.last_change, report()):
+            stats.stalled = True
+            return True
         return should_stop is not None and should_stop()
+
+    def report() -> Progress:
+        return Progress(search.weight, search.upper_bound, search.elapsed(), stats.iterations)
 
     def worker() -> None:
         while True:
@@ -268,11 +311,13 @@ def improve(
                 search.claimed_volunteers -= nb.volunteers
                 search.claimed_requests -= set(nb.requests)
                 search.record(outcome, seed_request, limit, nb.origin)
-                search.upper_bound = current_bound()
-                report = Progress(search.weight, search.upper_bound, search.elapsed(),
-                                  stats.iterations)  # fmt: skip
-            if progress is not None:
-                progress(report)
+                bound = current_bound()
+                if bound != search.upper_bound:
+                    search.upper_bound, search.last_change = bound, search.elapsed()
+                now = report()
+                due = search.progress_due(now)
+            if progress is not None and due:
+                progress(now)
 
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(max(1, workers))]
     for thread in threads:
