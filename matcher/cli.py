@@ -241,6 +241,30 @@ def generate(
     _say(f"wrote {', '.join(str(p) for p in written)}")
 
 
+@app.command()
+def serve(
+    db: Annotated[str, typer.Option(help="Database URL or SQLite file (created if missing).")],
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
+    settings: Annotated[Path | None, typer.Option(help="Settings file (TOML or JSON).")] = None,
+) -> None:
+    """Serve the HTTP API (requests, urgent calls, plans, re-plans, jobs) over the database.
+    The key comes from MATCHER_API_KEY, or from the file named by MATCHER_API_KEY_FILE."""
+    from matcher._internal.batch import merged_settings
+    from matcher._internal.io.database import DatabaseUnreachable
+    from matcher._internal.service.server import ApiKeyMissing, run_server
+
+    try:
+        run_server(db, host=host, port=port, settings=merged_settings(settings))
+    except ApiKeyMissing as exc:
+        raise typer.BadParameter(str(exc), param_hint="MATCHER_API_KEY") from exc
+    except InputError as exc:
+        raise _fail_on_input(exc) from exc
+    except DatabaseUnreachable as exc:
+        _say(str(exc), error=True)
+        raise typer.Exit(ExitCode.DATABASE_UNREACHABLE) from exc
+
+
 scenario_app = typer.Typer(help="What-if scenarios: run them and compare with the baseline.")
 app.add_typer(scenario_app, name="scenario")
 

@@ -10,11 +10,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.engine import Engine
+
+from matcher._internal.io import plans
 from matcher._internal.io.atomic import check_output_place
 from matcher._internal.io.load import load_problem, load_settings
 from matcher._internal.io.output import write_solution
 from matcher._internal.model import Problem, Settings, Solution
 from matcher._internal.solver import ProgressCallback, solve
+from matcher._internal.solver.services.dispatch import dispatch_urgent
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +78,31 @@ def run_database(
     if out is not None:
         write_solution(solution, out, problem)
         return BatchResult(solution, problem, str(out))
+    problem, solution = take_in_late_calls(engine, problem, solution, first_day, days, started)
     run_id = db.write_run(
         engine, solution, plan_date=first_day, days=days, volunteers=len(problem.volunteers),
         started_at=started,
     )  # fmt: skip
     return BatchResult(solution, problem, f"run {run_id} in {db.redact(url)}")
+
+
+def take_in_late_calls(
+    engine: Engine, problem: Problem, solution: Solution, plan_date: date, days: int,
+    since: datetime,
+) -> tuple[Problem, Solution]:  # fmt: skip
+    """Dispatch into a new plan the urgent calls that arrived after its inputs were read,
+    so a plan landing during the day never drops a call already answered."""
+    late = plans.calls_since(engine, plan_date, days, since)
+    if not late:
+        return problem, solution
+    known = {r.request_id for r in problem.requests}
+    fresh = plans.load_plan_problem(engine, plan_date, days, problem.settings)
+    by_id = {r.request_id: r for r in fresh.requests}
+    for rid in late:
+        if rid in known or rid not in by_id:
+            continue
+        solution = dispatch_urgent(problem, solution, by_id[rid])
+        problem = problem.model_copy(update={"requests": (*problem.requests, by_id[rid])})
+        known.add(rid)
+    log.info("took in %d urgent call(s) that arrived during the run", len(late))
+    return problem, solution

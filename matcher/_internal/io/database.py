@@ -47,7 +47,10 @@ schedule_runs = sa.Table(
     sa.Column("started_at", sa.DateTime, nullable=False),
     sa.Column("finished_at", sa.DateTime, nullable=False),
     sa.Column("settings", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
 )
+"""`version` counts the changes the service has committed to a run (1 when written); every
+change to a plan is one transaction that moves it by one (optimistic concurrency)."""
 
 assignments = sa.Table(
     "assignments",
@@ -172,6 +175,18 @@ def _within_plan(values: pd.Series, plan: tuple[date, int], timezone: str) -> pd
     return values.map(keep).astype(bool)
 
 
+def ensure_tables(engine: Engine) -> None:
+    """Create the output tables, and add the `version` column to a database written before
+    it existed (runs there count as version 1)."""
+    metadata.create_all(engine)
+    columns = {c["name"] for c in sa.inspect(engine).get_columns("schedule_runs")}
+    if "version" not in columns:
+        with engine.begin() as connection:
+            connection.execute(sa.text(
+                "ALTER TABLE schedule_runs ADD COLUMN version INTEGER NOT NULL DEFAULT 1"
+            ))  # fmt: skip
+
+
 def write_run(
     engine: Engine,
     solution: Solution,
@@ -182,7 +197,7 @@ def write_run(
     started_at: datetime,
 ) -> str:
     """Store one run in a single transaction and make it the current one for its date."""
-    metadata.create_all(engine)
+    ensure_tables(engine)
     run_id = str(uuid.uuid4())
     s = solution.summary
     with engine.begin() as connection:
@@ -199,7 +214,7 @@ def write_run(
                 served_weight=s.served_weight, upper_bound=s.upper_bound, gap=s.gap,
                 walk_minutes=s.walk_minutes, first_schedule_seconds=s.first_schedule_seconds,
                 solve_seconds=s.solve_seconds, started_at=started_at,
-                finished_at=datetime.now(), settings=json.dumps(s.settings),
+                finished_at=datetime.now(), settings=json.dumps(s.settings), version=1,
             )
         )  # fmt: skip
         if solution.assignments:

@@ -46,6 +46,15 @@ def prepared(problem: Problem) -> tuple[Instance, Candidates]:
 
 def dispatch_urgent(problem: Problem, solution: Solution, request: Request) -> Solution:
     """`solution` with `request` served at once if anyone can, bumping lower priorities."""
+    return dispatch_into(problem, solution, request)[1]
+
+
+def dispatch_into(
+    problem: Problem, solution: Solution, request: Request
+) -> tuple[Problem, Solution]:
+    """`dispatch_urgent`, also returning the day's problem with the call in it. That problem
+    is cached with its instance and candidates, so a service answering call after call on
+    the same day pays for one request's candidates per call, not the whole day's."""
     began = time.perf_counter()
     base_inst, base_cands = prepared(problem)
     others = tuple(q for q in problem.requests if q.request_id != request.request_id)
@@ -87,7 +96,11 @@ def dispatch_urgent(problem: Problem, solution: Solution, request: Request) -> S
         inst, cands, schedule, upper_bound=max(bound, served_before), strategy=Strategy.DISPATCH,
         seconds=time.perf_counter() - began,
     )  # fmt: skip
-    return result.model_copy(update={"changes": _changes(inst, schedule, r, bumped)})
+    with _LOCK:
+        _CACHE[id(day)] = (day, inst, cands)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return day, result.model_copy(update={"changes": _changes(inst, schedule, r, bumped)})
 
 
 def _book(inst: Instance, schedule: Schedule, solution: Solution) -> None:

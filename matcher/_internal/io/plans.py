@@ -1,0 +1,341 @@
+"""The current plan of each plan date as the service changes it during the day.
+
+The nightly job writes a run (`database.write_run`); the service then changes that run in
+place, one transaction per change: it moves the run's `version` from the one it read to the
+next, rewrites the rows of the requests that changed, and logs each change. A commit that
+finds another version (another server process, or a nightly run that landed meanwhile) is a
+`PlanConflict`; the caller reloads and tries again, so no change is lost or doubled.
+
+Day-level facts that are not part of the inputs (a volunteer who cancelled for the day, a
+withdrawn request) are `plan_overrides`; urgent calls are logged in `service_calls`, so a
+nightly run that lands later can take in the calls that came while it was solving.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from matcher._internal.io import database as db
+from matcher._internal.io.load import load_problem, load_settings
+from matcher._internal.io.tables import RawTable
+from matcher._internal.model import (
+    Assignment,
+    Change,
+    Problem,
+    Request,
+    Settings,
+    Solution,
+    Status,
+    Strategy,
+    Summary,
+    Unassigned,
+)
+
+plan_changes = sa.Table(
+    "plan_changes",
+    db.metadata,
+    sa.Column("run_id", sa.String(36), sa.ForeignKey("schedule_runs.run_id"), index=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("request_id", sa.String(100), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("before", sa.Text, nullable=False),
+    sa.Column("after", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("changed_at", sa.DateTime, nullable=False),
+)
+
+plan_overrides = sa.Table(
+    "plan_overrides",
+    db.metadata,
+    sa.Column("plan_date", sa.Date, nullable=False, index=True),
+    sa.Column("kind", sa.String(30), nullable=False),  # cancelled_volunteer | withdrawn_request
+    sa.Column("item_id", sa.String(100), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+service_calls = sa.Table(
+    "service_calls",
+    db.metadata,
+    sa.Column("request_id", sa.String(100), primary_key=True),
+    sa.Column("plan_date", sa.Date, nullable=False, index=True),
+    sa.Column("received_at", sa.DateTime, nullable=False),
+)
+
+CANCELLED_VOLUNTEER = "cancelled_volunteer"
+WITHDRAWN_REQUEST = "withdrawn_request"
+
+
+class PlanConflict(RuntimeError):
+    """The plan moved on since it was read; reload it and apply the change again."""
+
+
+class DuplicateRequest(ValueError):
+    """A request with this id is already stored."""
+
+
+@dataclass(frozen=True)
+class PlanHead:
+    """Which run is current for a plan date, and at which version."""
+
+    run_id: str
+    plan_date: date
+    days: int
+    version: int
+
+
+def head(engine: Engine, plan_date: date) -> PlanHead | None:
+    """The current run of `plan_date`, or None when nothing was planned for it."""
+    db.ensure_tables(engine)
+    runs = db.schedule_runs
+    query = (
+        sa.select(runs.c.run_id, runs.c.plan_date, runs.c.days, runs.c.version)
+        .where(runs.c.plan_date == plan_date, runs.c.current)
+        .order_by(runs.c.finished_at.desc())
+    )
+    with engine.connect() as connection:
+        row = connection.execute(query).first()
+    if row is None:
+        return None
+    return PlanHead(row.run_id, row.plan_date, int(row.days), int(row.version))
+
+
+def load_plan_problem(engine: Engine, plan_date: date, days: int, settings: Settings) -> Problem:
+    """The problem of the plan days as the service sees it now: every volunteer but those
+    who cancelled for the day, the plan days' requests but the withdrawn ones."""
+    vols = db.read_input_table(engine, "volunteers", "volunteer_id")
+    reqs = db.read_input_table(engine, "requests", "request_id", plan=(plan_date, days),
+                               timezone=settings.timezone)  # fmt: skip
+    gone = overrides(engine, plan_date)
+    vols = _without(vols, "volunteer_id", gone[CANCELLED_VOLUNTEER])
+    reqs = _without(reqs, "request_id", gone[WITHDRAWN_REQUEST])
+    return load_problem(vols, reqs, settings=settings)
+
+
+def _without(table: RawTable, key: str, ids: set[str]) -> RawTable:
+    if not ids:
+        return table
+    rows = [(label, row) for label, row in table.rows if str(row.get(key)) not in ids]
+    return RawTable(table.source, table.columns, rows, table.header, table.issues)
+
+
+def overrides(engine: Engine, plan_date: date) -> dict[str, set[str]]:
+    """Cancelled volunteers and withdrawn requests of a plan date."""
+    found: dict[str, set[str]] = {CANCELLED_VOLUNTEER: set(), WITHDRAWN_REQUEST: set()}
+    query = sa.select(plan_overrides).where(plan_overrides.c.plan_date == plan_date)
+    with engine.connect() as connection:
+        for row in connection.execute(query):
+            found.setdefault(row.kind, set()).add(row.item_id)
+    return found
+
+
+def run_settings(engine: Engine, run_id: str) -> Settings:
+    return load_settings(json.loads(db.current_run(engine, run_id)["settings"]))
+
+
+def load_solution(engine: Engine, run_id: str) -> Solution:
+    """A stored run as a `Solution` (its summary from the run's row)."""
+    run = db.current_run(engine, run_id)
+    done, left = db.run_frames(engine, run_id)
+    assignments = [
+        Assignment.model_validate({**row, "start": pd.Timestamp(row["start"]).to_pydatetime(),
+                                   "end": pd.Timestamp(row["end"]).to_pydatetime()})
+        for row in done.to_dict(orient="records")
+    ]  # fmt: skip
+    unassigned = [Unassigned.model_validate(row) for row in left.to_dict(orient="records")]
+    settings = json.loads(run["settings"])
+    summary = Summary(
+        status=Status(run["status"]), strategy=Strategy(run["strategy"]),
+        served_weight=run["served_weight"], upper_bound=run["upper_bound"], gap=run["gap"],
+        walk_minutes=run["walk_minutes"], requests_total=run["requests"],
+        requests_served=run["requests_served"], requests_unassigned=run["requests_unassigned"],
+        assignments=len(assignments), solve_seconds=run["solve_seconds"],
+        first_schedule_seconds=run["first_schedule_seconds"], seed=settings.get("seed", 0),
+        settings=settings,
+    )  # fmt: skip
+    return Solution(assignments=assignments, unassigned=unassigned, summary=summary)
+
+
+def commit(
+    engine: Engine,
+    read: PlanHead,
+    before: Solution,
+    after: Solution,
+    changes: Iterable[Change],
+) -> PlanHead:
+    """Make `after` the plan of `read.run_id`, in one transaction, if the plan is still at
+    the version `before` was read at; only the rows of requests that changed are rewritten."""
+    changed = _changed_requests(before, after)
+    runs = db.schedule_runs
+    s = after.summary
+    now = datetime.now()
+    with engine.begin() as connection:
+        moved = connection.execute(
+            runs.update()
+            .where(runs.c.run_id == read.run_id, runs.c.version == read.version, runs.c.current)
+            .values(
+                version=read.version + 1, status=s.status, served_weight=s.served_weight,
+                upper_bound=s.upper_bound, gap=s.gap, walk_minutes=s.walk_minutes,
+                requests=s.requests_total, requests_served=s.requests_served,
+                requests_unassigned=s.requests_unassigned, finished_at=now,
+            )
+        ).rowcount  # fmt: skip
+        if moved != 1:
+            raise PlanConflict(f"plan {read.plan_date} moved past version {read.version}")
+        if changed:
+            for table in (db.assignments, db.unassigned):
+                connection.execute(table.delete().where(
+                    table.c.run_id == read.run_id, table.c.request_id.in_(changed)
+                ))  # fmt: skip
+            rows = [a.model_dump() for a in after.assignments if a.request_id in changed]
+            if rows:
+                connection.execute(db.assignments.insert(),
+                                   [{"run_id": read.run_id, **r} for r in rows])  # fmt: skip
+            left = [u.model_dump(mode="json") for u in after.unassigned if u.request_id in changed]
+            if left:
+                connection.execute(db.unassigned.insert(),
+                                   [{"run_id": read.run_id, **u} for u in left])  # fmt: skip
+        log_rows = [
+            {"run_id": read.run_id, "version": read.version + 1, "changed_at": now,
+             **c.model_dump(mode="json")}
+            for c in changes
+        ]  # fmt: skip
+        if log_rows:
+            connection.execute(plan_changes.insert(), log_rows)
+    return PlanHead(read.run_id, read.plan_date, read.days, read.version + 1)
+
+
+def _changed_requests(before: Solution, after: Solution) -> set[str]:
+    def rows(solution: Solution) -> dict[str, set[tuple[Any, ...]]]:
+        out: dict[str, set[tuple[Any, ...]]] = {}
+        for a in solution.assignments:
+            out.setdefault(a.request_id, set()).add((a.volunteer_id, a.start, a.walk_minutes))
+        for u in solution.unassigned:
+            out.setdefault(u.request_id, set()).add((u.reason, u.detail))
+        return out
+
+    old, new = rows(before), rows(after)
+    return {rid for rid in old.keys() | new.keys() if old.get(rid) != new.get(rid)}
+
+
+def store_request(engine: Engine, request: Request, *, call_for: date | None = None) -> None:
+    """Add a request to the `requests` input table (created if missing) in the contract's
+    text form; urgent calls are also logged with the plan date they were dispatched to."""
+    db.ensure_tables(engine)
+    row = request_row(request)
+    table = _requests_table(engine, row)
+    row = _as_column_types(table, row)
+    with engine.begin() as connection:
+        taken = connection.execute(
+            sa.select(sa.func.count()).select_from(table).where(
+                table.c.request_id == request.request_id
+            )
+        ).scalar_one()  # fmt: skip
+        if taken:
+            raise DuplicateRequest(f"request {request.request_id} is already stored")
+        connection.execute(table.insert().values(**row))
+        if call_for is not None:
+            connection.execute(service_calls.insert().values(
+                request_id=request.request_id, plan_date=call_for, received_at=datetime.now()
+            ))  # fmt: skip
+
+
+def request_row(request: Request) -> dict[str, Any]:
+    """A request as the input table holds it: lists `;`-joined, times ISO, absent as NULL."""
+    row: dict[str, Any] = {}
+    for name, value in request.model_dump().items():
+        if isinstance(value, list | tuple):
+            value = ";".join(str(v) for v in value) or None
+        elif isinstance(value, datetime):
+            value = value.isoformat(timespec="minutes")
+        row[name] = value
+    return row
+
+
+def _requests_table(engine: Engine, row: dict[str, Any]) -> sa.Table:
+    inspector = sa.inspect(engine)
+    if not inspector.has_table("requests"):
+        columns = [sa.Column(name, sa.Text) for name in row]
+        table = sa.Table("requests", sa.MetaData(), *columns)
+        table.create(engine, checkfirst=True)
+        return table
+    table = sa.Table("requests", sa.MetaData(), autoload_with=engine)
+    missing = [name for name, value in row.items() if value is not None and name not in table.c]
+    if missing:
+        raise ValueError(f"the requests table has no column {', '.join(missing)}")
+    for name in [n for n in row if n not in table.c]:
+        row.pop(name)
+    return table
+
+
+def request_day(engine: Engine, request_id: str, timezone: str) -> date | None:
+    """The plan date of a stored request (the day of its earliest start, local time)."""
+    if not sa.inspect(engine).has_table("requests"):
+        return None
+    table = sa.Table("requests", sa.MetaData(), autoload_with=engine)
+    with engine.connect() as connection:
+        value = connection.execute(
+            sa.select(table.c.earliest_start).where(table.c.request_id == request_id)
+        ).scalar()  # fmt: skip
+    if value is None:
+        return None
+    try:
+        moment = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.tz_convert(timezone)
+    return moment.date()
+
+
+def _as_column_types(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
+    """Native timestamps where the table has them (PostgreSQL refuses text there)."""
+    out = dict(row)
+    for name, value in row.items():
+        if isinstance(table.c[name].type, sa.DateTime) and isinstance(value, str):
+            out[name] = datetime.fromisoformat(value)
+    return out
+
+
+def change_windows(engine: Engine, windows: dict[str, tuple[datetime, datetime]]) -> None:
+    """New start windows for stored requests, in one transaction."""
+    table = sa.Table("requests", sa.MetaData(), autoload_with=engine)
+    with engine.begin() as connection:
+        for request_id, (earliest, latest) in windows.items():
+            values = _as_column_types(table, {
+                "earliest_start": earliest.isoformat(timespec="minutes"),
+                "latest_start": latest.isoformat(timespec="minutes"),
+            })  # fmt: skip
+            connection.execute(
+                table.update().where(table.c.request_id == request_id).values(**values)
+            )
+
+
+def add_overrides(engine: Engine, plan_date: date, kind: str, ids: Iterable[str]) -> None:
+    rows = [{"plan_date": plan_date, "kind": kind, "item_id": i, "created_at": datetime.now()}
+            for i in ids]  # fmt: skip
+    if rows:
+        db.ensure_tables(engine)
+        with engine.begin() as connection:
+            connection.execute(plan_overrides.insert(), rows)
+
+
+def calls_since(engine: Engine, plan_date: date, days: int, since: datetime) -> list[str]:
+    """Urgent calls for the plan days received after `since`, oldest first."""
+    db.ensure_tables(engine)
+    last = plan_date + timedelta(days=days)
+    query = (
+        sa.select(service_calls.c.request_id)
+        .where(service_calls.c.plan_date >= plan_date, service_calls.c.plan_date < last,
+               service_calls.c.received_at > since)
+        .order_by(service_calls.c.received_at)
+    )  # fmt: skip
+    with engine.connect() as connection:
+        return [row.request_id for row in connection.execute(query)]

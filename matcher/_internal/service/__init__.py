@@ -1,0 +1,1 @@
+"""The HTTP service: matcher for other programs, over the nightly job's database."""

@@ -1,0 +1,197 @@
+"""The service's plans: each plan date's current plan kept in memory beside the database,
+and the three ways the day changes it (an urgent call, a re-plan, a fresh solve).
+
+Every change follows one pattern: read the plan (from memory when the database still holds
+the same run and version, else from the database), compute the new plan, and commit it with
+`plans.commit`, which succeeds only if nobody committed in between. Within one process a
+lock per plan date orders the changes, so conflicts come only from other processes (a second
+server, a nightly run landing); those are retried against the plan as it now is.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+
+from matcher._internal.batch import take_in_late_calls
+from matcher._internal.io import database as db
+from matcher._internal.io import plans
+from matcher._internal.io.errors import InputError, Issue
+from matcher._internal.model import QINXIAN_TEAMS, Change, Problem, Request, Settings, Solution
+from matcher._internal.solver import solve
+from matcher._internal.solver.services.dispatch import dispatch_into
+from matcher._internal.solver.services.replan import replan
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS = 5
+"""How often a change is re-applied after a conflicting commit before giving up."""
+
+
+class UnknownPlan(LookupError):
+    """No plan is stored for that date."""
+
+
+@dataclass
+class LivePlan:
+    """A plan date's plan as last read or committed, with the problem it answers."""
+
+    head: plans.PlanHead
+    problem: Problem
+    solution: Solution
+
+
+@dataclass
+class CallResult:
+    plan: LivePlan
+    request_id: str
+    changes: list[Change]
+
+
+class Plans:
+    """Plans of every plan date, shared by the request handlers of one server process."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine = engine
+        self.settings = settings
+        self._live: dict[date, LivePlan] = {}
+        self._locks: dict[date, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def lock(self, plan_date: date) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(plan_date, threading.Lock())
+
+    def plan_date_of(self, request: Request) -> date:
+        """The plan date a request belongs to: the day of its earliest start."""
+        return request.earliest_start.date()
+
+    def today(self) -> date:
+        return datetime.now(ZoneInfo(self.settings.timezone)).date()
+
+    def current(self, plan_date: date) -> LivePlan:
+        """The plan as the database holds it now (memory reused when nothing moved)."""
+        found = plans.head(self.engine, plan_date)
+        if found is None:
+            raise UnknownPlan(f"no plan for {plan_date}")
+        cached = self._live.get(plan_date)
+        if cached is not None and cached.head == found:
+            return cached
+        settings = plans.run_settings(self.engine, found.run_id)
+        problem = plans.load_plan_problem(self.engine, plan_date, found.days, settings)
+        live = LivePlan(found, problem, plans.load_solution(self.engine, found.run_id))
+        self._live[plan_date] = live
+        return live
+
+    def change(
+        self, plan_date: date, compute: Callable[[LivePlan], tuple[Problem, Solution]]
+    ) -> LivePlan:
+        """Apply `compute` to the current plan and commit it, retrying after conflicts."""
+        with self.lock(plan_date):
+            for attempt in range(ATTEMPTS):
+                live = self.current(plan_date)
+                problem, after = compute(live)
+                try:
+                    moved = plans.commit(self.engine, live.head, live.solution, after,
+                                         after.changes)  # fmt: skip
+                except plans.PlanConflict:
+                    log.info("plan %s changed meanwhile; attempt %d again", plan_date,
+                             attempt + 2)  # fmt: skip
+                    self._live.pop(plan_date, None)
+                    continue
+                live = LivePlan(moved, problem, after)
+                self._live[plan_date] = live
+                return live
+        raise plans.PlanConflict(f"plan {plan_date} kept changing; {ATTEMPTS} attempts failed")
+
+    def ensure_plan(self, plan_date: date) -> None:
+        """Give a date without a plan an empty one, so a call on it can still be dispatched."""
+        if plans.head(self.engine, plan_date) is not None:
+            return
+        with self.lock(plan_date):
+            if plans.head(self.engine, plan_date) is not None:
+                return
+            problem = plans.load_plan_problem(self.engine, plan_date, 1, self.settings)
+            empty = problem.model_copy(update={"requests": ()})
+            solution = solve(empty, strategy="greedy")
+            db.write_run(self.engine, solution, plan_date=plan_date, days=1,
+                         volunteers=len(problem.volunteers), started_at=datetime.now())  # fmt: skip
+
+    def check_team(self, request: Request) -> None:
+        """A request naming a team the catalogue lacks is bad input (422), not a crash."""
+        codes = {t.code for t in QINXIAN_TEAMS}
+        if request.team is not None and request.team not in codes:
+            raise InputError([Issue("body", "", "team", f"unknown team {request.team!r}; "
+                                    f"known: {', '.join(sorted(codes))}")])  # fmt: skip
+
+    def plan_of_request(self, request_id: str) -> LivePlan:
+        """The current plan of the day a stored request belongs to."""
+        found = plans.request_day(self.engine, request_id, self.settings.timezone)
+        if found is None:
+            raise UnknownPlan(f"no request {request_id}")
+        plan = self.current(found)
+        if request_id not in {r.request_id for r in plan.problem.requests}:
+            raise UnknownPlan(f"request {request_id} is not in the plan of {found}")
+        return plan
+
+    def call(self, request: Request) -> CallResult:
+        """Store an urgent call, dispatch it against its day's plan, commit the change."""
+        plan_date = self.plan_date_of(request)
+        plans.store_request(self.engine, request, call_for=plan_date)
+        self.ensure_plan(plan_date)
+
+        def dispatch(live: LivePlan) -> tuple[Problem, Solution]:
+            return dispatch_into(live.problem, live.solution, request)
+
+        live = self.change(plan_date, dispatch)
+        return CallResult(live, request.request_id, list(live.solution.changes))
+
+    def replan(
+        self,
+        plan_date: date,
+        *,
+        cancelled: list[str],
+        withdrawn: list[str],
+        windows: dict[str, tuple[datetime, datetime]],
+        pinned: list[str],
+        time_limit_s: float,
+    ) -> LivePlan:
+        """Record the day's changes, then re-plan from the current plan and commit."""
+        self.current(plan_date)  # 404 before anything is recorded
+        plans.add_overrides(self.engine, plan_date, plans.CANCELLED_VOLUNTEER, cancelled)
+        plans.add_overrides(self.engine, plan_date, plans.WITHDRAWN_REQUEST, withdrawn)
+        if windows:
+            plans.change_windows(self.engine, windows)
+
+        def again(live: LivePlan) -> tuple[Problem, Solution]:
+            settings = live.problem.settings
+            problem = plans.load_plan_problem(self.engine, plan_date, live.head.days, settings)
+            problem = problem.with_settings(time_limit_s=time_limit_s)
+            return problem, replan(problem, live.solution, pinned=pinned)
+
+        return self.change(plan_date, again)
+
+    def solve_and_store(
+        self, plan_date: date, days: int, settings: Settings, cancel: threading.Event,
+        progress: Callable[[object], None],
+    ) -> str:  # fmt: skip
+        """A fresh solve of the plan days, stored as their new current run. Calls that came
+        in while it ran are dispatched into it before it lands."""
+        started = datetime.now()
+        problem = plans.load_plan_problem(self.engine, plan_date, days, settings)
+        solution = solve(problem, progress=progress, cancel=cancel)
+        with self.lock(plan_date):
+            problem, solution = take_in_late_calls(self.engine, problem, solution,
+                                                   plan_date, days, started)  # fmt: skip
+            run_id = db.write_run(
+                self.engine, solution, plan_date=plan_date, days=days,
+                volunteers=len(problem.volunteers), started_at=started,
+            )  # fmt: skip
+            self._live.pop(plan_date, None)
+        return run_id

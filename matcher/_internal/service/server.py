@@ -1,0 +1,43 @@
+"""Start the API under uvicorn: the key from the environment, the database checked first."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from matcher._internal.io.database import engine_for
+from matcher._internal.model import Settings
+
+
+class ApiKeyMissing(ValueError):
+    """Neither MATCHER_API_KEY nor a readable MATCHER_API_KEY_FILE was given."""
+
+
+def api_key_from_environment() -> str:
+    """The bearer key: MATCHER_API_KEY, else the first line of MATCHER_API_KEY_FILE (for
+    secrets mounted as files). It is never logged."""
+    key = os.environ.get("MATCHER_API_KEY", "").strip()
+    path = os.environ.get("MATCHER_API_KEY_FILE", "").strip()
+    if not key and path:
+        try:
+            key = Path(path).read_text(encoding="utf-8").strip().splitlines()[0].strip()
+        except (OSError, IndexError):
+            raise ApiKeyMissing(
+                f"cannot read an API key from MATCHER_API_KEY_FILE={path}"
+            ) from None
+    if len(key) < 16:
+        raise ApiKeyMissing(
+            "set MATCHER_API_KEY (or MATCHER_API_KEY_FILE) to a key of at least 16 characters"
+        )
+    return key
+
+
+def run_server(url: str, *, host: str, port: int, settings: Settings) -> None:
+    import uvicorn
+
+    from matcher._internal.service.app import create_app
+
+    key = api_key_from_environment()
+    engine = engine_for(url, create=True)
+    app = create_app(engine, key, settings)
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=True)
