@@ -13,6 +13,7 @@ nightly run that lands later can take in the calls that came while it was solvin
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -260,16 +261,20 @@ def request_row(request: Request) -> dict[str, Any]:
 
 
 def _requests_table(engine: Engine, row: dict[str, Any]) -> sa.Table:
-    inspector = sa.inspect(engine)
-    if not inspector.has_table("requests"):
+    """The `requests` table, created with the contract's columns if missing; an optional
+    contract column it lacks (say `weight`) is added when a request first uses it."""
+    if not sa.inspect(engine).has_table("requests"):
         columns = [sa.Column(name, sa.Text) for name in row]
-        table = sa.Table("requests", sa.MetaData(), *columns)
-        table.create(engine, checkfirst=True)
-        return table
+        sa.Table("requests", sa.MetaData(), *columns).create(engine, checkfirst=True)
     table = sa.Table("requests", sa.MetaData(), autoload_with=engine)
     missing = [name for name, value in row.items() if value is not None and name not in table.c]
     if missing:
-        raise ValueError(f"the requests table has no column {', '.join(missing)}")
+        for name in missing:  # contract field names, never user text
+            # One transaction each: a column added meanwhile by a concurrent request fails
+            # alone (PostgreSQL aborts the whole transaction on an error).
+            with contextlib.suppress(sa.exc.DBAPIError), engine.begin() as connection:
+                connection.execute(sa.text(f'ALTER TABLE requests ADD COLUMN "{name}" TEXT'))
+        table = sa.Table("requests", sa.MetaData(), autoload_with=engine)
     for name in [n for n in row if n not in table.c]:
         row.pop(name)
     return table
