@@ -1,153 +1,416 @@
 """Files for people: one itinerary per volunteer (CSV and an iCalendar file phones import)
-and a coordinator's daily sheet per team (self-contained HTML)."""
+and a coordinator's sheet per team (self-contained HTML: one section per day with a map,
+the schedule with crews by name, the volunteers on duty and what was left unserved)."""
 
 from __future__ import annotations
 
 import html
 from collections import defaultdict
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pandas as pd
+from matplotlib.artist import Artist
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.patheffects import withStroke
 
-from matcher._internal.model import Assignment, Problem, Request, Solution
+from matcher._internal.io.maps import (
+    CJK_FONTS,
+    COMPOUND_EDGE,
+    COMPOUND_FILL,
+    MapFrame,
+    Point,
+    figure,
+    svg_markup,
+)
+from matcher._internal.model import Assignment, Problem, Request, Solution, Unassigned, Volunteer
+from matcher._internal.model.places import place_text
 
 ITINERARY_COLUMNS = [
-    "start", "end", "request_id", "kind", "team", "lat", "lon", "walk_minutes", "crew",
+    "start", "end", "request_id", "kind", "team", "place", "lat", "lon", "walk_minutes", "crew",
     "resident_id",
 ]  # fmt: skip
 
 
+@dataclass
+class _Plan:
+    """A solution joined with its problem: what every sheet, itinerary and calendar reads."""
+
+    problem: Problem
+    solution: Solution
+    requests: dict[str, Request] = field(init=False)
+    volunteers: dict[str, Volunteer] = field(init=False)
+    crews: dict[str, list[Assignment]] = field(init=False)
+    """Request id -> its crew's assignments, by volunteer id."""
+    by_volunteer: dict[str, list[Assignment]] = field(init=False)
+    """Volunteer id -> their assignments in time order."""
+
+    def __post_init__(self) -> None:
+        self.requests = {r.request_id: r for r in self.problem.requests}
+        self.volunteers = {v.volunteer_id: v for v in self.problem.volunteers}
+        crews: defaultdict[str, list[Assignment]] = defaultdict(list)
+        mine: defaultdict[str, list[Assignment]] = defaultdict(list)
+        for a in self.solution.assignments:
+            crews[a.request_id].append(a)
+            mine[a.volunteer_id].append(a)
+        self.crews = {rid: sorted(c, key=lambda a: a.volunteer_id) for rid, c in crews.items()}
+        self.by_volunteer = {v: sorted(items, key=lambda a: a.start) for v, items in mine.items()}
+
+    def place(self, r: Request) -> str:
+        """Where to go, in words: the request's address, else the nearest known place, else
+        its coordinates."""
+        return r.address or place_text(r.lat, r.lon)
+
+    def name(self, volunteer_id: str) -> str:
+        v = self.volunteers.get(volunteer_id)
+        return v.name if v is not None and v.name else volunteer_id
+
+
 def write_reports(solution: Solution, problem: Problem, folder: Path) -> None:
-    """Write `itineraries/` and `sheets/` into `folder`."""
-    requests = {r.request_id: r for r in problem.requests}
-    crews: defaultdict[str, list[str]] = defaultdict(list)
-    by_volunteer: defaultdict[str, list[Assignment]] = defaultdict(list)
-    for a in solution.assignments:
-        crews[a.request_id].append(a.volunteer_id)
-        by_volunteer[a.volunteer_id].append(a)
+    """Write `itineraries/` (CSV and .ics per volunteer) and `sheets/` (HTML per team)."""
+    plan = _Plan(problem, solution)
     itineraries = folder / "itineraries"
     itineraries.mkdir()
     tz = ZoneInfo(problem.settings.timezone)
-    for volunteer_id, items in sorted(by_volunteer.items()):
-        items.sort(key=lambda a: a.start)
-        rows = [_itinerary_row(a, requests[a.request_id], crews[a.request_id]) for a in items]
+    for volunteer_id, items in sorted(plan.by_volunteer.items()):
+        rows = [_itinerary_row(plan, a) for a in items]
         pd.DataFrame(rows, columns=ITINERARY_COLUMNS).to_csv(
             itineraries / f"{volunteer_id}.csv", index=False
         )
-        (itineraries / f"{volunteer_id}.ics").write_bytes(
-            ical(volunteer_id, items, requests, crews, tz).encode("utf-8")
-        )
+        (itineraries / f"{volunteer_id}.ics").write_bytes(ical(plan, volunteer_id, tz))
     sheets = folder / "sheets"
     sheets.mkdir()
-    for code, page in team_sheets(solution, problem, requests, crews).items():
+    for code, page in team_sheets(solution, problem).items():
         (sheets / f"{code}.html").write_text(page, encoding="utf-8")
 
 
-def _itinerary_row(a: Assignment, r: Request, crew: list[str]) -> dict[str, object]:
+def _itinerary_row(plan: _Plan, a: Assignment) -> dict[str, object]:
+    r = plan.requests[a.request_id]
     return {
         "start": a.start.isoformat(timespec="minutes"),
         "end": a.end.isoformat(timespec="minutes"),
         "request_id": a.request_id,
         "kind": r.kind,
         "team": a.team,
+        "place": plan.place(r),
         "lat": r.lat,
         "lon": r.lon,
         "walk_minutes": round(a.walk_minutes, 1),
-        "crew": ";".join(sorted(crew)),
+        "crew": ";".join(c.volunteer_id for c in plan.crews[a.request_id]),
         "resident_id": r.resident_id or "",
     }
 
 
-def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+# --- calendars --------------------------------------------------------------------------
 
 
-def _utc(moment: datetime, tz: ZoneInfo) -> str:
-    return moment.replace(tzinfo=tz).astimezone(ZoneInfo("UTC")).strftime("%Y%m%dT%H%M%SZ")
+def ical(plan: _Plan, volunteer_id: str, tz: ZoneInfo) -> bytes:
+    """An RFC 5545 calendar of one volunteer's assignments, times in UTC.
 
-
-def ical(
-    volunteer_id: str,
-    items: list[Assignment],
-    requests: dict[str, Request],
-    crews: dict[str, list[str]],
-    tz: ZoneInfo,
-) -> str:
-    """An RFC 5545 calendar of one volunteer's assignments, times in UTC."""
-    stamp = datetime.now(ZoneInfo("UTC")).strftime("%Y%m%dT%H%M%SZ")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//matcher//volunteer itinerary//EN",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]  # fmt: skip
-    for a in items:
-        r = requests[a.request_id]
-        others = [v for v in crews[a.request_id] if v != volunteer_id]
-        description = f"Request {r.request_id} ({r.kind}), walk {a.walk_minutes:.0f} min"
-        if others:
-            description += f", with {', '.join(sorted(others))}"
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{a.request_id}-{volunteer_id}@matcher",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{_utc(a.start, tz)}",
-            f"DTEND:{_utc(a.end, tz)}",
-            f"SUMMARY:{_ics_text(r.kind.replace('_', ' '))}",
-            f"LOCATION:{r.lat:.6f}\\, {r.lon:.6f}",
-            f"GEO:{r.lat:.6f};{r.lon:.6f}",
-            f"DESCRIPTION:{_ics_text(description)}",
-            "END:VEVENT",
+    The icalendar library escapes text and folds lines at 75 octets without splitting a
+    UTF-8 character: long Chinese addresses broke hand-built files in some phone apps.
+    """
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//matcher//volunteer itinerary//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"{plan.name(volunteer_id)} · volunteer schedule")
+    stamp = datetime.now(UTC).replace(microsecond=0)
+    for a in plan.by_volunteer.get(volunteer_id, []):
+        r = plan.requests[a.request_id]
+        place = plan.place(r)
+        others = [plan.name(c.volunteer_id) for c in plan.crews[a.request_id]
+                  if c.volunteer_id != volunteer_id]  # fmt: skip
+        lines = [
+            f"Request {r.request_id}: {r.kind.replace('_', ' ')}, priority {r.priority}",
+            f"Where: {place}",
+            f"Walk from home: {a.walk_minutes:.0f} min",
         ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(lines) + "\r\n"
+        if r.resident_id:
+            lines.append(f"Resident: {r.resident_id}")
+        if others:
+            lines.append(f"With: {', '.join(others)}")
+        event = icalendar.Event()
+        event.add("uid", f"{a.request_id}-{volunteer_id}@matcher")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", a.start.replace(tzinfo=tz).astimezone(UTC))
+        event.add("dtend", a.end.replace(tzinfo=tz).astimezone(UTC))
+        event.add("summary", f"{r.kind.replace('_', ' ')} · {place}")
+        event.add("location", place)
+        event.add("geo", (r.lat, r.lon))
+        event.add("description", "\n".join(lines))
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())
 
+
+# --- team sheets -------------------------------------------------------------------------
+
+FONT_STACK = ", ".join([*(f'"{name}"' for name in CJK_FONTS), "sans-serif"])
 
 _STYLE = (
-    "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
-    "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#eee}"
-    "h2{margin-top:1.5em}"
+    f"body{{font-family:{FONT_STACK};margin:0 auto;max-width:1200px;padding:16px 24px;"
+    "color:#1f2328;line-height:1.45;box-sizing:border-box}"
+    "h1{font-size:1.6em;margin:.2em 0}h2{margin:1.6em 0 .3em;padding-top:.6em;"
+    "border-top:3px solid #1f4e9c}h3{margin:1.2em 0 .3em}"
+    ".meta{color:#57606a;margin:.2em 0}.days a{margin-right:1em}"
+    "table{border-collapse:collapse;width:100%;margin:.4em 0}"
+    "th,td{border-bottom:1px solid #d0d7de;padding:5px 8px;text-align:left;vertical-align:top;"
+    "overflow-wrap:anywhere}"
+    "th{background:#f3f5f8;font-weight:600}td.n{text-align:right;white-space:nowrap}"
+    "th,code,.id{overflow-wrap:normal}"  # headers, codes and ids wrap only between words
+    "small,.id{color:#57606a;font-size:.85em}.crew{display:block}"
+    ".urgent{color:#b42318;font-weight:600}a.geo{color:#57606a;font-size:.85em}"
+    "figure{margin:.5em 0}figure svg{width:100%;max-width:900px;height:auto}"
+    "figcaption{color:#57606a;font-size:.9em}"
+    "@media print{section.day{break-before:page}body{max-width:none}}"
 )
 
+_WEEKDAYS_ZH = "一二三四五六日"
 
-def team_sheets(
-    solution: Solution,
-    problem: Problem,
-    requests: dict[str, Request],
-    crews: dict[str, list[str]],
-) -> dict[str, str]:
-    """One HTML page per team: its served requests with crews and times, and its unassigned
-    requests with reasons (requests naming no team appear on the page `any`)."""
-    names = {t.code: f"{t.name_zh} {t.name_en}".strip() for t in problem.teams}
-    starts = {a.request_id: (a.start, a.end) for a in solution.assignments}
-    served: defaultdict[str, list[str]] = defaultdict(list)
-    for rid in starts:
-        served[requests[rid].team or "any"].append(rid)
-    left: defaultdict[str, list[tuple[str, str, str]]] = defaultdict(list)
+
+def _day_heading(day: date) -> str:
+    """`2026-12-01 · Tuesday 1 December · 周二`: ISO for the eye, words for the brain."""
+    return f"{day.isoformat()} · {day:%A} {day.day} {day:%B} · 周{_WEEKDAYS_ZH[day.weekday()]}"
+
+
+@dataclass
+class _Day:
+    """One team's requests on one day: served in time order, then the unserved ones."""
+
+    served: list[Request] = field(default_factory=list)
+    unserved: list[tuple[Request, Unassigned]] = field(default_factory=list)
+
+
+def team_sheets(solution: Solution, problem: Problem) -> dict[str, str]:
+    """One HTML page per team (requests naming no team appear on the page `any`), with a
+    section per day: a map, the schedule with crews by name, the volunteers on duty and the
+    unserved requests with what to do about them."""
+    plan = _Plan(problem, solution)
+    days: defaultdict[str, defaultdict[date, _Day]] = defaultdict(lambda: defaultdict(_Day))
+    for rid, crew in plan.crews.items():
+        r = plan.requests[rid]
+        days[r.team or "any"][crew[0].start.date()].served.append(r)
     for u in solution.unassigned:
-        left[requests[u.request_id].team or "any"].append((u.request_id, u.reason, u.detail))
-    pages = {}
-    for code in sorted(set(served) | set(left)):
-        rows = []
-        for rid in sorted(served[code], key=lambda r: starts[r][0]):
-            r, (start, end) = requests[rid], starts[rid]
-            rows.append(
-                f"<tr><td>{start:%H:%M}–{end:%H:%M}</td><td>{html.escape(rid)}</td>"
-                f"<td>{html.escape(r.kind)}</td><td>P{r.priority}</td>"
-                f"<td>{html.escape(', '.join(sorted(crews[rid])))}</td>"
-                f"<td>{r.lat:.5f}, {r.lon:.5f}</td></tr>"
-            )
-        missing = "".join(
-            f"<tr><td>{html.escape(rid)}</td><td>{html.escape(str(reason))}</td>"
-            f"<td>{html.escape(detail)}</td></tr>"
-            for rid, reason, detail in sorted(left[code])
+        r = plan.requests[u.request_id]
+        days[r.team or "any"][r.earliest_start.date()].unserved.append((r, u))
+    return {code: _sheet(plan, code, days[code]) for code in sorted(days)}
+
+
+def _sheet(plan: _Plan, code: str, days: dict[date, _Day]) -> str:
+    team = next((t for t in plan.problem.teams if t.code == code), None)
+    title = f"{team.name_zh} {team.name_en}".strip() if team else "requests naming no team"
+    named = "" if team is not None and code == team.name_en else f" · {html.escape(code)}"
+    served = sum(len(d.served) for d in days.values())
+    unserved = sum(len(d.unserved) for d in days.values())
+    ordered = sorted(days)
+    span = ordered[0].isoformat() + (f" to {ordered[-1].isoformat()}" if len(ordered) > 1 else "")
+    links = "".join(f"<a href='#day-{d.isoformat()}'>{d.isoformat()} ({d:%a})</a>"
+                    for d in ordered)  # fmt: skip
+    body = "".join(_day_section(plan, code, day, days[day]) for day in ordered)
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{html.escape(f'{title} ({code}) · {span}')}</title><style>{_STYLE}</style>"
+        f"</head><body><header><h1>{html.escape(title)} <small>team sheet{named}</small></h1>"
+        f"<p class='meta'>Plan for {span}: {served} served, {unserved} not served. Times are "
+        f"community local time ({html.escape(plan.problem.settings.timezone)}).</p>"
+        f"<p class='days'>{links}</p></header>{body}</body></html>"
+    )
+
+
+def _day_section(plan: _Plan, code: str, day: date, content: _Day) -> str:
+    served = sorted(content.served, key=lambda r: (plan.crews[r.request_id][0].start, r.request_id))
+    unserved = sorted(content.unserved, key=lambda p: (p[0].earliest_start, p[0].request_id))
+    numbers = {r.request_id: i for i, r in enumerate([*served, *(r for r, _ in unserved)], 1)}
+    on_duty = sorted({a.volunteer_id for r in served for a in plan.crews[r.request_id]},
+                     key=lambda v: (plan.name(v), v))  # fmt: skip
+    walk = sum(a.walk_minutes for r in served for a in plan.crews[r.request_id])
+    parts = [
+        f"<section class='day' id='day-{day.isoformat()}'><h2>{html.escape(_day_heading(day))}"
+        f"</h2><p class='meta'>{len(served)} served, {len(unserved)} not served, "
+        f"{len(on_duty)} volunteers on duty, {walk:.0f} min walking from home in all.</p>",
+        _day_map(plan, day, served, [r for r, _ in unserved], on_duty, numbers, f"{code}-{day}"),
+    ]
+    if served:
+        parts.append(
+            "<h3>Schedule</h3><table><thead><tr><th>#</th><th>Time</th><th>Request</th>"
+            "<th>Resident</th><th>Place</th><th>Crew <small>(walk from home)</small></th></tr>"
+            "</thead><tbody>"
+            + "".join(_served_row(plan, numbers[r.request_id], r, code) for r in served)
+            + "</tbody></table>"
         )
-        title = html.escape(f"{code} {names.get(code, 'requests naming no team')}")
-        pages[code] = (
-            f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>"
-            f"<style>{_STYLE}</style></head><body><h1>{title}</h1>"
-            f"<p>{len(served[code])} served, {len(left[code])} unassigned.</p>"
-            "<h2>Schedule</h2><table><tr><th>time</th><th>request</th><th>kind</th>"
-            f"<th>priority</th><th>crew</th><th>place (lat, lon)</th></tr>{''.join(rows)}</table>"
-            "<h2>Unassigned</h2><table><tr><th>request</th><th>reason</th><th>what to do</th>"
-            f"</tr>{missing}</table></body></html>"
+        parts.append(_duty_table(plan, code, day, on_duty, numbers))
+    if unserved:
+        parts.append(
+            "<h3>Not served</h3><table><thead><tr><th>#</th><th>Window</th><th>Request</th>"
+            "<th>Resident</th><th>Place</th><th>Why</th><th>What to do</th></tr></thead><tbody>"
+            + "".join(_unserved_row(plan, numbers[r.request_id], r, u) for r, u in unserved)
+            + "</tbody></table>"
         )
-    return pages
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _request_cell(r: Request) -> str:
+    urgent = " <span class='urgent'>urgent</span>" if r.priority == 5 else ""
+    return (
+        f"{html.escape(r.kind.replace('_', ' '))} <span class='id'>{html.escape(r.request_id)}"
+        f" · P{r.priority}</span>{urgent}"
+    )
+
+
+def _place_cell(plan: _Plan, r: Request) -> str:
+    """The place in words, and the coordinates as a `geo:` link a phone opens in its map."""
+    return (
+        f"{html.escape(plan.place(r))}<br><a class='geo' href='geo:{r.lat:.6f},{r.lon:.6f}'>"
+        f"{r.lat:.5f}, {r.lon:.5f}</a>"
+    )
+
+
+def _volunteer_label(plan: _Plan, volunteer_id: str, page_team: str) -> str:
+    """Name first, the id small; the team too when it is not the page's own."""
+    v = plan.volunteers.get(volunteer_id)
+    team = f" · {v.team}" if v is not None and v.team != page_team else ""
+    name = plan.name(volunteer_id)
+    if name == volunteer_id:
+        return f"{html.escape(volunteer_id)}<span class='id'>{html.escape(team)}</span>"
+    return f"{html.escape(name)} <span class='id'>{html.escape(volunteer_id + team)}</span>"
+
+
+def _served_row(plan: _Plan, number: int, r: Request, code: str) -> str:
+    crew = plan.crews[r.request_id]
+    start, end = crew[0].start, crew[0].end
+    members = "".join(
+        f"<span class='crew'>{_volunteer_label(plan, a.volunteer_id, code)} "
+        f"<small>({a.walk_minutes:.0f} min)</small></span>"
+        for a in crew
+    )
+    return (
+        f"<tr><td class='n'>{number}</td><td class='n'>{start:%H:%M}–{end:%H:%M}</td>"
+        f"<td>{_request_cell(r)}</td><td>{html.escape(r.resident_id or '–')}</td>"
+        f"<td>{_place_cell(plan, r)}</td><td>{members}</td></tr>"
+    )
+
+
+def _unserved_row(plan: _Plan, number: int, r: Request, u: Unassigned) -> str:
+    window = f"{r.earliest_start:%H:%M}" + (
+        f"–{r.latest_start:%H:%M}" if r.latest_start != r.earliest_start else ""
+    )
+    if r.latest_start.date() != r.earliest_start.date():
+        window += f" ({r.latest_start:%m-%d})"
+    return (
+        f"<tr><td class='n'>{number}</td><td class='n'>{window}</td><td>{_request_cell(r)}</td>"
+        f"<td>{html.escape(r.resident_id or '–')}</td><td>{_place_cell(plan, r)}</td>"
+        f"<td><code>{html.escape(u.reason.value)}</code></td><td>{html.escape(u.detail)}</td></tr>"
+    )
+
+
+def _duty_table(
+    plan: _Plan, code: str, day: date, on_duty: list[str], numbers: dict[str, int]
+) -> str:
+    """Who to call: each volunteer's services of the day, in order, with the sheet's numbers
+    (services on other teams' sheets show their request id)."""
+    rows = []
+    for vid in on_duty:
+        items = [a for a in plan.by_volunteer[vid] if a.start.date() == day]
+        stops = ", ".join(
+            f"{a.start:%H:%M} " + (f"#{numbers[a.request_id]}" if a.request_id in numbers
+                                   else html.escape(a.request_id))
+            for a in items
+        )  # fmt: skip
+        minutes = sum((a.end - a.start).total_seconds() / 60 for a in items)
+        rows.append(
+            f"<tr><td>{_volunteer_label(plan, vid, code)}</td><td>{stops}</td>"
+            f"<td class='n'>{minutes:.0f}</td></tr>"
+        )
+    return (
+        "<h3>Volunteers on duty</h3><table><thead><tr><th>Volunteer</th><th>Services "
+        "(start, #)</th><th>Service minutes</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
+
+
+_SERVED, _UNSERVED, _HOME, _WALK, _ELSEWHERE = "#1a7f37", "#cf222e", "#1f4e9c", "#5b84c4", "#8c959f"
+
+
+def _day_map(
+    plan: _Plan,
+    day: date,
+    served: list[Request],
+    unserved: list[Request],
+    on_duty: list[str],
+    numbers: dict[str, int],
+    salt: str,
+) -> str:
+    """The day on a map, as inline SVG: served and unserved requests numbered as in the
+    tables, the crews' homes, each volunteer's walk home → first service → next service
+    (stops on other teams' sheets in grey), the compounds, a scale bar."""
+    homes = {v: (plan.volunteers[v].lat, plan.volunteers[v].lon) for v in on_duty}
+    chains: list[list[Point]] = []
+    elsewhere: dict[str, Point] = {}
+    for vid in on_duty:
+        stops = [plan.requests[a.request_id] for a in plan.by_volunteer[vid]
+                 if a.start.date() == day]  # fmt: skip
+        chains.append([homes[vid], *((r.lat, r.lon) for r in stops)])
+        elsewhere.update({r.request_id: (r.lat, r.lon) for r in stops
+                          if r.request_id not in numbers})  # fmt: skip
+    points = [*homes.values(), *elsewhere.values(),
+              *((r.lat, r.lon) for r in [*served, *unserved])]  # fmt: skip
+    with figure(9.0, 7.0) as (fig, ax):
+        m = MapFrame(ax, points)
+        has_places = m.places()
+        for chain in chains:
+            xs, ys = m.xy(chain)
+            for i in range(len(chain) - 1):
+                ax.annotate("", xy=(xs[i + 1], ys[i + 1]), xytext=(xs[i], ys[i]),
+                            arrowprops={"arrowstyle": "-|>", "color": _WALK, "lw": 1.1,
+                                        "alpha": 0.8, "shrinkA": 4, "shrinkB": 6,
+                                        "mutation_scale": 9})  # fmt: skip
+        xs, ys = m.xy(list(homes.values()))
+        ax.scatter(xs, ys, marker="s", s=26, color=_HOME, edgecolor="white", linewidth=0.6,
+                   zorder=3)  # fmt: skip
+        xs, ys = m.xy(list(elsewhere.values()))
+        ax.scatter(xs, ys, marker="o", s=30, facecolor="white", edgecolor=_ELSEWHERE,
+                   linewidth=1.2, zorder=3)  # fmt: skip
+        halo = [withStroke(linewidth=2.4, foreground="white")]
+        for group, colour, marker in ((served, _SERVED, "o"), (unserved, _UNSERVED, "X")):
+            xs, ys = m.xy([(r.lat, r.lon) for r in group])
+            ax.scatter(xs, ys, marker=marker, s=60, color=colour, edgecolor="white",
+                       linewidth=0.7, zorder=4)  # fmt: skip
+            for r, x, y in zip(group, xs, ys, strict=True):
+                ax.annotate(str(numbers[r.request_id]), (x, y), xytext=(5, 4),
+                            textcoords="offset points", fontsize=8.5, fontweight="bold",
+                            color=colour, zorder=5, path_effects=halo)  # fmt: skip
+        m.decorate()
+        handles: list[Artist] = []  # only what this map shows
+        if served:
+            handles += [
+                Line2D([], [], marker="o", color=_SERVED, linestyle="none",
+                       label="served (number = # in the tables)"),
+                Line2D([], [], marker="s", color=_HOME, linestyle="none",
+                       label="volunteer's home"),
+                Line2D([], [], color=_WALK, label="walk: home → services in order"),
+            ]  # fmt: skip
+        if unserved:
+            handles.append(Line2D([], [], marker="X", color=_UNSERVED, linestyle="none",
+                                  label="not served (number = # in the tables)"))  # fmt: skip
+        if elsewhere:
+            handles.append(Line2D([], [], marker="o", markerfacecolor="white", linestyle="none",
+                                  color=_ELSEWHERE, label="service on another sheet"))  # fmt: skip
+        if has_places:
+            handles.append(Patch(facecolor=COMPOUND_FILL, edgecolor=COMPOUND_EDGE,
+                                 label="residential compound"))  # fmt: skip
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=3,
+                  fontsize=9, frameon=False)  # fmt: skip
+        svg = svg_markup(fig, salt)
+    caption = (
+        f"{day.isoformat()}: north is up; lines show the order of each volunteer's walks, "
+        "not the streets they take."
+    )
+    return f"<figure>{svg}<figcaption>{html.escape(caption)}</figcaption></figure>"
