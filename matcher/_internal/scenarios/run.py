@@ -10,9 +10,12 @@ import pandas as pd
 
 from matcher._internal.scenarios.apply import apply_changes, base_problem
 from matcher._internal.scenarios.kpis import kpis
-from matcher._internal.scenarios.spec import Scenario, SetVolunteers, load_scenario
+from matcher._internal.scenarios.spec import Scenario, SetVolunteers, describe, load_scenario
 
 NOT_COMPARED = {"scenario", "variant", "sweep_value"}
+
+UNSERVED_COLUMNS = ["scenario", "variant", "request_id", "lat", "lon", "priority", "reason"]
+"""`table.attrs["unserved"]` and `unserved.csv`: where each variant leaves requests unserved."""
 
 
 def variants(scenario: Scenario) -> list[tuple[str, Scenario]]:
@@ -40,8 +43,14 @@ def run_variant(
     solution = solve(problem, strategy=strategy)
     swept = scenario.change[-1] if name != scenario.name and scenario.change else None
     value = swept.value if isinstance(swept, SetVolunteers) else None
+    requests = {r.request_id: r for r in problem.requests}
+    unserved = [
+        (u.request_id, requests[u.request_id].lat, requests[u.request_id].lon,
+         requests[u.request_id].priority, u.reason.value)
+        for u in solution.unassigned
+    ]  # fmt: skip
     return {"scenario": scenario.name, "variant": name, "sweep_value": value,
-            **kpis(problem, solution)}  # fmt: skip
+            **kpis(problem, solution), "_unserved": unserved}  # fmt: skip
 
 
 def run_scenarios(
@@ -53,9 +62,12 @@ def run_scenarios(
     strategy: str = "optimise",
 ) -> pd.DataFrame:
     """One row per scenario (or sweep value), with `<kpi>_change` against the baseline: the
-    scenario named "baseline", else the first. Runs on local processes, or on the Dask
-    cluster at `scheduler` (an address like tcp://127.0.0.1:8786)."""
-    jobs = [(name, s) for path in paths for name, s in variants(load_scenario(path))]
+    scenario named "baseline", else the first, and each scenario's description, base,
+    settings, changes and sweep in words. `attrs["unserved"]` holds where each variant left
+    requests unserved (`UNSERVED_COLUMNS`), for the report's maps. Runs on local processes,
+    or on the Dask cluster at `scheduler` (an address like tcp://127.0.0.1:8786)."""
+    loaded = [load_scenario(path) for path in paths]
+    jobs = [(name, s) for scenario in loaded for name, s in variants(scenario)]
     names, scenarios = [j[0] for j in jobs], [j[1] for j in jobs]
     limits, strategies = [time_limit] * len(jobs), [strategy] * len(jobs)
     if scheduler is not None:
@@ -67,7 +79,16 @@ def run_scenarios(
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             rows = list(pool.map(run_variant, names, scenarios, limits, strategies))
-    return compare(pd.DataFrame(rows))
+    unserved = pd.DataFrame(
+        [(row["scenario"], row["variant"], *spot) for row in rows for spot in row["_unserved"]],
+        columns=UNSERVED_COLUMNS,
+    )
+    table = compare(pd.DataFrame([{k: v for k, v in row.items() if k != "_unserved"}
+                                  for row in rows]))  # fmt: skip
+    words = pd.DataFrame([{"scenario": s.name, **describe(s)} for s in loaded])
+    table = table.merge(words.drop_duplicates("scenario"), on="scenario", how="left")
+    table.attrs["unserved"] = unserved
+    return table
 
 
 def compare(table: pd.DataFrame) -> pd.DataFrame:
@@ -81,7 +102,12 @@ def compare(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_comparison(table: pd.DataFrame, out: Path) -> Path:
+    """`comparison.csv`, and `unserved.csv` (one row per unserved request and variant, with
+    its place and reason) when the table carries it."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / "comparison.csv"
     table.to_csv(path, index=False)
+    unserved = table.attrs.get("unserved")
+    if isinstance(unserved, pd.DataFrame):
+        unserved.to_csv(out / "unserved.csv", index=False)
     return path

@@ -160,3 +160,75 @@ def _is_tag(part: object) -> bool:
     names = {"remove_volunteers", "add_volunteers", "set_volunteers", "availability",
              "scale_requests", "add_event"}  # fmt: skip
     return part in names
+
+
+# --- in words, for the report ---------------------------------------------------------------
+
+SWEPT_FIELDS = {
+    "max_walk_minutes": ("max walk", "minutes"),
+    "max_minutes_per_day": ("max service per day", "minutes"),
+    "max_tasks_per_day": ("max tasks per day", "tasks"),
+}
+"""A volunteer field a scenario may set or sweep, as an axis names it: (what, unit)."""
+
+
+def _who(change: Who) -> str:
+    named = (("team", change.team), ("skill", change.skill), ("kind", change.kind))
+    parts = [f"{key} {value}" for key, value in named if value]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def describe_change(change: Change) -> str:
+    """One change as a reader of the report would say it, e.g. "remove 15% of volunteers"."""
+    if isinstance(change, RemoveVolunteers):
+        amount = f"{change.fraction:.0%}" if change.fraction is not None else str(change.count)
+        return f"remove {amount} of volunteers{_who(change)}"
+    if isinstance(change, AddVolunteers):
+        return f"add {change.count} volunteers like existing ones{_who(change)}"
+    if isinstance(change, SetVolunteers):
+        what, unit = SWEPT_FIELDS[change.field]
+        return f"set {what} to {change.value} {unit}{_who(change)}"
+    if isinstance(change, Availability):
+        return f"keep availability between {change.after} and {change.until} daily{_who(change)}"
+    if isinstance(change, ScaleRequests):
+        return f"scale requests ×{change.factor:g}{_who(change)}"
+    team = f", team {change.team}" if change.team else ""
+    return (
+        f"add event {change.request_id} ({change.kind.replace('_', ' ')}{team}, crew "
+        f"{change.crew}, {change.start:%Y-%m-%d %H:%M}, {change.duration_minutes} min, "
+        f"priority {change.priority})"
+    )
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def describe_base(base: Base) -> str:
+    """Where the scenario's community comes from, in words."""
+    if base.generate is not None:
+        g = base.generate
+        return (
+            f"generated: {g.volunteers} volunteers, {g.requests} requests, {_days(g.days)} "
+            f"from {g.start.isoformat()}, seed {g.seed}"
+        )
+    if base.database is not None:
+        d = base.database
+        return f"database: {_days(d.days)} from {d.plan_date.isoformat()}"  # no URL: no secret
+    return f"files: {base.volunteers}, {base.requests}"
+
+
+def describe(scenario: Scenario) -> dict[str, str]:
+    """The scenario's description, base, settings, changes and sweep as text columns."""
+    sweep = ""
+    if scenario.sweep is not None:
+        what, unit = SWEPT_FIELDS[scenario.sweep.field]
+        sweep = f"{what} ({unit}): {', '.join(map(str, scenario.sweep.values))}"
+    return {
+        "description": scenario.description,
+        "base": describe_base(scenario.base),
+        "settings": "; ".join(f"{k} = {v}" for k, v in sorted(scenario.settings.items())),
+        "changes": "; ".join(describe_change(c) for c in scenario.change),
+        "sweep": sweep,
+        "sweep_field": scenario.sweep.field if scenario.sweep is not None else "",
+    }
