@@ -150,3 +150,20 @@ def test_a_community_elsewhere_falls_back_to_coordinates(tmp_path: Path) -> None
     assert str(event["location"]) == "30.27415, 120.15515"
     page = (tmp_path / "out" / "sheets" / "care.html").read_text(encoding="utf-8")
     assert "30.27415, 120.15515<br>" in page and "residential compound" not in page
+
+
+def test_a_crowded_day_numbers_only_the_unserved(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hundreds of numbers and arrowheads would bury the map: above DENSE_MAP services a day
+    the served points go unnumbered (the caption says so), the unserved keep theirs."""
+    from matcher._internal.io import reports
+
+    p = _community()
+    solution = matcher.solve(p, strategy="greedy")
+    calm = reports.team_sheets(solution, p)["care"]
+    monkeypatch.setattr(reports, "DENSE_MAP", 1)
+    crowded = reports.team_sheets(solution, p)["care"]
+    day1, day2 = _sections(crowded).values()
+    assert "only the unserved requests are numbered" in day1  # 2 services > 1
+    assert "only the unserved" not in day2  # 1 service: still numbered
+    assert "only the unserved" not in calm
+    assert crowded.count("<path") < calm.count("<path")  # fewer glyphs and arrowheads drawn

@@ -336,6 +336,10 @@ def _duty_table(
     )
 
 
+DENSE_MAP = 60
+"""Above this many services a day, numbers and arrowheads would cover the map: served
+requests are drawn small and unnumbered, walks as thin lines; unserved ones keep numbers."""
+
 _SERVED, _UNSERVED, _HOME, _WALK, _ELSEWHERE = "#1a7f37", "#cf222e", "#1f4e9c", "#5b84c4", "#8c959f"
 
 
@@ -362,37 +366,45 @@ def _day_map(
                           if r.request_id not in numbers})  # fmt: skip
     points = [*homes.values(), *elsewhere.values(),
               *((r.lat, r.lon) for r in [*served, *unserved])]  # fmt: skip
+    dense = len(served) > DENSE_MAP
     with figure(9.0, 7.0) as (fig, ax):
         m = MapFrame(ax, points)
         has_places = m.places()
-        for chain in chains:
-            xs, ys = m.xy(chain)
-            for i in range(len(chain) - 1):
-                ax.annotate("", xy=(xs[i + 1], ys[i + 1]), xytext=(xs[i], ys[i]),
-                            arrowprops={"arrowstyle": "-|>", "color": _WALK, "lw": 1.1,
-                                        "alpha": 0.8, "shrinkA": 4, "shrinkB": 6,
-                                        "mutation_scale": 9})  # fmt: skip
+        if dense:  # hundreds of arrows hide the map: plain thin lines instead
+            for chain in chains:
+                xs, ys = m.xy(chain)
+                ax.plot(xs, ys, color=_WALK, linewidth=0.6, alpha=0.45, zorder=2)
+        else:
+            for chain in chains:
+                xs, ys = m.xy(chain)
+                for i in range(len(chain) - 1):
+                    ax.annotate("", xy=(xs[i + 1], ys[i + 1]), xytext=(xs[i], ys[i]),
+                                arrowprops={"arrowstyle": "-|>", "color": _WALK, "lw": 1.1,
+                                            "alpha": 0.8, "shrinkA": 4, "shrinkB": 6,
+                                            "mutation_scale": 9})  # fmt: skip
         xs, ys = m.xy(list(homes.values()))
-        ax.scatter(xs, ys, marker="s", s=26, color=_HOME, edgecolor="white", linewidth=0.6,
-                   zorder=3)  # fmt: skip
+        ax.scatter(xs, ys, marker="s", s=12 if dense else 26, color=_HOME, edgecolor="white",
+                   linewidth=0.6, zorder=3)  # fmt: skip
         xs, ys = m.xy(list(elsewhere.values()))
         ax.scatter(xs, ys, marker="o", s=30, facecolor="white", edgecolor=_ELSEWHERE,
                    linewidth=1.2, zorder=3)  # fmt: skip
         halo = [withStroke(linewidth=2.4, foreground="white")]
-        for group, colour, marker in ((served, _SERVED, "o"), (unserved, _UNSERVED, "X")):
+        layers = ((served, _SERVED, "o", 22 if dense else 60, 4, not dense),
+                  (unserved, _UNSERVED, "X", 90, 6, True))  # fmt: skip
+        for group, colour, marker, size, z, numbered in layers:
             xs, ys = m.xy([(r.lat, r.lon) for r in group])
-            ax.scatter(xs, ys, marker=marker, s=60, color=colour, edgecolor="white",
-                       linewidth=0.7, zorder=4)  # fmt: skip
-            for r, x, y in zip(group, xs, ys, strict=True):
+            ax.scatter(xs, ys, marker=marker, s=size, color=colour, edgecolor="white",
+                       linewidth=0.7, zorder=z)  # fmt: skip
+            for r, x, y in zip(group, xs, ys, strict=True) if numbered else ():
                 ax.annotate(str(numbers[r.request_id]), (x, y), xytext=(5, 4),
                             textcoords="offset points", fontsize=8.5, fontweight="bold",
-                            color=colour, zorder=5, path_effects=halo)  # fmt: skip
+                            color=colour, zorder=z + 1, path_effects=halo)  # fmt: skip
         m.decorate()
         handles: list[Artist] = []  # only what this map shows
         if served:
+            label = "served" if dense else "served (number = # in the tables)"
             handles += [
-                Line2D([], [], marker="o", color=_SERVED, linestyle="none",
-                       label="served (number = # in the tables)"),
+                Line2D([], [], marker="o", color=_SERVED, linestyle="none", label=label),
                 Line2D([], [], marker="s", color=_HOME, linestyle="none",
                        label="volunteer's home"),
                 Line2D([], [], color=_WALK, label="walk: home → services in order"),
@@ -412,5 +424,7 @@ def _day_map(
     caption = (
         f"{day.isoformat()}: north is up; lines show the order of each volunteer's walks, "
         "not the streets they take."
-    )
+        + (f" With {len(served)} services only the unserved requests are numbered." if dense
+           else "")
+    )  # fmt: skip
     return f"<figure>{svg}<figcaption>{html.escape(caption)}</figcaption></figure>"
