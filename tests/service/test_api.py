@@ -81,7 +81,8 @@ def test_twenty_simultaneous_calls_never_double_book(planned_server: Server) -> 
         assert all(a.status_code == 200 for a in answers), [a.text for a in answers]
         after = client.get(f"/plans/{PLAN_DATE}").json()
     assert after["run_id"] == before["run_id"]
-    assert after["version"] == before["version"] + len(bodies)  # no change lost
+    # Calls that queue up are dispatched and committed together: one version per batch.
+    assert before["version"] < after["version"] <= before["version"] + len(bodies)
     report, _, done, left = stored_plan_check(planned_server)
     assert report.ok, report.violations[:5]
     stored_ids = set(done["request_id"]) | set(left["request_id"])

@@ -168,3 +168,62 @@ def test_call_only_a_busy_volunteer_can_take_bumps_their_lower_priority_request(
         r: c for r, c in before.items() if r != chosen
     }
     assert after.summary.served_weight > plan.summary.served_weight
+
+
+def test_batches_of_calls_match_one_call_at_a_time_from_scratch() -> None:
+    """The fast path (the day extended, the last batch's schedule copied, untouched rows
+    reused) books exactly what dispatching each call on a freshly built day books."""
+    from datetime import timedelta
+
+    import numpy as np
+
+    from matcher._internal.solver.services.dispatch import dispatch_calls
+
+    vols, reqs = generate_community(120, 160, seed=4, start=date(2026, 12, 1))
+    base = matcher.load_problem(vols, reqs, settings=Settings(time_limit_s=2, seed=1))
+    plan = matcher.solve(base, strategy="greedy")
+    rng = np.random.default_rng(11)
+    calls = []
+    for k in range(12):
+        home = base.requests[int(rng.integers(len(base.requests)))]
+        at = datetime(2026, 12, 1, 8) + timedelta(minutes=int(rng.integers(0, 600)))
+        calls.append(matcher.Request.model_validate({
+            "request_id": f"C{k}", "kind": "one_click_call", "team": "care", "lat": home.lat,
+            "lon": home.lon, "priority": 5, "duration_minutes": 30,
+            "earliest_start": at, "latest_start": at + timedelta(minutes=20),
+        }))  # fmt: skip
+    fast_problem, fast = base, plan
+    for batch in (calls[:1], calls[1:5], calls[5:6], calls[6:]):
+        fast_problem, fast = dispatch_calls(fast_problem, fast, batch)
+    slow_problem, slow = base, plan
+    for call in calls:  # a copy of the problem each time: nothing cached can be reused
+        fresh = slow_problem.model_copy()
+        slow_problem, slow = dispatch_calls(fresh, slow.model_copy(deep=True), [call])
+    assert fast.assignments == slow.assignments
+    assert {u.request_id for u in fast.unassigned} == {u.request_id for u in slow.unassigned}
+    assert fast.summary.served_weight == slow.summary.served_weight
+    assert_valid(fast_problem, fast)
+
+
+def test_an_extended_day_equals_the_day_built_from_scratch() -> None:
+    import numpy as np
+
+    from matcher._internal.solver.core.instance import build_instance, extend_instance
+
+    vols, reqs = generate_community(60, 90, seed=2, start=date(2026, 12, 1))
+    first = matcher.load_problem(vols, reqs)
+    again = [r.model_copy(update={"request_id": f"{r.request_id}-again", "priority": 5})
+             for r in first.requests[::7]]  # fmt: skip
+    day = first.model_copy(update={"requests": (*first.requests, *again)})
+    extended = extend_instance(build_instance(first), day, len(first.requests))
+    assert extended is not None
+    built = build_instance(day)
+    for name in ("r_team", "r_lat", "r_lon", "r_skills", "r_earliest", "r_latest",
+                 "r_duration", "r_crew", "r_weight", "r_priority"):  # fmt: skip
+        assert np.array_equal(getattr(extended, name), getattr(built, name)), name
+    assert extended.r_ids == built.r_ids and extended.walks.r_ids == built.walks.r_ids
+    earlier = day.requests[0].model_copy(
+        update={"request_id": "EARLY", "earliest_start": datetime(2026, 11, 30, 23)}
+    )
+    before = day.model_copy(update={"requests": (*day.requests, earlier)})
+    assert extend_instance(built, before, len(day.requests)) is None  # a day earlier: rebuild

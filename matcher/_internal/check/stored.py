@@ -8,7 +8,8 @@ from pathlib import Path
 from matcher._internal.check.report import CheckReport
 from matcher._internal.check.schedule import check_schedule
 from matcher._internal.io import database as db
-from matcher._internal.io.load import load_problem, load_settings
+from matcher._internal.io import plans
+from matcher._internal.io.load import load_settings
 
 
 def check_database(
@@ -18,10 +19,8 @@ def check_database(
     engine = db.engine_for(url)
     run = db.current_run(engine, run_id)
     settings = load_settings(json.loads(run["settings"]))
-    plan = (run["plan_date"], int(run["days"]))
-    vols = db.read_input_table(engine, "volunteers", "volunteer_id")
-    reqs = db.read_input_table(engine, "requests", "request_id", plan=plan,
-                               timezone=settings.timezone)  # fmt: skip
-    problem = load_problem(vols, reqs, teams=teams, settings=settings)
+    # The day as the service sees it: volunteers who cancelled and withdrawn requests out.
+    problem = plans.load_plan_problem(engine, run["plan_date"], int(run["days"]), settings,
+                                      teams)  # fmt: skip
     done, left = db.run_frames(engine, run["run_id"])
     return check_schedule(problem, done, left)

@@ -18,6 +18,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -93,8 +94,8 @@ class PlanHead:
 
 
 def head(engine: Engine, plan_date: date) -> PlanHead | None:
-    """The current run of `plan_date`, or None when nothing was planned for it."""
-    db.ensure_tables(engine)
+    """The current run of `plan_date`, or None when nothing was planned for it (the tables
+    must exist: `database.ensure_tables`)."""
     runs = db.schedule_runs
     query = (
         sa.select(runs.c.run_id, runs.c.plan_date, runs.c.days, runs.c.version)
@@ -108,7 +109,9 @@ def head(engine: Engine, plan_date: date) -> PlanHead | None:
     return PlanHead(row.run_id, row.plan_date, int(row.days), int(row.version))
 
 
-def load_plan_problem(engine: Engine, plan_date: date, days: int, settings: Settings) -> Problem:
+def load_plan_problem(
+    engine: Engine, plan_date: date, days: int, settings: Settings, teams: Path | None = None
+) -> Problem:
     """The problem of the plan days as the service sees it now: every volunteer but those
     who cancelled for the day, the plan days' requests but the withdrawn ones."""
     vols = db.read_input_table(engine, "volunteers", "volunteer_id")
@@ -117,7 +120,7 @@ def load_plan_problem(engine: Engine, plan_date: date, days: int, settings: Sett
     gone = overrides(engine, plan_date)
     vols = _without(vols, "volunteer_id", gone[CANCELLED_VOLUNTEER])
     reqs = _without(reqs, "request_id", gone[WITHDRAWN_REQUEST])
-    return load_problem(vols, reqs, settings=settings)
+    return load_problem(vols, reqs, teams=teams, settings=settings)
 
 
 def _without(table: RawTable, key: str, ids: set[str]) -> RawTable:
@@ -229,7 +232,6 @@ def _changed_requests(before: Solution, after: Solution) -> set[str]:
 def store_request(engine: Engine, request: Request, *, call_for: date | None = None) -> None:
     """Add a request to the `requests` input table (created if missing) in the contract's
     text form; urgent calls are also logged with the plan date they were dispatched to."""
-    db.ensure_tables(engine)
     row = request_row(request)
     table = _requests_table(engine, row)
     row = _as_column_types(table, row)
@@ -260,23 +262,35 @@ def request_row(request: Request) -> dict[str, Any]:
     return row
 
 
+_REQUEST_TABLES: dict[int, sa.Table] = {}
+"""The reflected `requests` table per engine: reflecting it costs more than an insert."""
+
+
 def _requests_table(engine: Engine, row: dict[str, Any]) -> sa.Table:
     """The `requests` table, created with the contract's columns if missing; an optional
     contract column it lacks (say `weight`) is added when a request first uses it."""
+    table = _REQUEST_TABLES.get(id(engine))
+    if table is None or any(v is not None and n not in table.c for n, v in row.items()):
+        table = _reflect_requests(engine, row)
+        _REQUEST_TABLES[id(engine)] = table
+    for name in [n for n in row if n not in table.c]:
+        row.pop(name)
+    return table
+
+
+def _reflect_requests(engine: Engine, row: dict[str, Any]) -> sa.Table:
     if not sa.inspect(engine).has_table("requests"):
         columns = [sa.Column(name, sa.Text) for name in row]
         sa.Table("requests", sa.MetaData(), *columns).create(engine, checkfirst=True)
     table = sa.Table("requests", sa.MetaData(), autoload_with=engine)
     missing = [name for name, value in row.items() if value is not None and name not in table.c]
+    for name in missing:  # contract field names, never user text
+        # One transaction each: a column added meanwhile by a concurrent request fails
+        # alone (PostgreSQL aborts the whole transaction on an error).
+        with contextlib.suppress(sa.exc.DBAPIError), engine.begin() as connection:
+            connection.execute(sa.text(f'ALTER TABLE requests ADD COLUMN "{name}" TEXT'))
     if missing:
-        for name in missing:  # contract field names, never user text
-            # One transaction each: a column added meanwhile by a concurrent request fails
-            # alone (PostgreSQL aborts the whole transaction on an error).
-            with contextlib.suppress(sa.exc.DBAPIError), engine.begin() as connection:
-                connection.execute(sa.text(f'ALTER TABLE requests ADD COLUMN "{name}" TEXT'))
         table = sa.Table("requests", sa.MetaData(), autoload_with=engine)
-    for name in [n for n in row if n not in table.c]:
-        row.pop(name)
     return table
 
 

@@ -25,7 +25,7 @@ from matcher._internal.io import plans
 from matcher._internal.io.errors import InputError, Issue
 from matcher._internal.model import QINXIAN_TEAMS, Change, Problem, Request, Settings, Solution
 from matcher._internal.solver import solve
-from matcher._internal.solver.services.dispatch import dispatch_into
+from matcher._internal.solver.services.dispatch import dispatch_calls
 from matcher._internal.solver.services.replan import replan
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,21 @@ class CallResult:
     changes: list[Change]
 
 
+@dataclass
+class _Waiting:
+    """An urgent call waiting to be dispatched with the next batch."""
+
+    request: Request
+    result: CallResult | None = None
+    error: Exception | None = None
+
+
+def _caused_by(change: Change, call_id: str) -> bool:
+    """Whether a change of a batch belongs to this call: the call itself, or a request
+    bumped for it (its reason names the call)."""
+    return change.request_id == call_id or f"urgent call {call_id};" in change.reason
+
+
 class Plans:
     """Plans of every plan date, shared by the request handlers of one server process."""
 
@@ -63,6 +78,8 @@ class Plans:
         self._live: dict[date, LivePlan] = {}
         self._locks: dict[date, threading.Lock] = {}
         self._guard = threading.Lock()
+        self._queues: dict[date, list[_Waiting]] = {}
+        db.ensure_tables(engine)
 
     def lock(self, plan_date: date) -> threading.Lock:
         with self._guard:
@@ -94,20 +111,24 @@ class Plans:
     ) -> LivePlan:
         """Apply `compute` to the current plan and commit it, retrying after conflicts."""
         with self.lock(plan_date):
-            for attempt in range(ATTEMPTS):
-                live = self.current(plan_date)
-                problem, after = compute(live)
-                try:
-                    moved = plans.commit(self.engine, live.head, live.solution, after,
-                                         after.changes)  # fmt: skip
-                except plans.PlanConflict:
-                    log.info("plan %s changed meanwhile; attempt %d again", plan_date,
-                             attempt + 2)  # fmt: skip
-                    self._live.pop(plan_date, None)
-                    continue
-                live = LivePlan(moved, problem, after)
-                self._live[plan_date] = live
-                return live
+            return self._change_locked(plan_date, compute)
+
+    def _change_locked(
+        self, plan_date: date, compute: Callable[[LivePlan], tuple[Problem, Solution]]
+    ) -> LivePlan:
+        """`change` for a caller that holds the day's lock already."""
+        for attempt in range(ATTEMPTS):
+            live = self.current(plan_date)
+            problem, after = compute(live)
+            try:
+                moved = plans.commit(self.engine, live.head, live.solution, after, after.changes)
+            except plans.PlanConflict:
+                log.info("plan %s changed meanwhile; attempt %d again", plan_date, attempt + 2)
+                self._live.pop(plan_date, None)
+                continue
+            live = LivePlan(moved, problem, after)
+            self._live[plan_date] = live
+            return live
         raise plans.PlanConflict(f"plan {plan_date} kept changing; {ATTEMPTS} attempts failed")
 
     def ensure_plan(self, plan_date: date) -> None:
@@ -141,16 +162,44 @@ class Plans:
         return plan
 
     def call(self, request: Request) -> CallResult:
-        """Store an urgent call, dispatch it against its day's plan, commit the change."""
+        """Store an urgent call, dispatch it against its day's plan, commit the change.
+
+        Calls that arrive while a batch is being dispatched wait in a queue; whoever holds
+        the day's lock next dispatches all of them in arrival order and commits them in one
+        transaction (one plan version), so twenty simultaneous calls cost about two batches,
+        not twenty re-builds of the day."""
         plan_date = self.plan_date_of(request)
         plans.store_request(self.engine, request, call_for=plan_date)
         self.ensure_plan(plan_date)
+        waiting = _Waiting(request)
+        with self._guard:
+            self._queues.setdefault(plan_date, []).append(waiting)
+        with self.lock(plan_date):
+            if waiting.result is None and waiting.error is None:
+                with self._guard:
+                    batch, self._queues[plan_date] = self._queues[plan_date], []
+                self._dispatch_batch(plan_date, batch)
+        if waiting.error is not None:
+            raise waiting.error
+        assert waiting.result is not None
+        return waiting.result
+
+    def _dispatch_batch(self, plan_date: date, batch: list[_Waiting]) -> None:
+        calls = [w.request for w in batch]
 
         def dispatch(live: LivePlan) -> tuple[Problem, Solution]:
-            return dispatch_into(live.problem, live.solution, request)
+            return dispatch_calls(live.problem, live.solution, calls)
 
-        live = self.change(plan_date, dispatch)
-        return CallResult(live, request.request_id, list(live.solution.changes))
+        try:
+            live = self._change_locked(plan_date, dispatch)
+        except Exception as exc:  # every waiting caller gets the error, none hangs
+            for w in batch:
+                w.error = exc
+            return
+        for w in batch:
+            rid = w.request.request_id
+            mine = [c for c in live.solution.changes if _caused_by(c, rid)]
+            w.result = CallResult(live, rid, mine)
 
     def replan(
         self,

@@ -58,6 +58,17 @@ class Schedule:
         self.day_minutes = defaultdict(int)
         self.day_tasks = defaultdict(int)
 
+    def extended(self, inst: Instance) -> Schedule:
+        """A copy of this schedule for `inst`, an instance of the same day with requests
+        appended (`extend_instance`): every index stays valid, nothing is booked again."""
+        copy = Schedule(inst)
+        copy.bookings = [list(b) for b in self.bookings]
+        copy.day_minutes = defaultdict(int, self.day_minutes)
+        copy.day_tasks = defaultdict(int, self.day_tasks)
+        copy.crews = {r: (start, list(crew)) for r, (start, crew) in self.crews.items()}
+        copy._travel = dict(self._travel)
+        return copy
+
     def travel(self, i: int, j: int) -> int:
         key = (i, j) if i < j else (j, i)
         if key not in self._travel:

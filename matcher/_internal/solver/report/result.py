@@ -6,7 +6,15 @@ import logging
 
 import numpy as np
 
-from matcher._internal.model import Assignment, Solution, Status, Strategy, Summary, relative_gap
+from matcher._internal.model import (
+    Assignment,
+    Solution,
+    Status,
+    Strategy,
+    Summary,
+    Unassigned,
+    relative_gap,
+)
 from matcher._internal.model.solution import TeamSummary
 from matcher._internal.solver.core.candidates import Candidates
 from matcher._internal.solver.core.instance import Instance
@@ -28,11 +36,27 @@ def build_solution(
     proven_optimal: bool = False,
     first_schedule_seconds: float = 0.0,
     team_bounds: dict[str, int] | None = None,
+    unchanged_from: tuple[Solution, set[str]] | None = None,
 ) -> Solution:
+    """The schedule as a `Solution`. With `unchanged_from=(previous, changed_ids)`, the rows
+    of every request not in `changed_ids` are copied from `previous` instead of computed:
+    urgent dispatch changes a few requests of thousands, and their reasons and walks are
+    most of the cost of an answer."""
     problem = inst.problem
-    walk_of = _crew_walks(cands, schedule)
-    assignments = []
-    for r in sorted(schedule.crews, key=lambda r: (schedule.crews[r][0], inst.r_ids[r])):
+    kept: set[str] = set()
+    reused_rows: list[Assignment] = []
+    reused_reasons: list[Unassigned] = []
+    if unchanged_from is not None:
+        previous, changed = unchanged_from
+        present = set(inst.r_ids)
+        kept = present - changed
+        reused_rows = [a for a in previous.assignments if a.request_id in kept]
+        reused_reasons = [u for u in previous.unassigned if u.request_id in kept]
+        kept = {a.request_id for a in reused_rows} | {u.request_id for u in reused_reasons}
+    fresh = [r for r in schedule.crews if inst.r_ids[r] not in kept]
+    walk_of = _crew_walks(cands, schedule, fresh)
+    assignments = list(reused_rows)
+    for r in fresh:
         start, crew = schedule.crews[r]
         for v in sorted(crew, key=lambda v: inst.v_ids[v]):
             assignments.append(
@@ -45,7 +69,11 @@ def build_solution(
                     walk_minutes=walk_of[r, v],
                 )
             )
-    unassigned = explain_unassigned(inst, cands, schedule)
+    assignments.sort(key=lambda a: (a.start, a.request_id, a.volunteer_id))
+    unassigned = explain_unassigned(inst, cands, schedule, skip=kept)
+    if reused_reasons:
+        position = {rid: i for i, rid in enumerate(inst.r_ids)}
+        unassigned = sorted([*reused_reasons, *unassigned], key=lambda u: position[u.request_id])
     served = served_weight(inst, schedule.crews)
     servable = cands.servable(inst.r_crew)
     if proven_optimal:
@@ -92,19 +120,22 @@ def _per_team(
 ) -> dict[str, TeamSummary]:
     """Served weight per team (requests naming no team under "any") against its bound."""
     out = {}
+    is_served = np.zeros(inst.n_requests, dtype=bool)
+    is_served[list(schedule.crews)] = True
     for code, team in [*((c, i) for i, c in enumerate(inst.team_codes)), ("any", -1)]:
-        requests = [r for r in range(inst.n_requests) if inst.r_team[r] == team]
-        if not requests:
+        mine = inst.r_team == team
+        if not mine.any():
             continue
-        served = [r for r in requests if r in schedule.crews]
+        served = np.flatnonzero(mine & is_served).tolist()
         weight = served_weight(inst, served)
         if proven_optimal:
             bound = weight
         else:  # the team's own bound where one was computed, else all it could serve
-            bound = bounds.get(code, served_weight(inst, (r for r in requests if servable[r])))
+            servable_ones = np.flatnonzero(mine & servable).tolist()
+            bound = bounds.get(code, served_weight(inst, servable_ones))
             bound = max(weight, bound)
         out[code] = TeamSummary(
-            requests=len(requests),
+            requests=int(mine.sum()),
             served=len(served),
             served_weight=weight,
             upper_bound=bound,
@@ -113,12 +144,15 @@ def _per_team(
     return out
 
 
-def _crew_walks(cands: Candidates, schedule: Schedule) -> dict[tuple[int, int], float]:
+def _crew_walks(
+    cands: Candidates, schedule: Schedule, requests: list[int]
+) -> dict[tuple[int, int], float]:
     """Walk minutes of every booked (request, volunteer) pair, looked up in the request's
     candidate list only for the crew (not all its candidates: urgent dispatch builds a
     solution per call, and the full table took 0.15 s of it)."""
     walks: dict[tuple[int, int], float] = {}
-    for r, (_, crew) in schedule.crews.items():
+    for r in requests:
+        crew = schedule.crews[r][1]
         span = cands.of(r)
         position = {v: i for i, v in enumerate(cands.vol[span].tolist())}
         span_walks = cands.walk[span]

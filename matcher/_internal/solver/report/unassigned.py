@@ -10,12 +10,16 @@ from matcher._internal.solver.core.instance import Instance
 from matcher._internal.solver.core.schedule import Schedule
 
 
-def explain_unassigned(inst: Instance, cands: Candidates, schedule: Schedule) -> list[Unassigned]:
-    """Explain each unserved request by the first filter stage that leaves too few volunteers."""
+def explain_unassigned(
+    inst: Instance, cands: Candidates, schedule: Schedule, skip: set[str] | None = None
+) -> list[Unassigned]:
+    """Explain each unserved request (but those whose id is in `skip`) by the first filter
+    stage that leaves too few volunteers."""
+    skip = skip or set()
     return [
         _explain(inst, cands, schedule, r)
         for r in range(inst.n_requests)
-        if r not in schedule.crews
+        if r not in schedule.crews and inst.r_ids[r] not in skip
     ]
 
 

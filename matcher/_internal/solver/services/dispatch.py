@@ -17,11 +17,14 @@ import numpy as np
 from matcher._internal.model import Change, ChangeKind, Problem, Request, Solution, Strategy
 from matcher._internal.solver.construct.greedy import find_crew
 from matcher._internal.solver.core.candidates import Candidates, find_candidates, with_request
-from matcher._internal.solver.core.instance import Instance, build_instance
+from matcher._internal.solver.core.instance import Instance, build_instance, extend_instance
 from matcher._internal.solver.core.schedule import Schedule, contains
 from matcher._internal.solver.report.result import build_solution
 
 _CACHE: OrderedDict[int, tuple[Problem, Instance, Candidates]] = OrderedDict()
+_SCHEDULES: OrderedDict[int, tuple[Solution, Schedule]] = OrderedDict()
+"""The schedule behind each recent answer: the next batch on that answer starts from a copy
+instead of booking thousands of assignments again."""
 _CACHE_SIZE = 4
 _LOCK = threading.Lock()
 BUMP_MARGIN = 30  # minutes around the call's window in which other work is in the way
@@ -46,32 +49,72 @@ def prepared(problem: Problem) -> tuple[Instance, Candidates]:
 
 def dispatch_urgent(problem: Problem, solution: Solution, request: Request) -> Solution:
     """`solution` with `request` served at once if anyone can, bumping lower priorities."""
-    return dispatch_into(problem, solution, request)[1]
+    return dispatch_calls(problem, solution, [request])[1]
 
 
-def dispatch_into(
-    problem: Problem, solution: Solution, request: Request
+def dispatch_calls(
+    problem: Problem, solution: Solution, calls: list[Request]
 ) -> tuple[Problem, Solution]:
-    """`dispatch_urgent`, also returning the day's problem with the call in it. That problem
-    is cached with its instance and candidates, so a service answering call after call on
-    the same day pays for one request's candidates per call, not the whole day's."""
+    """Dispatch urgent calls one after another, in the order given, onto `solution`; return
+    the day's problem with the calls in it, and the new plan whose `changes` say what each
+    call did. A service answers the calls that queued up while it was busy in one go: the
+    day is rebuilt once, and the rows of requests no call touched are kept as they were
+    (their reasons included). The returned problem is cached with its instance and
+    candidates, so the next batch pays for its calls' candidates only."""
     began = time.perf_counter()
     base_inst, base_cands = prepared(problem)
-    others = tuple(q for q in problem.requests if q.request_id != request.request_id)
-    day = problem.model_copy(update={"requests": (*others, request)})
-    inst = build_instance(day)
-    r = inst.n_requests - 1
-    same_grid = (
+    new_ids = {c.request_id for c in calls}
+    others = tuple(q for q in problem.requests if q.request_id not in new_ids)
+    day = problem.model_copy(update={"requests": (*others, *calls)})
+    first_new = len(others)
+    extended = extend_instance(base_inst, day, first_new)
+    inst = extended or build_instance(day)
+    same_grid = extended is not None or (
         len(others) == len(problem.requests)
         and inst.origin == base_inst.origin
         and inst.skill_names == base_inst.skill_names
     )
     if same_grid:
-        cands = with_request(base_cands, find_candidates(inst, only=np.array([r])), r)
+        cands = base_cands
+        extra = find_candidates(inst, only=np.arange(first_new, inst.n_requests))
+        for r in range(first_new, inst.n_requests):
+            cands = with_request(cands, extra, r)
     else:
         cands = find_candidates(inst)
-    schedule = Schedule(inst)
-    _book(inst, schedule, solution)
+    booked = _SCHEDULES.get(id(solution))
+    if extended is not None and booked is not None and booked[0] is solution:
+        schedule = booked[1].extended(inst)  # the plan as the last batch left it
+    else:
+        schedule = Schedule(inst)
+        _book(inst, schedule, solution)
+    changes: list[Change] = []
+    touched: set[int] = set()
+    for r in range(first_new, inst.n_requests):
+        bumped = _dispatch_one(inst, cands, schedule, r)
+        changes += _changes(inst, schedule, r, bumped)
+        touched |= {r, *(j for j, _ in bumped)}
+    served_before = solution.summary.served_weight
+    bound = solution.summary.upper_bound + int(inst.r_weight[first_new:].sum())
+    result = build_solution(
+        inst, cands, schedule, upper_bound=max(bound, served_before), strategy=Strategy.DISPATCH,
+        seconds=time.perf_counter() - began,
+        unchanged_from=(solution, {inst.r_ids[r] for r in touched}) if same_grid else None,
+    )  # fmt: skip
+    answer = result.model_copy(update={"changes": changes})
+    with _LOCK:
+        _CACHE[id(day)] = (day, inst, cands)
+        _SCHEDULES[id(answer)] = (answer, schedule)
+        for cache in (_CACHE, _SCHEDULES):
+            while len(cache) > _CACHE_SIZE:
+                cache.popitem(last=False)
+    return day, answer
+
+
+def _dispatch_one(
+    inst: Instance, cands: Candidates, schedule: Schedule, r: int
+) -> list[tuple[int, tuple[int, list[int]]]]:
+    """Serve call `r` if anyone can: a free crew, else one freed from lower-priority work,
+    whose requests are put back or re-homed where possible. Returns what was bumped."""
     bumped: list[tuple[int, tuple[int, list[int]]]] = []
     found = find_crew(schedule, cands, r)
     if found is None:
@@ -85,22 +128,11 @@ def dispatch_into(
             schedule.book(j, start, crew)
         else:
             still_out.append((j, (start, crew)))
-    bumped = still_out
-    for j, _ in bumped:
+    for j, _ in still_out:
         rehomed = find_crew(schedule, cands, j)
         if rehomed is not None:
             schedule.book(j, *rehomed)
-    served_before = solution.summary.served_weight
-    bound = solution.summary.upper_bound + int(inst.r_weight[r])
-    result = build_solution(
-        inst, cands, schedule, upper_bound=max(bound, served_before), strategy=Strategy.DISPATCH,
-        seconds=time.perf_counter() - began,
-    )  # fmt: skip
-    with _LOCK:
-        _CACHE[id(day)] = (day, inst, cands)
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return day, result.model_copy(update={"changes": _changes(inst, schedule, r, bumped)})
+    return still_out
 
 
 def _book(inst: Instance, schedule: Schedule, solution: Solution) -> None:
