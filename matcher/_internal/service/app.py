@@ -8,6 +8,7 @@ refuses oversize bodies, and counts what happens for `/metrics`.
 from __future__ import annotations
 
 import hmac
+import logging
 import threading
 import time
 import uuid
@@ -47,6 +48,8 @@ from matcher._internal.model import (
 from matcher._internal.service.plans import LivePlan, Plans, UnknownPlan
 from matcher._internal.solver import Progress
 from matcher._internal.solver.services.explain import explain
+
+log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024
 """A request body larger than this is refused (413): a day's changes fit in a few KB."""
@@ -274,10 +277,15 @@ def create_app(engine: Engine, api_key: str, settings: Settings | None = None) -
         return JSONResponse({"detail": str(exc)}, 503)
 
     @app.get("/health")
-    def health() -> dict[str, str]:
-        """Liveness and database reachability; needs no key."""
-        stored.head(engine, live.today())
-        return {"status": "ok"}
+    def health() -> JSONResponse:
+        """Liveness and database reachability (503 when the database does not answer);
+        needs no key."""
+        try:
+            stored.head(engine, live.today())
+        except Exception as exc:  # any driver error: the service cannot work
+            log.warning("health: database unreachable (%s)", type(exc).__name__)
+            return JSONResponse({"status": "database unreachable"}, 503)
+        return JSONResponse({"status": "ok"})
 
     @app.get("/openapi.json", dependencies=guarded, include_in_schema=False)
     def openapi() -> dict[str, Any]:
