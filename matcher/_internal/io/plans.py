@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -93,13 +93,14 @@ class PlanHead:
     version: int
 
 
-def head(engine: Engine, plan_date: date) -> PlanHead | None:
-    """The current run of `plan_date`, or None when nothing was planned for it (the tables
-    must exist: `database.ensure_tables`)."""
+def head(engine: Engine, plan_date: date, community: str | None = None) -> PlanHead | None:
+    """The current run of `plan_date` (and `community`; None: the runs of an input without
+    communities), or None when nothing was planned for it (the tables must exist:
+    `database.ensure_tables`)."""
     runs = db.schedule_runs
     query = (
         sa.select(runs.c.run_id, runs.c.plan_date, runs.c.days, runs.c.version)
-        .where(runs.c.plan_date == plan_date, runs.c.current)
+        .where(runs.c.plan_date == plan_date, runs.c.current, db.of_community(community))
         .order_by(runs.c.finished_at.desc())
     )
     with engine.connect() as connection:
@@ -173,10 +174,19 @@ def commit(
     before: Solution,
     after: Solution,
     changes: Iterable[Change],
+    *,
+    changed: set[str] | None = None,
+    new_calls: Sequence[Request] = (),
 ) -> PlanHead:
     """Make `after` the plan of `read.run_id`, in one transaction, if the plan is still at
-    the version `before` was read at; only the rows of requests that changed are rewritten."""
-    changed = _changed_requests(before, after)
+    the version `before` was read at; only the rows of requests that changed are rewritten
+    (`changed`, or found by comparing the plans). `new_calls` are stored in the same
+    transaction: a call is in the requests table exactly when its dispatch is in the plan."""
+    if changed is None:
+        changed = _changed_requests(before, after)
+    table = None
+    for call in new_calls:  # every optional column any of them uses, before the transaction
+        table = _requests_table(engine, request_row(call))
     runs = db.schedule_runs
     s = after.summary
     now = datetime.now()
@@ -193,6 +203,9 @@ def commit(
         ).rowcount  # fmt: skip
         if moved != 1:
             raise PlanConflict(f"plan {read.plan_date} moved past version {read.version}")
+        for call in new_calls:
+            assert table is not None
+            _insert_request(connection, table, call, call_for=read.plan_date, received_at=now)
         if changed:
             for table in (db.assignments, db.unassigned):
                 connection.execute(table.delete().where(
@@ -232,22 +245,38 @@ def _changed_requests(before: Solution, after: Solution) -> set[str]:
 def store_request(engine: Engine, request: Request, *, call_for: date | None = None) -> None:
     """Add a request to the `requests` input table (created if missing) in the contract's
     text form; urgent calls are also logged with the plan date they were dispatched to."""
-    row = request_row(request)
-    table = _requests_table(engine, row)
-    row = _as_column_types(table, row)
+    table = _requests_table(engine, request_row(request))
     with engine.begin() as connection:
-        taken = connection.execute(
-            sa.select(sa.func.count()).select_from(table).where(
-                table.c.request_id == request.request_id
-            )
-        ).scalar_one()  # fmt: skip
-        if taken:
+        if request_exists(connection, table, request.request_id):
             raise DuplicateRequest(f"request {request.request_id} is already stored")
-        connection.execute(table.insert().values(**row))
-        if call_for is not None:
-            connection.execute(service_calls.insert().values(
-                request_id=request.request_id, plan_date=call_for, received_at=datetime.now()
-            ))  # fmt: skip
+        _insert_request(connection, table, request, call_for=call_for, received_at=datetime.now())
+
+
+def request_exists(connection: sa.Connection, table: sa.Table, request_id: str) -> bool:
+    query = sa.select(sa.func.count()).select_from(table).where(table.c.request_id == request_id)
+    return bool(connection.execute(query).scalar_one())
+
+
+def is_stored(engine: Engine, request_id: str) -> bool:
+    """Whether a request with this id is in the requests table already."""
+    if not sa.inspect(engine).has_table("requests"):
+        return False
+    table = sa.Table("requests", sa.MetaData(), sa.Column("request_id", sa.Text))
+    with engine.connect() as connection:
+        return request_exists(connection, table, request_id)
+
+
+def _insert_request(
+    connection: sa.Connection, table: sa.Table, request: Request, *, call_for: date | None,
+    received_at: datetime,
+) -> None:  # fmt: skip
+    row = request_row(request)
+    row = _as_column_types(table, {k: v for k, v in row.items() if k in table.c})
+    connection.execute(table.insert().values(**row))
+    if call_for is not None:
+        connection.execute(service_calls.insert().values(
+            request_id=request.request_id, plan_date=call_for, received_at=received_at
+        ))  # fmt: skip
 
 
 def request_row(request: Request) -> dict[str, Any]:
@@ -273,8 +302,6 @@ def _requests_table(engine: Engine, row: dict[str, Any]) -> sa.Table:
     if table is None or any(v is not None and n not in table.c for n, v in row.items()):
         table = _reflect_requests(engine, row)
         _REQUEST_TABLES[id(engine)] = table
-    for name in [n for n in row if n not in table.c]:
-        row.pop(name)
     return table
 
 

@@ -114,14 +114,24 @@ class Plans:
             return self._change_locked(plan_date, compute)
 
     def _change_locked(
-        self, plan_date: date, compute: Callable[[LivePlan], tuple[Problem, Solution]]
+        self,
+        plan_date: date,
+        compute: Callable[[LivePlan], tuple[Problem, Solution]],
+        new_calls: list[Request] | None = None,
     ) -> LivePlan:
-        """`change` for a caller that holds the day's lock already."""
+        """`change` for a caller that holds the day's lock already. With `new_calls`, the
+        change is their dispatch: only the requests named in its changes are rewritten,
+        and the calls are stored in the same transaction."""
         for attempt in range(ATTEMPTS):
             live = self.current(plan_date)
             problem, after = compute(live)
+            changed = None
+            if new_calls is not None:
+                changed = {c.request_id for c in after.changes}
+                changed |= {r.request_id for r in new_calls}
             try:
-                moved = plans.commit(self.engine, live.head, live.solution, after, after.changes)
+                moved = plans.commit(self.engine, live.head, live.solution, after, after.changes,
+                                     changed=changed, new_calls=new_calls or ())  # fmt: skip
             except plans.PlanConflict:
                 log.info("plan %s changed meanwhile; attempt %d again", plan_date, attempt + 2)
                 self._live.pop(plan_date, None)
@@ -132,15 +142,16 @@ class Plans:
         raise plans.PlanConflict(f"plan {plan_date} kept changing; {ATTEMPTS} attempts failed")
 
     def ensure_plan(self, plan_date: date) -> None:
-        """Give a date without a plan an empty one, so a call on it can still be dispatched."""
-        if plans.head(self.engine, plan_date) is not None:
+        """Give a date without a plan a quick one, so a call on it can still be dispatched."""
+        if plan_date in self._live or plans.head(self.engine, plan_date) is not None:
             return
         with self.lock(plan_date):
             if plans.head(self.engine, plan_date) is not None:
                 return
+            # The requests already stored for the day are planned at once (greedily), so
+            # the plan accounts for every one of them.
             problem = plans.load_plan_problem(self.engine, plan_date, 1, self.settings)
-            empty = problem.model_copy(update={"requests": ()})
-            solution = solve(empty, strategy="greedy")
+            solution = solve(problem, strategy="greedy")
             db.write_run(self.engine, solution, plan_date=plan_date, days=1,
                          volunteers=len(problem.volunteers), started_at=datetime.now())  # fmt: skip
 
@@ -162,14 +173,15 @@ class Plans:
         return plan
 
     def call(self, request: Request) -> CallResult:
-        """Store an urgent call, dispatch it against its day's plan, commit the change.
+        """Dispatch an urgent call against its day's plan and commit it with the call stored.
 
         Calls that arrive while a batch is being dispatched wait in a queue; whoever holds
         the day's lock next dispatches all of them in arrival order and commits them in one
-        transaction (one plan version), so twenty simultaneous calls cost about two batches,
-        not twenty re-builds of the day."""
+        transaction (one plan version, the calls stored in it), so twenty simultaneous calls
+        cost about two batches, not twenty re-builds of the day."""
         plan_date = self.plan_date_of(request)
-        plans.store_request(self.engine, request, call_for=plan_date)
+        if plans.is_stored(self.engine, request.request_id):
+            raise plans.DuplicateRequest(f"request {request.request_id} is already stored")
         self.ensure_plan(plan_date)
         waiting = _Waiting(request)
         with self._guard:
@@ -185,18 +197,27 @@ class Plans:
         return waiting.result
 
     def _dispatch_batch(self, plan_date: date, batch: list[_Waiting]) -> None:
-        calls = [w.request for w in batch]
+        seen: set[str] = set()
+        calls = []
+        for w in batch:  # the same id twice in one batch: the later one is a duplicate
+            rid = w.request.request_id
+            if rid in seen:
+                w.error = plans.DuplicateRequest(f"request {rid} is already stored")
+            else:
+                seen.add(rid)
+                calls.append(w)
+        requests = [w.request for w in calls]
 
         def dispatch(live: LivePlan) -> tuple[Problem, Solution]:
-            return dispatch_calls(live.problem, live.solution, calls)
+            return dispatch_calls(live.problem, live.solution, requests)
 
         try:
-            live = self._change_locked(plan_date, dispatch)
+            live = self._change_locked(plan_date, dispatch, new_calls=requests)
         except Exception as exc:  # every waiting caller gets the error, none hangs
-            for w in batch:
+            for w in calls:
                 w.error = exc
             return
-        for w in batch:
+        for w in calls:
             rid = w.request.request_id
             mine = [c for c in live.solution.changes if _caused_by(c, rid)]
             w.result = CallResult(live, rid, mine)

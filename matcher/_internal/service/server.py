@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
 
 from matcher._internal.io.database import engine_for
 from matcher._internal.model import Settings
@@ -32,6 +35,16 @@ def api_key_from_environment() -> str:
     return key
 
 
+def _sqlite_for_a_server(connection: Any, _: Any) -> None:
+    """Write-ahead logging, so readers never wait for a writer, and a writer waits (up to
+    30 s) for another instead of failing: many requests share one SQLite file."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
 def run_server(url: str, *, host: str, port: int, settings: Settings) -> None:
     import uvicorn
 
@@ -39,5 +52,8 @@ def run_server(url: str, *, host: str, port: int, settings: Settings) -> None:
 
     key = api_key_from_environment()
     engine = engine_for(url, create=True)
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_for_a_server)
+        engine.dispose()  # the connection that checked the database predates the listener
     app = create_app(engine, key, settings)
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=True)
