@@ -99,6 +99,16 @@ def _member(
     """R1, R2, R5 and R8 exclusion for one crew member."""
     rid, vid = request.request_id, volunteer.volunteer_id
     found: list[Violation] = []
+    if volunteer.community != request.community:
+        found.append(
+            Violation(
+                Rule.COMMUNITY,
+                rid,
+                vid,
+                f"request is in community {request.community or '(none)'!r}, volunteer in "
+                f"{volunteer.community or '(none)'!r}",
+            )
+        )
     if request.team is not None and volunteer.team != request.team:
         found.append(
             Violation(

@@ -16,6 +16,7 @@ class Rule(StrEnum):
     """
 
     TEAM = "R1 team"
+    COMMUNITY = "R1 community"
     SKILLS = "R2 skills"
     CREW = "R3 crew"
     AVAILABILITY = "R4 availability"

@@ -2,7 +2,8 @@
 
 The checker has its own row models rather than `matcher._internal.model.Assignment`: it must
 read what the solver wrote (or what a person edited) with no help from the writer, localise
-times with an offset, and treat the `team` and `walk_minutes` columns as optional.
+times with an offset, and treat the `team`, `walk_minutes` and `community` columns as
+optional.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class AssignmentRow(_Row):
     start: LocalDateTime
     end: LocalDateTime
     walk_minutes: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    community: str | None = None
 
 
 class UnassignedRow(_Row):
@@ -46,6 +48,7 @@ class UnassignedRow(_Row):
     request_id: Identifier
     reason: str = ""
     detail: str = ""
+    community: str | None = None
 
 
 @dataclass(frozen=True)

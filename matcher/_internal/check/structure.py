@@ -57,6 +57,7 @@ def check_references(
             )
         if known:
             judgeable.append(item)
+        found += _community_column(item.where, a.request_id, a.community, requests)
     for entry in rows.unassigned:
         if entry.row.request_id not in requests:
             found.append(
@@ -67,7 +68,27 @@ def check_references(
                     f"{entry.where}: unknown request {entry.row.request_id!r}",
                 )
             )
+        found += _community_column(entry.where, entry.row.request_id, entry.row.community,
+                                   requests)  # fmt: skip
     return found, judgeable
+
+
+def _community_column(
+    where: str, request_id: str, said: str | None, requests: Mapping[str, Request]
+) -> list[Violation]:
+    """A `community` column, where a schedule has one, names the request's community."""
+    request = requests.get(request_id)
+    if request is None or said is None or (said or None) == request.community:
+        return []
+    return [
+        Violation(
+            Rule.REFERENCE,
+            request_id,
+            None,
+            f"{where}: community column says {said!r}, but the request is in "
+            f"{request.community or '(none)'!r}",
+        )
+    ]
 
 
 def check_coverage(problem: Problem, rows: ScheduleRows) -> list[Violation]:

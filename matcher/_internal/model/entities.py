@@ -35,6 +35,14 @@ IntervalList = Annotated[list[Interval], BeforeValidator(_split_list)]
 Latitude = Annotated[float, Field(ge=-90.0, le=90.0, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180.0, le=180.0, allow_inf_nan=False)]
 Identifier = Annotated[str, Field(min_length=1)]
+Community = Annotated[
+    str | None,
+    Field(
+        description="the community (e.g. a neighbourhood committee's code) this belongs to; "
+        "a volunteer serves only requests of their own community, and a run plans each "
+        "community on its own. Empty everywhere: one community",
+    ),
+]
 
 
 class _Record(BaseModel):
@@ -55,6 +63,12 @@ class Volunteer(_Record):
     max_walk_minutes: Annotated[int, Field(ge=0)] = 15
     languages: StrList = Field(default_factory=list)
     name: str | None = None
+    community: Community = None
+
+    @field_validator("community")
+    @classmethod
+    def _empty_is_none(cls, value: str | None) -> str | None:
+        return value or None
 
     @field_validator("availability")
     @classmethod
@@ -100,8 +114,9 @@ class Request(_Record):
             "the coordinates",
         ),
     ] = None
+    community: Community = None
 
-    @field_validator("team", "resident_id", "language", "address")
+    @field_validator("team", "resident_id", "language", "address", "community")
     @classmethod
     def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None

@@ -79,6 +79,26 @@ class TeamSummary(BaseModel):
     gap: float
 
 
+class CommunitySummary(BaseModel):
+    """One community's share of a run that plans several: its figures against the sum of
+    its parts' bounds. A community that could not be planned has no `status`, zero figures
+    and a `failure` saying why (its previous plan stays in place)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status | None
+    requests: int
+    served: int
+    served_weight: int
+    upper_bound: int
+    gap: float
+    walk_minutes: float
+    parts: int
+    """Independent parts the community was solved in (no volunteer or request shared)."""
+    solve_seconds: float
+    failure: str | None = None
+
+
 class Summary(BaseModel):
     """Headline figures of a run (`summary.json`)."""
 
@@ -98,6 +118,10 @@ class Summary(BaseModel):
     first_schedule_seconds: float = 0.0
     """When the first complete valid schedule (the constructive one) was ready."""
     per_team: dict[str, TeamSummary] = Field(default_factory=dict)
+    per_community: dict[str, CommunitySummary] = Field(default_factory=dict)
+    """Per community, when the input names communities: status, requests, served,
+    served_weight, upper_bound, gap, walk_minutes, parts, solve_seconds, and `failure` for a
+    community that was not planned. The headline figures cover the planned communities."""
     seed: int
     settings: dict[str, Any] = Field(default_factory=dict)
 

@@ -30,11 +30,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
-from scipy.sparse.csgraph import connected_components
 
 from matcher._internal.solver.bound.lagrangian import lagrangian_bound
 from matcher._internal.solver.bound.route_hulls import Hulls, route_hulls
-from matcher._internal.solver.core.candidates import Candidates
+from matcher._internal.solver.core.candidates import Candidates, linked_parts
 from matcher._internal.solver.core.instance import DAY_KEY, Instance, IntArray
 from matcher._internal.solver.core.rules import start_window
 
@@ -77,20 +76,10 @@ def lp_bound(inst: Instance, cands: Candidates, deadline: float | None = None) -
     if deadline is not None:
         now = time.perf_counter()
         hull_deadline = now + HULL_SHARE * max(0.0, deadline - now)
-    pair_r = cands.pair_request
-    keep = servable[pair_r]
-    n_r, n_v = inst.n_requests, inst.n_volunteers
-    graph = sparse.coo_matrix(
-        (np.ones(int(keep.sum())), (pair_r[keep], n_r + cands.vol[keep])),
-        shape=(n_r + n_v, n_r + n_v),
-    )
-    _, labels = connected_components(graph, directed=False)
-    part_of_request = np.where(servable, labels[:n_r], -1)
-    parts = np.unique(part_of_request[part_of_request >= 0])
-    renumber = {int(p): i for i, p in enumerate(parts)}
-    part_of_request = np.array([renumber.get(int(p), -1) for p in part_of_request], np.int64)
+    parts = linked_parts(cands, inst.n_volunteers, servable)
+    part_of_request = parts.of_request
     part_bounds = []
-    for i in range(len(parts)):
+    for i in range(parts.count):
         requests = np.flatnonzero(part_of_request == i)
         part_bounds.append(_solve_part(inst, cands, requests, hull_deadline))
     return Bound(_floor(sum(part_bounds)), part_of_request, part_bounds)

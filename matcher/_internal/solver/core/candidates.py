@@ -1,11 +1,11 @@
 """Which volunteers could serve which request, from vectorised filters over all pairs.
 
-A pair is a candidate when the volunteer is in the request's team (if it names one), has
-every required skill, is not excluded, lives within their walking reach, and has an
-availability interval that fits the whole service somewhere in the request's window (and
-daily caps that allow it at all). Language is a crew rule (one speaker is enough), so it is
-recorded per pair, not filtered. The count surviving each filter stage is kept per request:
-it is what explains an unassigned request.
+A pair is a candidate when the volunteer is in the request's community and team (if it
+names one), has every required skill, is not excluded, lives within their walking reach,
+and has an availability interval that fits the whole service somewhere in the request's
+window (and daily caps that allow it at all). Language is a crew rule (one speaker is
+enough), so it is recorded per pair, not filtered. The count surviving each filter stage is
+kept per request: it is what explains an unassigned request.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from matcher._internal.solver.core.instance import BoolArray, FloatArray, Instance, IntArray
-from matcher._internal.solver.core.rules import has_skills, in_team, start_window
+from matcher._internal.solver.core.rules import has_skills, in_community, in_team, start_window
 from matcher._internal.solver.core.rules import in_reach as in_reach_of
 
 _CELLS_PER_CHUNK = 4_000_000
@@ -59,6 +61,37 @@ class Candidates:
         return (counts >= crew) & (~self.needs_language | (self.n_speakers > 0))
 
 
+@dataclass(frozen=True)
+class LinkedParts:
+    """The connected parts of the candidate graph, numbered 0..count-1: a request and a
+    volunteer are linked when the volunteer could serve the request. No pair joins two
+    parts, so parts are independent problems: their bounds add up and their schedules can
+    be made apart."""
+
+    count: int
+    of_request: IntArray  # -1: the request was left out, or has no candidate
+    of_volunteer: IntArray  # -1: the volunteer is a candidate of no request taken in
+
+
+def linked_parts(cands: Candidates, n_volunteers: int, requests: BoolArray) -> LinkedParts:
+    """The connected parts over the pairs of the `requests` taken in (a mask)."""
+    n_r = len(cands.indptr) - 1
+    pair_r = cands.pair_request
+    keep = requests[pair_r]
+    graph = sparse.coo_matrix(
+        (np.ones(int(keep.sum())), (pair_r[keep], n_r + cands.vol[keep])),
+        shape=(n_r + n_volunteers, n_r + n_volunteers),
+    )
+    _, labels = connected_components(graph, directed=False)
+    linked = np.zeros(n_r + n_volunteers, dtype=bool)
+    linked[pair_r[keep]] = True
+    linked[n_r + cands.vol[keep]] = True
+    taken = np.unique(labels[linked])  # parts numbered in the order of their labels
+    number = np.full(len(labels), -1, np.int64)
+    number[linked] = np.searchsorted(taken, labels[linked])
+    return LinkedParts(len(taken), number[:n_r], number[n_r:])
+
+
 def find_candidates(inst: Instance, only: IntArray | None = None) -> Candidates:
     """All feasible (request, volunteer) pairs, computed in request chunks to bound memory.
 
@@ -67,7 +100,8 @@ def find_candidates(inst: Instance, only: IntArray | None = None) -> Candidates:
     problem = inst.problem
     n_r, n_v = inst.n_requests, inst.n_volunteers
     speakers, lang_of_request = _language_masks(inst)
-    excluded = _exclusions(inst)
+    todo = np.arange(inst.n_requests) if only is None else np.asarray(only, dtype=np.int64)
+    excluded = _exclusions(inst, todo)
     cap_ok = inst.v_max_tasks >= 1
 
     chunk = max(1, _CELLS_PER_CHUNK // max(1, n_v, len(inst.a_vol)))
@@ -81,14 +115,15 @@ def find_candidates(inst: Instance, only: IntArray | None = None) -> Candidates:
     nearest = np.full(n_r, -1, np.int64)
     nearest_walk = np.full(n_r, np.inf)
 
-    todo = np.arange(n_r) if only is None else np.asarray(only, dtype=np.int64)
     for lo in range(0, len(todo), chunk):
         rows = todo[lo : lo + chunk]
         skilled = in_team(inst.r_team[rows, None], inst.v_team[None, :])
+        if len(inst.community_names) > 1:
+            skilled &= in_community(inst.r_community[rows, None], inst.v_community[None, :])
         skilled &= has_skills(inst.r_skills[rows], inst.v_skills)
         skilled &= cap_ok[None, :]  # rule 7: a volunteer whose task cap is 0 takes nothing
-        for k, r in enumerate(rows):
-            if excluded[r]:
+        for k, r in enumerate(rows.tolist()):
+            if r in excluded:
                 skilled[k, excluded[r]] = False
         walk = inst.walks.home_matrix(rows)
         unknown = np.isnan(walk)  # a strict walking table lacks these pairs
@@ -174,11 +209,18 @@ def _language_masks(inst: Instance) -> tuple[BoolArray, IntArray]:
     return speakers, lang
 
 
-def _exclusions(inst: Instance) -> list[list[int]]:
+def _exclusions(inst: Instance, rows: IntArray) -> dict[int, list[int]]:
+    """The excluded volunteers (indices) of those `rows` that exclude anyone: an urgent
+    call's candidates must not cost a pass over every request of the day."""
+    requests = inst.problem.requests
+    naming = [r for r in rows.tolist() if requests[r].excluded_volunteers]
+    if not naming:
+        return {}
     position = {vid: i for i, vid in enumerate(inst.v_ids)}
-    return [
-        [position[v] for v in r.excluded_volunteers if v in position] for r in inst.problem.requests
-    ]
+    return {
+        r: [position[v] for v in requests[r].excluded_volunteers if v in position]
+        for r in naming
+    }
 
 
 def with_request(base: Candidates, extra: Candidates, r: int) -> Candidates:

@@ -65,6 +65,7 @@ class Instance:
     v_max_minutes: IntArray
     v_max_tasks: IntArray  # a large number when uncapped
     v_max_walk: FloatArray
+    v_community: IntArray  # index into community_names
     # availability intervals, sorted by volunteer then start, touching ones merged (rule 4)
     a_vol: IntArray
     a_start: IntArray
@@ -82,8 +83,10 @@ class Instance:
     r_crew: IntArray
     r_weight: IntArray
     r_priority: IntArray
+    r_community: IntArray  # index into community_names
     team_codes: list[str]
     skill_names: list[str]
+    community_names: list[str]  # "" is the unnamed community
 
     @property
     def n_volunteers(self) -> int:
@@ -164,6 +167,8 @@ def build_instance(problem: Problem) -> Instance:
         {s for v in vols for s in v.skills} | {s for r in reqs for s in r.required_skills}
     )
     skill_index = {s: i for i, s in enumerate(skill_names)}
+    community_names = sorted({v.community or "" for v in vols} | {r.community or "" for r in reqs})
+    community_index = {c: i for i, c in enumerate(community_names)}
 
     v_skills = np.zeros((len(vols), len(skill_names)), dtype=bool)
     for i, v in enumerate(vols):
@@ -203,6 +208,7 @@ def build_instance(problem: Problem) -> Instance:
             dtype=np.int64,
         ),
         v_max_walk=np.array([v.max_walk_minutes for v in vols], dtype=float),
+        v_community=np.array([community_index[v.community or ""] for v in vols], np.int64),
         a_vol=np.array(a_vol, dtype=np.int64),
         a_start=np.array(a_start, dtype=np.int64),
         a_end=np.array(a_end, dtype=np.int64),
@@ -218,8 +224,10 @@ def build_instance(problem: Problem) -> Instance:
         r_crew=np.array([r.volunteers_needed for r in reqs], dtype=np.int64),
         r_weight=np.array([settings.request_weight(r) for r in reqs], dtype=np.int64),
         r_priority=np.array([r.priority for r in reqs], dtype=np.int64),
+        r_community=np.array([community_index[r.community or ""] for r in reqs], np.int64),
         team_codes=team_codes,
         skill_names=skill_names,
+        community_names=community_names,
     )
 
 
@@ -233,12 +241,14 @@ def extend_instance(base: Instance, problem: Problem, first_new: int) -> Instanc
     new = problem.requests[first_new:]
     team_index = {c: i for i, c in enumerate(base.team_codes)}
     skill_index = {s: i for i, s in enumerate(base.skill_names)}
+    community_index = {c: i for i, c in enumerate(base.community_names)}
     fits = (
         first_new == base.n_requests
         and not problem.walking_times
         and all(r.earliest_start >= base.origin for r in new)
         and all(s in skill_index for r in new for s in r.required_skills)
         and all(r.team is None or r.team in team_index for r in new)
+        and all((r.community or "") in community_index for r in new)
         and all(r.duration_minutes >= base.walks.min_duration for r in new)
     )
     if not fits:
@@ -272,4 +282,6 @@ def extend_instance(base: Instance, problem: Problem, first_new: int) -> Instanc
         r_crew=grow(base.r_crew, [r.volunteers_needed for r in new], np.int64),
         r_weight=grow(base.r_weight, [weights(r) for r in new], np.int64),
         r_priority=grow(base.r_priority, [r.priority for r in new], np.int64),
+        r_community=grow(base.r_community, [community_index[r.community or ""] for r in new],
+                         np.int64),
     )  # fmt: skip

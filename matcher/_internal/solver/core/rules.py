@@ -17,8 +17,8 @@ Functions take plain ints or numpy arrays alike.
 
 Where each model writes a rule in its own terms (a CP-SAT constraint, an LP row), it reads
 the quantities from here:
-- rules 1, 2 and 8's exclusions (`in_team`, `has_skills`): whether a pair exists at all, in
-  `core.candidates`;
+- rules 1, 2 and 8's exclusions (`in_team`, `in_community`, `has_skills`): whether a pair
+  exists at all, in `core.candidates`;
 - rule 3 and 8's language (counts of a crew): the crew constraints of
   `search.scheduling_model` and `search.route_model`, the crew and language rows of
   `bound.relaxation`;
@@ -49,6 +49,12 @@ Moment = TypeVar("Moment", int, datetime)
 def in_team(request_team: np.ndarray, volunteer_team: np.ndarray) -> np.ndarray:
     """Rule 1 (broadcast): the request names no team (-1), or the volunteer's."""
     return np.asarray((request_team < 0) | (request_team == volunteer_team))
+
+
+def in_community(request_community: np.ndarray, volunteer_community: np.ndarray) -> np.ndarray:
+    """Rule 1 (broadcast): the volunteer belongs to the request's community (community
+    indices; an empty community is a community of its own, the only one of most inputs)."""
+    return np.asarray(request_community == volunteer_community)
 
 
 def has_skills(required: np.ndarray, held: np.ndarray) -> np.ndarray:
