@@ -3,8 +3,8 @@
 SQLAlchemy Core does the dialect work, so SQLite (the embedded default; a file path works)
 and PostgreSQL share this code. Results land in one transaction: a `schedule_runs` row and
 its `assignments` and `unassigned` rows, with the new run marked current for its plan date
-and earlier runs kept as history. A run that dies before the commit leaves the previous
-current run exactly as it was.
+(and community) and earlier runs kept as history. A run that dies before the commit leaves
+the previous current run exactly as it was.
 """
 
 from __future__ import annotations
@@ -48,9 +48,12 @@ schedule_runs = sa.Table(
     sa.Column("finished_at", sa.DateTime, nullable=False),
     sa.Column("settings", sa.Text, nullable=False),
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("community", sa.String(100), nullable=True),
 )
 """`version` counts the changes the service has committed to a run (1 when written); every
-change to a plan is one transaction that moves it by one (optimistic concurrency)."""
+change to a plan is one transaction that moves it by one (optimistic concurrency).
+`community` is the community the run planned, NULL for an input without communities; each
+(plan_date, community) has its own current run."""
 
 assignments = sa.Table(
     "assignments",
@@ -176,8 +179,8 @@ def _within_plan(values: pd.Series, plan: tuple[date, int], timezone: str) -> pd
 
 
 def ensure_tables(engine: Engine) -> None:
-    """Create the output tables, and add the `version` column to a database written before
-    it existed (runs there count as version 1)."""
+    """Create the output tables, and add the columns a database written before them lacks:
+    `version` (runs there count as version 1) and `community` (NULL: no community)."""
     metadata.create_all(engine)
     columns = {c["name"] for c in sa.inspect(engine).get_columns("schedule_runs")}
     if "version" not in columns:
@@ -185,6 +188,17 @@ def ensure_tables(engine: Engine) -> None:
             connection.execute(sa.text(
                 "ALTER TABLE schedule_runs ADD COLUMN version INTEGER NOT NULL DEFAULT 1"
             ))  # fmt: skip
+    if "community" not in columns:
+        with engine.begin() as connection:
+            connection.execute(sa.text(
+                "ALTER TABLE schedule_runs ADD COLUMN community VARCHAR(100)"
+            ))  # fmt: skip
+
+
+def of_community(community: str | None) -> sa.ColumnElement[bool]:
+    """The runs of `community`: NULL matches the runs of an input without communities."""
+    column = schedule_runs.c.community
+    return column.is_(None) if community is None else column == community
 
 
 def write_run(
@@ -195,15 +209,17 @@ def write_run(
     days: int,
     volunteers: int,
     started_at: datetime,
+    community: str | None = None,
 ) -> str:
-    """Store one run in a single transaction and make it the current one for its date."""
+    """Store one run in a single transaction and make it the current one for its date (and
+    community: the runs of other communities stay current)."""
     ensure_tables(engine)
     run_id = str(uuid.uuid4())
     s = solution.summary
     with engine.begin() as connection:
         connection.execute(
             schedule_runs.update()
-            .where(schedule_runs.c.plan_date == plan_date)
+            .where(schedule_runs.c.plan_date == plan_date, of_community(community))
             .values(current=False)
         )
         connection.execute(
@@ -215,6 +231,7 @@ def write_run(
                 walk_minutes=s.walk_minutes, first_schedule_seconds=s.first_schedule_seconds,
                 solve_seconds=s.solve_seconds, started_at=started_at,
                 finished_at=datetime.now(), settings=json.dumps(s.settings), version=1,
+                community=community,
             )
         )  # fmt: skip
         if solution.assignments:
@@ -230,13 +247,17 @@ def write_run(
     return run_id
 
 
-def current_run(engine: Engine, run_id: str | None = None) -> dict[str, Any]:
-    """The given run, or the newest current one."""
+def current_run(
+    engine: Engine, run_id: str | None = None, *, community: str | None = None
+) -> dict[str, Any]:
+    """The given run, or the newest current one (of `community`, when one is named)."""
     query = sa.select(schedule_runs)
     if run_id:
         query = query.where(schedule_runs.c.run_id == run_id)
     else:
         query = query.where(schedule_runs.c.current).order_by(schedule_runs.c.finished_at.desc())
+        if community is not None:
+            query = query.where(schedule_runs.c.community == community)
     with engine.connect() as connection:
         row = connection.execute(query).mappings().first()
     if row is None:
