@@ -115,7 +115,20 @@ def solve(
     ] = None,
     strategy: Annotated[str, typer.Option(help="optimise (default) or greedy.")] = "optimise",
     workers: Annotated[
-        int | None, typer.Option(min=1, help="Solver threads (default: every core).")
+        int | None,
+        typer.Option(
+            min=1,
+            help="Cores to use (default: every core): the solver's threads when the run is "
+            "one part, or that many worker processes of one thread each when it splits "
+            "into several (communities, or independent parts of one).",
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler address (e.g. tcp://host:8786): the parts run on that "
+            "cluster instead of local processes."
+        ),
     ] = None,
     deterministic: Annotated[
         bool,
@@ -126,8 +139,10 @@ def solve(
     ] = False,
 ) -> None:
     """Solve one planning run: from files (--volunteers, --requests, --out) or from a
-    database (--db), writing assignments, unassigned requests with reasons, and a summary."""
+    database (--db), writing assignments, unassigned requests with reasons, and a summary.
+    Each community (the optional `community` column) is planned on its own, in parallel."""
     from matcher._internal.batch import merged_settings, run_database, run_files
+    from matcher._internal.city.execute import ClusterUnreachable
     from matcher._internal.io.database import DatabaseUnreachable
     from matcher._internal.progress_line import ProgressLine
 
@@ -143,27 +158,36 @@ def solve(
             first_day = _parse_date(plan_date, "--plan-date") if plan_date else None
             result = run_database(
                 db, plan_date=first_day, days=days, out=out, teams=teams, settings=chosen,
-                strategy=strategy, progress=line,
+                strategy=strategy, progress=line, scheduler=scheduler,
             )  # fmt: skip
         else:
             assert volunteers is not None and requests is not None and out is not None
             result = run_files(
                 volunteers, requests, out, teams=teams, settings=chosen, strategy=strategy,
-                progress=line, walking=walking,
+                progress=line, walking=walking, scheduler=scheduler,
             )  # fmt: skip
     except InputError as exc:
         raise _fail_on_input(exc) from exc
     except DatabaseUnreachable as exc:
         _say(str(exc), error=True)
         raise typer.Exit(ExitCode.DATABASE_UNREACHABLE) from exc
+    except ClusterUnreachable as exc:
+        raise typer.BadParameter(str(exc), param_hint="--scheduler") from exc
     finally:
         line.close()
+    for community in result.not_planned:
+        _say(f"community {community.community or '(no community)'} not planned: "
+             f"{community.errors or community.failure}", error=True)  # fmt: skip
     s = result.solution.summary
     _say(
         f"{s.status}: served {s.requests_served}/{s.requests_total} requests, "
         f"weight {s.served_weight} of bound {s.upper_bound} (gap {s.gap:.1%}), "
         f"walk {s.walk_minutes:.0f} min, {s.solve_seconds:.1f} s -> {result.written_to}"
     )
+    if result.not_planned:
+        names = ", ".join(c.community or "(no community)" for c in result.not_planned)
+        _say(f"{len(result.not_planned)} communities not planned: {names}", error=True)
+        raise typer.Exit(ExitCode.COMMUNITIES_NOT_PLANNED)
     if s.requests_total and not s.requests_served:
         raise typer.Exit(ExitCode.NOTHING_SERVED)
 
@@ -184,6 +208,9 @@ def check(
     ] = None,
     db: Annotated[str | None, typer.Option(help="Check a run stored in this database.")] = None,
     run: Annotated[str | None, typer.Option(help="With --db: run id (default current).")] = None,
+    community: Annotated[
+        str | None, typer.Option(help="With --db: the current run of this community.")
+    ] = None,
     teams: Annotated[Path | None, typer.Option(help="Own team catalogue file.")] = None,
     settings: Annotated[Path | None, typer.Option(help="Settings file (TOML or JSON).")] = None,
     walking: Annotated[
@@ -196,7 +223,7 @@ def check(
 
     try:
         if db is not None:
-            report = check_database(db, run_id=run, teams=teams)
+            report = check_database(db, run_id=run, teams=teams, community=community)
         elif volunteers is None or requests is None or schedule is None:
             raise typer.BadParameter("give --volunteers, --requests and --schedule, or --db")
         else:
@@ -225,9 +252,18 @@ def generate(
     days: Annotated[int, typer.Option(min=1, help="Days covered by the requests.")] = 1,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     start: Annotated[str, typer.Option(help="First day, YYYY-MM-DD (default: tomorrow).")] = "",
+    communities: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="A city of this many communities 3 km apart, each with --volunteers and "
+            "--requests; ids start with the community code (C01-V00001).",
+        ),
+    ] = None,
 ) -> None:
-    """Generate a realistic Qinxian-like community: volunteers.csv and requests.csv."""
-    from matcher._internal.generate import write_community
+    """Generate a realistic Qinxian-like community (or a city of them): volunteers.csv and
+    requests.csv."""
+    from matcher._internal.generate import write_city, write_community
 
     try:
         first_day = date.fromisoformat(start) if start else None
@@ -235,9 +271,15 @@ def generate(
         raise typer.BadParameter(
             f"{start!r} is not a date YYYY-MM-DD", param_hint="--start"
         ) from exc
-    written = write_community(
-        out, volunteers=volunteers, requests=requests, days=days, seed=seed, start=first_day
-    )
+    if communities is None:
+        written = write_community(
+            out, volunteers=volunteers, requests=requests, days=days, seed=seed, start=first_day
+        )
+    else:
+        written = write_city(
+            out, communities=communities, volunteers=volunteers, requests=requests, days=days,
+            seed=seed, start=first_day,
+        )  # fmt: skip
     _say(f"wrote {', '.join(str(p) for p in written)}")
 
 

@@ -19,3 +19,6 @@ class ExitCode(IntEnum):
     NOTHING_SERVED = 6
     """A valid schedule was written, but not one request could be served: look at the
     reasons in the unassigned list (often availability or skills missing for the day)."""
+    COMMUNITIES_NOT_PLANNED = 7
+    """Some communities got no new plan (bad rows, or a part that failed twice); the others
+    were written. The message names each one and why; theirs keep the previous plan."""

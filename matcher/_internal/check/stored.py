@@ -13,14 +13,22 @@ from matcher._internal.io.load import load_settings
 
 
 def check_database(
-    url: str, *, run_id: str | None = None, teams: Path | None = None
-) -> CheckReport:
-    """Read the run (the current one by default), its plan days' inputs and its rows."""
+    url: str, *, run_id: str | None = None, teams: Path | None = None,
+    community: str | None = None,
+) -> CheckReport:  # fmt: skip
+    """Read the run (the current one by default, of `community` if named), its plan days'
+    inputs (its community's, for a run of one community of several) and its rows."""
     engine = db.engine_for(url)
-    run = db.current_run(engine, run_id)
+    run = db.current_run(engine, run_id, community=community)
     settings = load_settings(json.loads(run["settings"]))
     # The day as the service sees it: volunteers who cancelled and withdrawn requests out.
     problem = plans.load_plan_problem(engine, run["plan_date"], int(run["days"]), settings,
                                       teams)  # fmt: skip
+    if run.get("community") is not None:
+        mine = run["community"]
+        problem = problem.model_copy(update={
+            "volunteers": tuple(v for v in problem.volunteers if v.community == mine),
+            "requests": tuple(r for r in problem.requests if r.community == mine),
+        })  # fmt: skip
     done, left = db.run_frames(engine, run["run_id"])
     return check_schedule(problem, done, left)

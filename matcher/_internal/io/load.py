@@ -151,7 +151,9 @@ def _source_name(data: TableInput, what: str) -> str:
     return f"{what} list"
 
 
-def _raw(data: TableInput, what: str) -> RawTable:
+def raw_table(data: TableInput, what: str) -> RawTable:
+    """The table's records as written, labelled by row (a workbook's sheet named `what`
+    first); reading errors are an `InputError` naming the file."""
     if isinstance(data, RawTable):
         return data
     if isinstance(data, str | Path):
@@ -173,7 +175,7 @@ def _parse(
 ) -> tuple[list[tuple[str, M]], list[tuple[str, dict[str, Any]]]]:
     """The valid models of a table and all its raw records, both with their row labels."""
     try:
-        table = _raw(data, what)
+        table = raw_table(data, what)
     except InputError as exc:
         issues.extend(exc.issues)
         return [], []

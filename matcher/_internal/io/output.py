@@ -1,4 +1,5 @@
-"""The contract's batch outputs: assignments.csv, unassigned.csv, summary.json."""
+"""The contract's batch outputs: assignments.csv, unassigned.csv, summary.json; for an
+input that names communities, a `community` column in the first two and communities.csv."""
 
 from __future__ import annotations
 
@@ -25,10 +26,42 @@ def unassigned_frame(solution: Solution) -> pd.DataFrame:
     return solution.to_frames()[1]
 
 
-def write_solution_files(solution: Solution, folder: Path) -> None:
-    """Write the three batch files into an existing folder (not atomic on its own)."""
-    assignments_frame(solution).to_csv(folder / "assignments.csv", index=False)
-    unassigned_frame(solution).to_csv(folder / "unassigned.csv", index=False)
+COMMUNITY_COLUMNS = [
+    "community", "status", "requests", "served", "served_weight", "upper_bound", "gap",
+    "walk_minutes", "parts", "solve_seconds", "failure",
+]  # fmt: skip
+"""`communities.csv`: a line per community, `summary.json`'s `per_community` as a table."""
+
+
+def request_communities(problem: Problem | None) -> dict[str, str] | None:
+    """Each request's community ("" for none), or None when the input names no community."""
+    if problem is None or not (
+        any(r.community for r in problem.requests) or any(v.community for v in problem.volunteers)
+    ):
+        return None
+    return {r.request_id: r.community or "" for r in problem.requests}
+
+
+def communities_frame(solution: Solution) -> pd.DataFrame:
+    rows = [
+        {"community": name, **line.model_dump(mode="json")}
+        for name, line in solution.summary.per_community.items()
+    ]
+    return pd.DataFrame(rows, columns=COMMUNITY_COLUMNS)
+
+
+def write_solution_files(solution: Solution, folder: Path, problem: Problem | None = None) -> None:
+    """Write the batch files into an existing folder (not atomic on its own). With the
+    `problem` of an input that names communities, every row says its request's community."""
+    done, left = assignments_frame(solution), unassigned_frame(solution)
+    community = request_communities(problem)
+    if community is not None:
+        done["community"] = done["request_id"].map(community)
+        left["community"] = left["request_id"].map(community)
+    done.to_csv(folder / "assignments.csv", index=False)
+    left.to_csv(folder / "unassigned.csv", index=False)
+    if solution.summary.per_community:
+        communities_frame(solution).to_csv(folder / "communities.csv", index=False)
     (folder / "summary.json").write_text(
         solution.summary.model_dump_json(indent=2) + "\n", encoding="utf-8"
     )
@@ -38,10 +71,10 @@ def write_solution(solution: Solution, out_dir: str | Path, problem: Problem | N
     """Write the batch outputs into `out_dir`, replacing its previous contents atomically.
 
     With the `problem`, also each volunteer's itinerary (CSV and iCalendar) and each team's
-    daily sheet (HTML)."""
+    daily sheet (HTML; one folder of them per community where the input names some)."""
 
     def fill(folder: Path) -> None:
-        write_solution_files(solution, folder)
+        write_solution_files(solution, folder, problem)
         if problem is not None:
             write_reports(solution, problem, folder)
 

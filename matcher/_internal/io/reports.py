@@ -71,7 +71,8 @@ class _Plan:
 
 
 def write_reports(solution: Solution, problem: Problem, folder: Path) -> None:
-    """Write `itineraries/` (CSV and .ics per volunteer) and `sheets/` (HTML per team)."""
+    """Write `itineraries/` (CSV and .ics per volunteer) and `sheets/` (HTML per team, in a
+    folder per community where the input names communities: each has its coordinators)."""
     plan = _Plan(problem, solution)
     itineraries = folder / "itineraries"
     itineraries.mkdir()
@@ -84,8 +85,40 @@ def write_reports(solution: Solution, problem: Problem, folder: Path) -> None:
         (itineraries / f"{volunteer_id}.ics").write_bytes(ical(plan, volunteer_id, tz))
     sheets = folder / "sheets"
     sheets.mkdir()
-    for code, page in team_sheets(solution, problem).items():
-        (sheets / f"{code}.html").write_text(page, encoding="utf-8")
+    named = {r.community for r in problem.requests} | {v.community for v in problem.volunteers}
+    if named == {None}:
+        for code, page in team_sheets(solution, problem).items():
+            (sheets / f"{code}.html").write_text(page, encoding="utf-8")
+        return
+    for community in sorted(named, key=lambda c: c or ""):
+        place = sheets / _folder_name(community)
+        place.mkdir()
+        mine, theirs = _of_community(problem, solution, community)
+        for code, page in team_sheets(theirs, mine).items():
+            (place / f"{code}.html").write_text(page, encoding="utf-8")
+
+
+def _folder_name(community: str | None) -> str:
+    """A community as a folder name: letters, digits, `-` and `_` kept, anything else `_`
+    (so no name can climb out of `sheets/`)."""
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in community or "") or "_"
+
+
+def _of_community(
+    problem: Problem, solution: Solution, community: str | None
+) -> tuple[Problem, Solution]:
+    """One community's volunteers, requests and rows, for its own team sheets."""
+    requests = tuple(r for r in problem.requests if r.community == community)
+    ids = {r.request_id for r in requests}
+    mine = problem.model_copy(update={
+        "volunteers": tuple(v for v in problem.volunteers if v.community == community),
+        "requests": requests,
+    })  # fmt: skip
+    theirs = solution.model_copy(update={
+        "assignments": [a for a in solution.assignments if a.request_id in ids],
+        "unassigned": [u for u in solution.unassigned if u.request_id in ids],
+    })  # fmt: skip
+    return mine, theirs
 
 
 def _itinerary_row(plan: _Plan, a: Assignment) -> dict[str, object]:

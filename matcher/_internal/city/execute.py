@@ -1,0 +1,233 @@
+"""Run the parts: in this process, on local worker processes, or on a Dask cluster.
+
+- One part (or `workers=1` without a scheduler): in this process, one part after another.
+  A lone part solves with the settings' own threads, exactly like a run without splitting.
+- Several parts: a `LocalCluster` of `workers` single-threaded worker processes, or the
+  cluster at `scheduler`. Each part solves on one thread; the cluster runs as many parts
+  at once as it has threads.
+
+A part is tried again once when it raises, and when the worker running it dies it is moved
+to another worker (Dask's `retries=1`, and the scheduler's `allowed-failures`, which the
+local cluster sets to 1). A part that fails twice comes back as a `PartFailed` naming its
+community; the other parts are unaffected.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+import socket
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from matcher._internal.city.budget import part_budgets, seconds_left
+from matcher._internal.city.inputs import Community, community_label
+from matcher._internal.city.split import Part
+from matcher._internal.model import Settings, Solution
+from matcher._internal.solver import ProgressCallback, solve
+
+log = logging.getLogger(__name__)
+
+ALLOWED_FAILURES = 1
+"""Worker deaths a part survives on the local cluster: the second death fails it."""
+
+
+class ClusterUnreachable(RuntimeError):
+    """The Dask scheduler named on the command line cannot be reached."""
+
+
+@dataclass(frozen=True)
+class PartJob:
+    """A part with what its solve needs: its share of the time and how many threads."""
+
+    part: Part
+    seconds: float
+    deadline: float | None
+    """`time.time()` by which the whole run should be done; None in deterministic mode."""
+    threads: int | None
+    """Solver threads for the part; None keeps the settings' own."""
+    strategy: str
+
+
+@dataclass(frozen=True)
+class PartDone:
+    community: Community
+    index: int
+    solution: Solution
+    seconds: float
+    worker: str
+    """`host:pid` of the process that solved it."""
+    peak_mb: float
+    """Peak resident memory of that process so far, in MB."""
+    finished_at: float
+    """`time.time()` when it was done."""
+
+
+@dataclass(frozen=True)
+class PartFailed:
+    community: Community
+    index: int
+    message: str
+
+
+PartOutcome = PartDone | PartFailed
+
+
+def solve_part(job: PartJob, progress: ProgressCallback | None = None) -> PartDone:
+    """Solve one part (in whichever process runs it) within its share of the time."""
+    began = time.perf_counter()
+    overrides: dict[str, Any] = {"time_limit_s": seconds_left(job.seconds, job.deadline)}
+    if job.threads is not None:
+        overrides["workers"] = job.threads
+    problem = job.part.problem.with_settings(**overrides)
+    solution = solve(problem, strategy=job.strategy, progress=progress)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KB
+    return PartDone(
+        job.part.community,
+        job.part.index,
+        solution,
+        time.perf_counter() - began,
+        f"{socket.gethostname()}:{os.getpid()}",
+        peak_mb,
+        time.time(),
+    )
+
+
+def run_parts(
+    parts: list[Part],
+    *,
+    settings: Settings,
+    strategy: str,
+    started: float,
+    scheduler: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> list[PartOutcome]:
+    """Every part's outcome, in the order of `parts`. `started` (a `time.time()` reading)
+    is when the run began: the run's deadline is that plus the time limit."""
+    deadline = None if settings.deterministic else started + settings.time_limit_s
+    workers = settings.effective_workers
+    if scheduler is None and (len(parts) == 1 or workers == 1):
+        threads = None if len(parts) == 1 else 1
+        jobs = _jobs(parts, settings, strategy, deadline, slots=1, threads=threads)
+        return [_in_process(job, progress if len(parts) == 1 else None) for job in jobs]
+    with _client(scheduler, workers) as client:
+        slots = sum(client.nthreads().values()) or workers
+        jobs = _jobs(parts, settings, strategy, deadline, slots=slots, threads=1)
+        return _on_cluster(client, jobs)
+
+
+def _jobs(
+    parts: list[Part],
+    settings: Settings,
+    strategy: str,
+    deadline: float | None,
+    *,
+    slots: int,
+    threads: int | None,
+) -> list[PartJob]:
+    budgets = part_budgets([p.size for p in parts], settings.time_limit_s, slots)
+    return [PartJob(p, b, deadline, threads, strategy) for p, b in zip(parts, budgets, strict=True)]
+
+
+def _in_process(job: PartJob, progress: ProgressCallback | None) -> PartOutcome:
+    """Solve here; a part that raises is tried once more."""
+    for attempt in (1, 2):
+        try:
+            return solve_part(job, progress)
+        except Exception as exc:
+            if attempt == 2:
+                return PartFailed(job.part.community, job.part.index, _failure_text(exc))
+            log.warning("%s failed (%s); trying it again", _label(job.part), exc)
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def _client(scheduler: str | None, workers: int) -> Iterator[Any]:
+    """A Dask client: to the cluster at `scheduler`, or to a local cluster of `workers`
+    single-threaded processes that lives as long as the run."""
+    from distributed import Client, LocalCluster
+
+    # Dask logs every connection at INFO; the run logs its parts itself.
+    logging.getLogger("distributed").setLevel(logging.WARNING)
+    if scheduler is not None:
+        try:
+            client = Client(scheduler)  # type: ignore[no-untyped-call]
+        except (OSError, TimeoutError) as exc:
+            raise ClusterUnreachable(
+                f"cannot reach the Dask scheduler at {scheduler}: {exc}"
+            ) from None
+        with client:
+            yield client
+        return
+    with (
+        LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            scheduler_kwargs={"allowed_failures": ALLOWED_FAILURES},
+        ) as cluster,
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
+    ):
+        yield client
+
+
+def _on_cluster(client: Any, jobs: list[PartJob]) -> list[PartOutcome]:
+    """Submit the parts biggest first; collect each as it finishes."""
+    from distributed import as_completed
+
+    token = uuid.uuid4().hex[:8]
+    order = sorted(range(len(jobs)), key=lambda i: -jobs[i].seconds)
+    futures = {}
+    for rank, i in enumerate(order):
+        futures[i] = client.submit(
+            solve_part,
+            jobs[i],
+            key=part_key(token, jobs[i].part),
+            retries=1,
+            pure=False,
+            priority=len(jobs) - rank,
+        )
+    which = {future.key: i for i, future in futures.items()}
+    outcomes: dict[int, PartOutcome] = {}
+    for future in as_completed(list(futures.values())):  # type: ignore[no-untyped-call]
+        i = which[future.key]
+        part = jobs[i].part
+        if future.status == "finished":
+            done: PartDone = future.result()
+            outcomes[i] = done
+            s = done.solution.summary
+            log.info(
+                "%s: %s, weight %d of bound %d, %.1f s on %s",
+                _label(part),
+                s.status,
+                s.served_weight,
+                s.upper_bound,
+                done.seconds,
+                done.worker,
+            )
+        else:
+            outcomes[i] = PartFailed(part.community, part.index, _failure_text(future.exception()))
+            log.error("%s not planned: %s", _label(part), outcomes[i].message)  # type: ignore[union-attr]
+    return [outcomes[i] for i in range(len(jobs))]
+
+
+def part_key(token: str, part: Part) -> str:
+    """The Dask key of a part: the run's token, the community and the part's number."""
+    return f"matcher-part-{token}-{community_label(part.community)}-{part.index}"
+
+
+def _label(part: Part) -> str:
+    return f"community {community_label(part.community)} part {part.index + 1}"
+
+
+def _failure_text(exc: BaseException | None) -> str:
+    if type(exc).__name__ == "KilledWorker":
+        return "failed twice: the worker running it died each time"
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return f"failed twice: {type(exc).__name__}: {first}"[:300]

@@ -1,0 +1,135 @@
+"""Validate a run's input once, and set aside the communities whose rows are bad.
+
+Validation is `load_problem`'s, unchanged: every bad file, row and field is found. Each
+error on a row is then charged to the row's community; those communities are left out and
+reported with their errors, and the rest is validated again without them. Errors that
+belong to no community's row (a missing column, an unreadable file, the walking table, the
+team catalogue, a row whose community cell itself cannot be read) stop the whole run, as a
+run of one community always did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from matcher._internal.io.errors import InputError, Issue
+from matcher._internal.io.load import TableInput, load_problem, load_settings, raw_table
+from matcher._internal.io.tables import RawTable, is_missing
+from matcher._internal.model import Problem, Settings
+
+
+class _Unreadable:
+    """The community of a row whose `community` cell is not text."""
+
+
+UNREADABLE = _Unreadable()
+Community = str | None
+"""A community's name; None is the unnamed community (all of an input without the column)."""
+
+
+@dataclass(frozen=True)
+class CityInput:
+    """What a run plans: the valid communities, and the ones set aside for bad rows."""
+
+    problem: Problem
+    """Every volunteer and request of the communities whose rows are all valid."""
+    bad: dict[Community, InputError] = field(default_factory=dict)
+    """Communities set aside, each with every error found in its rows."""
+    bad_requests: dict[Community, int] = field(default_factory=dict)
+    """How many request rows each community set aside had."""
+
+
+def community_order(community: Community) -> tuple[bool, str]:
+    return community is not None, community or ""
+
+
+def community_label(community: Community) -> str:
+    """A community as messages name it."""
+    return "(no community)" if community is None else community
+
+
+def load_city(
+    volunteers: TableInput,
+    requests: TableInput,
+    *,
+    teams: TableInput | None = None,
+    settings: Settings | Mapping[str, Any] | str | Path | None = None,
+    walking: TableInput | None = None,
+) -> CityInput:
+    """Validate the input; raise `InputError` only when no community can be planned or an
+    error belongs to no community's row."""
+    chosen = load_settings(settings)
+    try:
+        vols = raw_table(volunteers, "volunteers")
+        reqs = raw_table(requests, "requests")
+        walks = raw_table(walking, "walking") if walking is not None else None
+    except InputError:  # an unreadable file: report every file's problems together
+        load_problem(volunteers, requests, teams=teams, settings=chosen, walking=walking)
+        raise
+    try:
+        return CityInput(load_problem(vols, reqs, teams=teams, settings=chosen, walking=walks))
+    except InputError as exc:
+        issues = exc.issues
+    row_community = {**_row_communities(vols), **_row_communities(reqs)}
+    bad: dict[Community, list[Issue]] = {}
+    for issue in issues:
+        community = row_community.get((issue.source, issue.row), UNREADABLE)
+        if isinstance(community, _Unreadable):
+            raise InputError(issues)
+        bad.setdefault(community, []).append(issue)
+    every = {c for c in row_community.values() if not isinstance(c, _Unreadable)}
+    if not every - set(bad):
+        raise InputError(issues)
+    dropped = _ids(vols, "volunteer_id", bad) | _ids(reqs, "request_id", bad)
+    kept_walks = None if walks is None else _without_places(walks, dropped)
+    problem = load_problem(
+        _without(vols, bad), _without(reqs, bad), teams=teams, settings=chosen, walking=kept_walks
+    )
+    counts = {c: sum(1 for _, r in reqs.rows if community_of(r) == c) for c in bad}
+    return CityInput(problem, {c: InputError(found) for c, found in bad.items()}, counts)
+
+
+def community_of(record: Mapping[str, Any]) -> Community | _Unreadable:
+    """The community a raw row names: its `community` text, None when empty."""
+    value = record.get("community")
+    if is_missing(value):
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    return UNREADABLE
+
+
+def _row_communities(table: RawTable) -> dict[tuple[str, str], Community | _Unreadable]:
+    return {(table.source, row): community_of(record) for row, record in table.rows}
+
+
+def _without(table: RawTable, bad: Iterable[Community]) -> RawTable:
+    """The table without the rows (and the table issues) of the `bad` communities."""
+    out = set(bad)
+    rows = [(row, record) for row, record in table.rows if community_of(record) not in out]
+    kept = {row for row, _ in rows}
+    listed = {row for row, _ in table.rows}
+    issues = [i for i in table.issues if i.row in kept or i.row not in listed]
+    return RawTable(table.source, table.columns, rows, table.header, issues)
+
+
+def _ids(table: RawTable, key: str, bad: Iterable[Community]) -> set[str]:
+    out = set(bad)
+    return {
+        str(record[key]).strip()
+        for _, record in table.rows
+        if key in record and community_of(record) in out
+    }
+
+
+def _without_places(walks: RawTable, dropped: set[str]) -> RawTable:
+    """A walking table without the rows naming a place of a community set aside."""
+
+    def names_dropped(record: Mapping[str, Any]) -> bool:
+        return any(str(record.get(f, "")).strip() in dropped for f in ("from_place", "to_place"))
+
+    rows = [(row, record) for row, record in walks.rows if not names_dropped(record)]
+    return RawTable(walks.source, walks.columns, rows, walks.header, walks.issues)
