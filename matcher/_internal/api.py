@@ -63,9 +63,11 @@ def replan(
     """Plan the day as it is now (`problem`: cancellations, new or withdrawn requests,
     changed windows) starting from the published `previous` plan.
 
-    Every still-valid assignment is kept unless changing it serves more priority weight;
-    `pinned` request ids (confirmed or started) are never moved. `Solution.changes` lists
-    what was added, removed or moved, and why.
+    Every still-valid assignment is kept unless changing it serves more priority weight
+    than the problem's `Settings.replan_move_cost` per move (`replan_keep_untouched`: never
+    moved; set them with `problem.with_settings`); `pinned` request ids (confirmed or
+    started) are never moved. `Solution.changes` lists what was added, removed or moved,
+    and why.
     """
     from matcher._internal.solver.services.replan import replan as _replan
 

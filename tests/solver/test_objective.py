@@ -14,23 +14,26 @@ from matcher._internal.solver.core.objective import (
     build_costs,
     continuity_bonus,
     fairness_cost,
+    is_kept,
+    move_cost,
+    move_tie_break,
     pair_cost,
     preference_bonus,
     served_weight,
-    stability_bonus,
     walking_cost,
     weight_first,
+    weight_units,
 )
 
 
-def _costs(published: dict[int, tuple[int, list[int]]] | None = None, **settings: float) -> Costs:
+def _costs(untouched: dict[int, tuple[int, list[int]]] | None = None, **settings: float) -> Costs:
     vols = [volunteer("v0"), volunteer("v1", where=north(300))]
     reqs = [
         request("r0", priority=5, resident_id="res", preferred_volunteers=["v1"]),
         request("r1", priority=1, window="10:30-10:30", resident_id="res"),
     ]
     inst = build_instance(problem(vols, reqs, **settings))
-    return build_costs(inst, find_candidates(inst), published)
+    return build_costs(inst, find_candidates(inst), untouched)
 
 
 def test_served_weight_sums_the_priority_weights_of_the_served_requests() -> None:
@@ -84,21 +87,39 @@ def test_fairness_is_convex_and_capped() -> None:
     assert fairness_cost(_costs(fairness_weight=0.0), 5) == 0
 
 
-def test_stability_bonus_only_for_a_published_crew_member_when_re_planning() -> None:
-    assert stability_bonus(_costs(), 0, 0) == 0
-    costs = _costs(published={0: (540, [0])})
-    assert stability_bonus(costs, 0, 0) > 0
-    assert stability_bonus(costs, 0, 1) == 0
-    assert stability_bonus(costs, 1, 0) == 0
+def test_move_cost_is_the_setting_in_weight_units_and_only_when_re_planning() -> None:
+    assert move_cost(_costs(replan_move_cost=3.0), 17) == 0  # nothing published: no move
+    costs = _costs(untouched={0: (540, [0])}, replan_move_cost=3.0)
+    assert (weight_units(costs, 1), move_cost(costs, 17)) == (1, 3)
+    half = _costs(untouched={0: (540, [0])}, replan_move_cost=2.5)
+    assert (weight_units(half, 7), move_cost(half, 17)) == (14, 5)  # exact: 2.5 = 5 halves
+    # No move can gain more than the weight at stake: a larger cost is capped just above it.
+    huge = _costs(untouched={0: (540, [0])}, replan_move_cost=1e12)
+    assert move_cost(huge, 17) == weight_units(huge, 17) + 1
+    assert move_cost(_costs(untouched={0: (540, [0])}, replan_move_cost=0.0), 17) == 0
+
+
+def test_a_move_outweighs_the_lower_levels_but_no_unit_of_weight() -> None:
+    for span in (0, 1, 57, 10_000):
+        tie_break = move_tie_break(span)
+        assert tie_break > span  # one move more costs more than walking etc. can save
+        for keepable in (1, 5):
+            # one unit of weight still beats every move's tie-break and the lower levels
+            assert weight_first(span + tie_break * keepable) > span + tie_break * keepable
+
+
+def test_an_untouched_request_is_kept_only_at_its_published_start_and_crew() -> None:
+    costs = _costs(untouched={0: (540, [0])})
+    assert is_kept(costs, 0, 540, [0])
+    assert not is_kept(costs, 0, 541, [0])
+    assert not is_kept(costs, 0, 540, [1])
+    assert not is_kept(costs, 1, 540, [0])  # not an untouched request
 
 
 def test_pair_cost_is_the_sum_of_the_pair_terms() -> None:
-    costs = _costs(published={0: (540, [1])})
+    costs = _costs(untouched={0: (540, [1])})
     expected = (
-        walking_cost(costs, 2.5)
-        - preference_bonus(costs, 0, 1)
-        - stability_bonus(costs, 0, 1)
-        - continuity_bonus(costs, True)
+        walking_cost(costs, 2.5) - preference_bonus(costs, 0, 1) - continuity_bonus(costs, True)
     )
     assert pair_cost(costs, 0, 1, 2.5, continues_care=True) == expected
     assert expected < walking_cost(costs, 2.5)

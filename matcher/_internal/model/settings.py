@@ -30,6 +30,16 @@ class Settings(BaseModel):
     """Reward for keeping a resident with a volunteer who served them (level 3)."""
     preference_weight: Annotated[float, Field(ge=0)] = 1.0
     """Reward for a preferred volunteer (level 3)."""
+    replan_move_cost: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 2.0
+    """Re-planning: the served priority weight that moving one untouched assignment costs
+    (level 1; to within 1/100). Untouched: the change left its published start and crew
+    valid; a move changes its start or crew, or unassigns it. A re-plan moves them only
+    where that serves more than this much extra weight per move; walking, fairness and
+    preferences never move one, even at `0`. The stated bound and `optimal` stay about
+    served weight alone. Default 2: measured, re-plans keep about 98.5% of them."""
+    replan_keep_untouched: bool = False
+    """Re-planning: never move an untouched assignment; they stay as published, like pinned
+    requests, and only the rest of the day is planned again."""
 
     walking_speed_m_per_min: Annotated[float, Field(gt=0)] = 75.0
     detour_factor: Annotated[float, Field(ge=1.0)] = 1.3

@@ -4,20 +4,27 @@ book-keeping and the reports use these.
 - Level 1, `served_weight`: the sum of weight(priority) over served requests. It dominates:
   models multiply it by `weight_first`, a factor larger than any difference the lower levels
   can make, so no walking saving can ever buy an unserved request.
+- Level 1, when re-planning, `move_cost`: each untouched published assignment (one the
+  change left valid) that is moved or unassigned costs `Settings.replan_move_cost` of served
+  weight, so a move is made only for more weight than that. Models count level 1 in
+  `weight_units` (whole fractions of a unit of weight) so the cost stays exact in integers.
+  Between level 1 and 2 each move also costs `move_tie_break`, so the lower levels never buy
+  one, even at a move cost of 0. It is a preference of the re-plan, never part of the served
+  weight: bounds and `optimal` are about `served_weight` alone.
 - Level 2, `walking_cost`: walking from home, in tenths of a walking minute.
 - Level 3, in walking-minute equivalents scaled by their weights in `Settings`:
   `fairness_cost` (each further task of a volunteer costs more than the last),
-  `continuity_bonus` (a volunteer already serving the same resident), `preference_bonus`
-  (a volunteer the resident prefers), and, when re-planning, `stability_bonus` (a published
-  crew member kept; a kept published start earns it too, in the scheduling model).
+  `continuity_bonus` (a volunteer already serving the same resident) and `preference_bonus`
+  (a volunteer the resident prefers).
 `pair_cost` is the sum of a pair's terms.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from matcher._internal.solver.core.candidates import Candidates
 from matcher._internal.solver.core.instance import Instance
@@ -26,7 +33,10 @@ SCALE = 10  # objective units per walking minute
 PREFERENCE_MINUTES = 10.0  # a preferred volunteer is worth this much walking
 CONTINUITY_MINUTES = 10.0  # so is a volunteer who already serves the resident
 FAIRNESS_MINUTES = 5.0  # the k-th task of a volunteer costs (k - 1) times this
-STABILITY_MINUTES = 60.0  # re-planning: keeping a published crew member, or start, is worth this
+MOVE_COST_DENOMINATOR = 100  # a fractional move cost is kept to within 1/100 of a weight unit
+
+Placement = tuple[int, frozenset[int]]
+"""A served request's start minute and crew."""
 
 
 @dataclass(frozen=True)
@@ -38,16 +48,21 @@ class Costs:
     preferred: frozenset[tuple[int, int]]  # (request, volunteer) pairs the resident prefers
     resident_of: tuple[str | None, ...]
     requests_of_resident: dict[str, tuple[int, ...]]
-    published: dict[int, tuple[int, frozenset[int]]] = field(default_factory=dict)
-    """Re-planning: each request's published start and crew, which changes should keep."""
-    stability_bonus: int = 0
+    untouched: dict[int, Placement] = field(default_factory=dict)
+    """Re-planning: the published placement of each assignment the change left valid."""
+    weight_unit: int = 1
+    """Level-1 units per unit of served weight (1 unless the move cost is fractional)."""
+    move_unit_cost: int = 0
+    """Level-1 units that moving one untouched assignment costs."""
 
 
 def build_costs(
     inst: Instance,
     cands: Candidates,
-    published: dict[int, tuple[int, list[int]]] | None = None,
+    untouched: Mapping[int, tuple[int, Iterable[int]]] | None = None,
 ) -> Costs:
+    """The integer costs of the settings; `untouched`, when re-planning, maps each request
+    whose published start and crew are still valid to that placement."""
     s = inst.problem.settings
     position = {vid: i for i, vid in enumerate(inst.v_ids)}
     preferred = frozenset(
@@ -61,6 +76,7 @@ def build_costs(
         if req.resident_id:
             by_resident[req.resident_id].append(r)
     del cands
+    cost = Fraction(s.replan_move_cost).limit_denominator(MOVE_COST_DENOMINATOR)
     return Costs(
         walk_unit=SCALE * s.walk_weight,
         preference_bonus=round(SCALE * s.preference_weight * PREFERENCE_MINUTES),
@@ -69,8 +85,9 @@ def build_costs(
         preferred=preferred,
         resident_of=tuple(r.resident_id for r in inst.problem.requests),
         requests_of_resident={k: tuple(v) for k, v in by_resident.items() if len(v) > 1},
-        published={r: (start, frozenset(crew)) for r, (start, crew) in (published or {}).items()},
-        stability_bonus=round(SCALE * STABILITY_MINUTES) if published else 0,
+        untouched={r: (start, frozenset(crew)) for r, (start, crew) in (untouched or {}).items()},
+        weight_unit=cost.denominator if untouched else 1,
+        move_unit_cost=cost.numerator if untouched else 0,
     )
 
 
@@ -78,6 +95,32 @@ def served_weight(inst: Instance, requests: Iterable[int]) -> int:
     """Level 1: the priority weight of the served requests."""
     weight = inst.plain.r_weight
     return sum(weight[r] for r in requests)
+
+
+def weight_units(costs: Costs, weight: int) -> int:
+    """Level 1 as the models count it: served weight in units that also hold `move_cost`."""
+    return costs.weight_unit * weight
+
+
+def move_cost(costs: Costs, weight_at_stake: int) -> int:
+    """Level 1, re-planning: moving or unassigning one untouched assignment, in
+    `weight_units`; 0 when not re-planning. No move can gain more than the weight at stake
+    (of every request a model may serve), so a larger cost acts the same and is capped
+    there, which keeps the models' coefficients small."""
+    return min(costs.move_unit_cost, weight_units(costs, weight_at_stake) + 1)
+
+
+def move_tie_break(lower_span: int) -> int:
+    """Re-planning, between level 1 and 2: what each move costs beyond `move_cost`, more than
+    two schedules' lower levels can differ (at most `lower_span`), so that walking,
+    fairness and preferences never buy a move."""
+    return lower_span + 1
+
+
+def is_kept(costs: Costs, r: int, start: int, crew: Iterable[int]) -> bool:
+    """Whether request r at `start` with `crew` is an untouched assignment left as published."""
+    published = costs.untouched.get(r)
+    return published is not None and published == (start, frozenset(crew))
 
 
 def weight_first(lower_span: int) -> int:
@@ -94,12 +137,6 @@ def walking_cost(costs: Costs, walk_minutes: float) -> int:
 def preference_bonus(costs: Costs, r: int, v: int) -> int:
     """Level 3: the resident asked for this volunteer."""
     return costs.preference_bonus if (r, v) in costs.preferred else 0
-
-
-def stability_bonus(costs: Costs, r: int, v: int) -> int:
-    """Re-planning: the volunteer was in the request's published crew."""
-    published = costs.published.get(r)
-    return costs.stability_bonus if published is not None and v in published[1] else 0
 
 
 def continuity_bonus(costs: Costs, continues_care: bool) -> int:
@@ -121,6 +158,5 @@ def pair_cost(costs: Costs, r: int, v: int, walk_minutes: float, *, continues_ca
     return (
         walking_cost(costs, walk_minutes)
         - preference_bonus(costs, r, v)
-        - stability_bonus(costs, r, v)
         - continuity_bonus(costs, continues_care)
     )

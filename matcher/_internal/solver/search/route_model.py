@@ -10,8 +10,11 @@ solves at once, so the search can afford larger neighbourhoods.
 A volunteer with more routes than ROUTES_PER_VOLUNTEER gives up open requests of little
 weight until the rest fit. A route fixes no start, so it cannot keep the members of a crew
 together in time: a neighbourhood with a crew of several members at a free start keeps the
-scheduling model, as do re-planning runs (their objective rewards keeping published starts)
-and neighbourhoods where a volunteer has requests on two days.
+scheduling model, as do neighbourhoods where a volunteer has requests on two days.
+
+Re-planning: an untouched request of one is kept when its published volunteer's route holds
+it at its published start, so that volunteer's option for it is narrowed to that start
+(serving it at another start would be a move all the same).
 """
 
 from __future__ import annotations
@@ -26,10 +29,14 @@ from matcher._internal.solver.core.instance import Instance, IntArray
 from matcher._internal.solver.core.objective import (
     Costs,
     fairness_cost,
+    is_kept,
+    move_cost,
+    move_tie_break,
     served_weight,
     weight_first,
+    weight_units,
 )
-from matcher._internal.solver.core.schedule import Ranges, Schedule
+from matcher._internal.solver.core.schedule import Ranges, Schedule, contains
 from matcher._internal.solver.core.task_sets import feasible_task_sets
 from matcher._internal.solver.search.neighbourhood import Neighbourhood
 from matcher._internal.solver.search.options import Crews, Option, request_options
@@ -129,9 +136,9 @@ def build_route_model(
     freed: Crews,
 ) -> tuple[RouteModel, int] | None:
     """The route model of the neighbourhood, or None where it does not apply (see above)."""
-    if costs.stability_bonus:
-        return None
     options = request_options(inst, cands, schedule, costs, nb, freed)
+    at_published_start, narrowed = _narrow_to_published_starts(inst, costs, options, freed)
+    complete = not narrowed
     fixed_starts: dict[int, int] = {}
     for r in options:
         if inst.r_crew[r] > 1:
@@ -144,7 +151,6 @@ def build_route_model(
             by_volunteer.setdefault(o.v, []).append((r, o))
     walks = _Walks(schedule, list(options))
     listed: list[_Listed] = []
-    complete = True
     for v, pairs in by_volunteer.items():
         found = _volunteer_routes(inst, schedule, costs, v, pairs, freed, walks)
         while found is None and (pairs := _fewer_options(inst, v, pairs, freed)):
@@ -153,24 +159,62 @@ def build_route_model(
         if found is None:
             return None
         listed.append(found)
-    model, weight_factor = _assemble(inst, cands, list(options), listed, freed, fixed_starts)
+    keepable = at_published_start | {
+        r
+        for r, start in fixed_starts.items()
+        if r in costs.untouched and costs.untouched[r][0] == start
+    }
+    model, weight_factor = _assemble(
+        inst, cands, costs, list(options), listed, freed, fixed_starts, keepable
+    )
     model.complete = complete
     return model, weight_factor
+
+
+def _narrow_to_published_starts(
+    inst: Instance, costs: Costs, options: dict[int, list[Option]], freed: Crews
+) -> tuple[set[int], bool]:
+    """Re-planning: the published volunteer of an untouched request of one may take it only
+    at its published start (see above), unless they hold it at another start now. Returns
+    the requests so narrowed, and whether any option lost starts."""
+    at_published_start: set[int] = set()
+    narrowed = False
+    for r, opts in options.items():
+        placement = costs.untouched.get(r)
+        if placement is None or inst.r_crew[r] != 1:
+            continue
+        start, crew = placement
+        now = freed.get(r)
+        if now is not None and now[0] != start and set(now[1]) == crew:
+            continue
+        kept_opts = []
+        for o in opts:
+            if o.v not in crew:
+                kept_opts.append(o)
+            elif contains(o.ranges, start):
+                kept_opts.append(Option(o.v, [(start, start)], o.cost, o.speaks))
+            narrowed = narrowed or (o.v in crew and o.ranges != [(start, start)])
+        options[r] = kept_opts
+        at_published_start.add(r)
+    return at_published_start, narrowed
 
 
 def _assemble(
     inst: Instance,
     cands: Candidates,
+    costs: Costs,
     requests: list[int],
     listed: list[_Listed],
     freed: Crews,
     fixed_starts: dict[int, int],
+    keepable: set[int],
 ) -> tuple[RouteModel, int]:
     """Set packing over the listed routes: at most one route a volunteer, each request's
     crew from the routes holding it (a speaker among them where asked)."""
     m = cp_model.CpModel()
     x = {r: m.new_bool_var("") for r in requests}
     covering: dict[int, list[cp_model.IntVar]] = {r: [] for r in requests}
+    covering_by: dict[tuple[int, int], list[cp_model.IntVar]] = {}
     speaking: dict[int, list[cp_model.IntVar]] = {r: [] for r in requests}
     objective_vars: list[int] = []
     objective_coeffs: list[int] = []
@@ -191,21 +235,57 @@ def _assemble(
         for j, r in enumerate(volunteer.requests):
             holding = [zs[k] for k in np.flatnonzero(masks[:, j]).tolist()]
             covering[r] += holding
+            covering_by[r, volunteer.v] = holding
             if volunteer.speaks[j]:
                 speaking[r] += holding
     for r, xr in x.items():
         m.add(cp_model.LinearExpr.sum(covering[r]) == int(inst.r_crew[r]) * xr)
         if cands.needs_language[r]:
             m.add(cp_model.LinearExpr.sum(speaking[r]) >= xr)
+    kept = _kept_untouched(m, costs, keepable, covering_by)
+    hinted_kept = {k.index for r, k in kept.items() if r in freed and is_kept(costs, r, *freed[r])}
     # Any two solutions' walking and fairness differ by at most twice the widest costs.
-    weight_factor = weight_first(2 * widest)
+    tie_break = move_tie_break(2 * widest)
+    weight_factor = weight_first(2 * widest + tie_break * len(kept))
     for r, xr in x.items():
         objective_vars.append(xr.index)
-        objective_coeffs.append(weight_factor * int(inst.r_weight[r]))
+        objective_coeffs.append(weight_factor * weight_units(costs, int(inst.r_weight[r])))
+    keeping = weight_factor * move_cost(costs, served_weight(inst, requests)) + tie_break
+    for k in kept.values():
+        objective_vars.append(k.index)
+        objective_coeffs.append(keeping)
     _maximise(m, objective_vars, objective_coeffs)
-    _hint(m, objective_vars, set(hinted_routes) | {x[r].index for r in freed if r in x})
-    hint_objective = weight_factor * served_weight(inst, freed) - hint_cost
+    _hint(m, objective_vars,
+          set(hinted_routes) | {x[r].index for r in freed if r in x} | hinted_kept)  # fmt: skip
+    hint_objective = (
+        weight_factor * weight_units(costs, served_weight(inst, freed))
+        + keeping * len(hinted_kept)
+        - hint_cost
+    )
     return RouteModel(m, x, all_routes, fixed_starts, hint_objective), weight_factor
+
+
+def _kept_untouched(
+    m: cp_model.CpModel,
+    costs: Costs,
+    keepable: set[int],
+    covering_by: dict[tuple[int, int], list[cp_model.IntVar]],
+) -> dict[int, cp_model.IntVar]:
+    """Re-planning: a literal per untouched request that stays as published when every
+    published member's route holds it. `keepable` are those whose published members can
+    take them only at the published start (a crew of one's narrowed option, or a crew's
+    one fixed start)."""
+    kept: dict[int, cp_model.IntVar] = {}
+    for r in sorted(keepable):
+        _, crew = costs.untouched[r]
+        holding = [covering_by.get((r, v), []) for v in crew]
+        if not all(holding):
+            continue
+        same = m.new_bool_var("")
+        for routes in holding:
+            m.add(cp_model.LinearExpr.sum(routes) >= same)
+        kept[r] = same
+    return kept
 
 
 def _maximise(m: cp_model.CpModel, variables: list[int], coeffs: list[int]) -> None:

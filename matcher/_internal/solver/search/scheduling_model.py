@@ -26,8 +26,12 @@ from matcher._internal.solver.core.instance import Instance
 from matcher._internal.solver.core.objective import (
     MAX_FAIRNESS_STEPS,
     Costs,
+    is_kept,
+    move_cost,
+    move_tie_break,
     served_weight,
     weight_first,
+    weight_units,
 )
 from matcher._internal.solver.core.rules import service_day
 from matcher._internal.solver.core.schedule import Ranges, Schedule, contains
@@ -49,7 +53,9 @@ class Outcome:
     work: float = 0.0  # CP-SAT's deterministic time, for decisions that must not use clocks
     proves_optimum: bool = False
     """The model held every option of every request and was solved to optimality: on the
-    whole problem, that proves the schedule optimal."""
+    whole problem, that proves the schedule optimal for the objective (for the served
+    weight alone only where nothing else is at level 1: no re-plan move cost, nothing
+    frozen)."""
 
 
 @dataclass
@@ -200,6 +206,7 @@ def _build(
     sub = _Model()
     m = sub.model
     by_vol: defaultdict[int, list[_Pair]] = defaultdict(list)
+    by_request: dict[int, list[_Pair]] = {}
     for r, options in request_options(inst, cands, schedule, costs, nb, freed).items():
         es, ls = int(inst.r_earliest[r]), int(inst.r_latest[r])
         x = m.new_bool_var(f"x{r}")
@@ -212,6 +219,7 @@ def _build(
             _Pair(r, o.v, o.ranges, o.cost, o.speaks, m.new_bool_var(f"y{r}_{o.v}"))
             for o in options
         ]
+        by_request[r] = pairs
         for p in pairs:
             by_vol[p.v].append(p)
             sub.pairs.append(p)
@@ -230,40 +238,50 @@ def _build(
             m.add(sum(p.y for p in pairs if p.speaks) >= x)
 
     fairness_vars = _add_volunteer_constraints(inst, schedule, costs, sub, by_vol)
-    kept_starts = _add_kept_starts(costs, sub)
-    lower_span = (
-        sum(abs(p.cost) for p in sub.pairs)
-        + sum(costs.fairness_step * ub for _, ub in fairness_vars)
-        + costs.stability_bonus * len(kept_starts)
+    kept = _add_kept_untouched(costs, sub, by_request, freed)
+    lower_span = sum(abs(p.cost) for p in sub.pairs) + sum(
+        costs.fairness_step * ub for _, ub in fairness_vars
     )
-    weight_factor = weight_first(lower_span)
+    tie_break = move_tie_break(lower_span)
+    weight_factor = weight_first(lower_span + tie_break * len(kept))
     for r, x in sub.x.items():
-        sub.terms.append((x, weight_factor * int(inst.r_weight[r])))
+        sub.terms.append((x, weight_factor * weight_units(costs, int(inst.r_weight[r]))))
+    # Each untouched request's move costs are paid unless it is kept: the model rewards keeping
+    # (the cost of moving all of them is a constant it need not state).
+    at_stake = served_weight(inst, sub.x)
+    for var in kept:
+        sub.terms.append((var, weight_factor * move_cost(costs, at_stake) + tie_break))
     for p in sub.pairs:
         if p.cost:
             sub.terms.append((p.y, -p.cost))
     for var, _ in fairness_vars:
         sub.terms.append((var, -costs.fairness_step))
-    for var in kept_starts:
-        sub.terms.append((var, costs.stability_bonus))
     m.maximize(sum(coef * var for var, coef in sub.terms))
     for var, value in sub.hint.items():
         m.add_hint(var, value)
     return sub, weight_factor
 
 
-def _add_kept_starts(costs: Costs, sub: _Model) -> list[cp_model.IntVar]:
-    """Re-planning: a literal per published request that keeps its published start."""
+def _add_kept_untouched(
+    costs: Costs, sub: _Model, by_request: dict[int, list[_Pair]], freed: Crews
+) -> list[cp_model.IntVar]:
+    """Re-planning: a literal per untouched request that can stay exactly as published
+    (same start, every published crew member); with the crew size fixed, that is the crew."""
     kept: list[cp_model.IntVar] = []
-    if not costs.stability_bonus:
-        return kept
+    m = sub.model
     for r, s in sub.s.items():
-        if r not in costs.published:
+        if r not in costs.untouched:
             continue
-        start = costs.published[r][0]
-        same = sub.model.new_bool_var(f"same{r}")
-        sub.model.add(s == start).only_enforce_if(same)
-        sub.hint[same] = 1 if sub.hint[s] == start else 0
+        start, crew = costs.untouched[r]
+        members = {v: [p.y for p in by_request[r] if p.v == v] for v in crew}
+        if not all(members.values()):
+            continue  # someone of its published crew is outside: it cannot be kept here
+        same = m.new_bool_var(f"kept{r}")
+        m.add(s == start).only_enforce_if(same)
+        for ys in members.values():
+            m.add_bool_or(ys).only_enforce_if(same)
+        now = freed.get(r)
+        sub.hint[same] = int(now is not None and is_kept(costs, r, *now))
         kept.append(same)
     return kept
 
