@@ -121,7 +121,8 @@ def take_in_late_calls(
     if not late:
         return problem, solution
     known = {r.request_id for r in problem.requests}
-    fresh = plans.load_plan_problem(engine, plan_date, days, problem.settings)
+    fresh = plans.load_plan_problem(engine, plan_date, days, problem.settings,
+                                    community=community)  # fmt: skip
     by_id = {r.request_id: r for r in fresh.requests}
     for rid in late:
         if rid in known or rid not in by_id or by_id[rid].community != community:

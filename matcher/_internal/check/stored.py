@@ -23,12 +23,6 @@ def check_database(
     settings = load_settings(json.loads(run["settings"]))
     # The day as the service sees it: volunteers who cancelled and withdrawn requests out.
     problem = plans.load_plan_problem(engine, run["plan_date"], int(run["days"]), settings,
-                                      teams)  # fmt: skip
-    if run.get("community") is not None:
-        mine = run["community"]
-        problem = problem.model_copy(update={
-            "volunteers": tuple(v for v in problem.volunteers if v.community == mine),
-            "requests": tuple(r for r in problem.requests if r.community == mine),
-        })  # fmt: skip
+                                      teams, community=run.get("community"))  # fmt: skip
     done, left = db.run_frames(engine, run["run_id"])
     return check_schedule(problem, done, left)

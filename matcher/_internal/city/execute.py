@@ -20,6 +20,7 @@ import resource
 import socket
 import time
 import uuid
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -118,7 +119,7 @@ def run_parts(
     with _client(scheduler, workers) as client:
         slots = sum(client.nthreads().values()) or workers
         jobs = _jobs(parts, settings, strategy, deadline, slots=slots, threads=1)
-        return _on_cluster(client, jobs)
+        return _on_cluster(client, jobs, slots)
 
 
 def _jobs(
@@ -177,44 +178,46 @@ def _client(scheduler: str | None, workers: int) -> Iterator[Any]:
         yield client
 
 
-def _on_cluster(client: Any, jobs: list[PartJob]) -> list[PartOutcome]:
-    """Submit the parts biggest first; collect each as it finishes."""
+def _on_cluster(client: Any, jobs: list[PartJob], slots: int) -> list[PartOutcome]:
+    """Keep `slots` parts on the cluster, biggest first, and submit the next as one
+    finishes. Dask would otherwise queue several parts on one worker, and a worker that
+    dies would count against every part queued there, not only the one it was running."""
     from distributed import as_completed
 
     token = uuid.uuid4().hex[:8]
-    order = sorted(range(len(jobs)), key=lambda i: -jobs[i].seconds)
-    futures = {}
-    for rank, i in enumerate(order):
-        futures[i] = client.submit(
-            solve_part,
-            jobs[i],
-            key=part_key(token, jobs[i].part),
-            retries=1,
-            pure=False,
-            priority=len(jobs) - rank,
+    waiting = deque(sorted(range(len(jobs)), key=lambda i: -jobs[i].seconds))
+    which: dict[str, int] = {}
+    running = as_completed()  # type: ignore[no-untyped-call]
+
+    def submit_next() -> None:
+        i = waiting.popleft()
+        future = client.submit(
+            solve_part, jobs[i], key=part_key(token, jobs[i].part), retries=1, pure=False
         )
-    which = {future.key: i for i, future in futures.items()}
+        which[future.key] = i
+        running.add(future)  # type: ignore[no-untyped-call]
+
+    for _ in range(min(max(1, slots), len(waiting))):
+        submit_next()
     outcomes: dict[int, PartOutcome] = {}
-    for future in as_completed(list(futures.values())):  # type: ignore[no-untyped-call]
+    for future in running:
         i = which[future.key]
-        part = jobs[i].part
-        if future.status == "finished":
-            done: PartDone = future.result()
-            outcomes[i] = done
-            s = done.solution.summary
-            log.info(
-                "%s: %s, weight %d of bound %d, %.1f s on %s",
-                _label(part),
-                s.status,
-                s.served_weight,
-                s.upper_bound,
-                done.seconds,
-                done.worker,
-            )
-        else:
-            outcomes[i] = PartFailed(part.community, part.index, _failure_text(future.exception()))
-            log.error("%s not planned: %s", _label(part), outcomes[i].message)  # type: ignore[union-attr]
+        outcomes[i] = _outcome(jobs[i].part, future)
+        if waiting:
+            submit_next()
     return [outcomes[i] for i in range(len(jobs))]
+
+
+def _outcome(part: Part, future: Any) -> PartOutcome:
+    if future.status == "finished":
+        done: PartDone = future.result()
+        s = done.solution.summary
+        log.info("%s: %s, weight %d of bound %d, %.1f s on %s", _label(part), s.status,
+                 s.served_weight, s.upper_bound, done.seconds, done.worker)  # fmt: skip
+        return done
+    failed = PartFailed(part.community, part.index, _failure_text(future.exception()))
+    log.error("%s not planned: %s", _label(part), failed.message)
+    return failed
 
 
 def part_key(token: str, part: Part) -> str:

@@ -17,15 +17,9 @@ from typing import Any
 
 from matcher._internal.io.errors import InputError, Issue
 from matcher._internal.io.load import TableInput, load_problem, load_settings, raw_table
-from matcher._internal.io.tables import RawTable, is_missing
+from matcher._internal.io.tables import UNREADABLE, RawTable, Unreadable, community_cell
 from matcher._internal.model import Problem, Settings
 
-
-class _Unreadable:
-    """The community of a row whose `community` cell is not text."""
-
-
-UNREADABLE = _Unreadable()
 Community = str | None
 """A community's name; None is the unnamed community (all of an input without the column)."""
 
@@ -77,10 +71,10 @@ def load_city(
     bad: dict[Community, list[Issue]] = {}
     for issue in issues:
         community = row_community.get((issue.source, issue.row), UNREADABLE)
-        if isinstance(community, _Unreadable):
+        if isinstance(community, Unreadable):
             raise InputError(issues)
         bad.setdefault(community, []).append(issue)
-    every = {c for c in row_community.values() if not isinstance(c, _Unreadable)}
+    every = {c for c in row_community.values() if not isinstance(c, Unreadable)}
     if not every - set(bad):
         raise InputError(issues)
     dropped = _ids(vols, "volunteer_id", bad) | _ids(reqs, "request_id", bad)
@@ -88,32 +82,18 @@ def load_city(
     problem = load_problem(
         _without(vols, bad), _without(reqs, bad), teams=teams, settings=chosen, walking=kept_walks
     )
-    counts = {c: sum(1 for _, r in reqs.rows if community_of(r) == c) for c in bad}
+    counts = {c: sum(1 for _, r in reqs.rows if community_cell(r) == c) for c in bad}
     return CityInput(problem, {c: InputError(found) for c, found in bad.items()}, counts)
 
 
-def community_of(record: Mapping[str, Any]) -> Community | _Unreadable:
-    """The community a raw row names: its `community` text, None when empty."""
-    value = record.get("community")
-    if is_missing(value):
-        return None
-    if isinstance(value, str):
-        return value.strip() or None
-    return UNREADABLE
-
-
-def _row_communities(table: RawTable) -> dict[tuple[str, str], Community | _Unreadable]:
-    return {(table.source, row): community_of(record) for row, record in table.rows}
+def _row_communities(table: RawTable) -> dict[tuple[str, str], Community | Unreadable]:
+    return {(table.source, row): community_cell(record) for row, record in table.rows}
 
 
 def _without(table: RawTable, bad: Iterable[Community]) -> RawTable:
-    """The table without the rows (and the table issues) of the `bad` communities."""
+    """The table without the rows (and the shape issues) of the `bad` communities."""
     out = set(bad)
-    rows = [(row, record) for row, record in table.rows if community_of(record) not in out]
-    kept = {row for row, _ in rows}
-    listed = {row for row, _ in table.rows}
-    issues = [i for i in table.issues if i.row in kept or i.row not in listed]
-    return RawTable(table.source, table.columns, rows, table.header, issues)
+    return table.keep(lambda record: community_cell(record) not in out)
 
 
 def _ids(table: RawTable, key: str, bad: Iterable[Community]) -> set[str]:
@@ -121,15 +101,14 @@ def _ids(table: RawTable, key: str, bad: Iterable[Community]) -> set[str]:
     return {
         str(record[key]).strip()
         for _, record in table.rows
-        if key in record and community_of(record) in out
+        if key in record and community_cell(record) in out
     }
 
 
 def _without_places(walks: RawTable, dropped: set[str]) -> RawTable:
     """A walking table without the rows naming a place of a community set aside."""
-
-    def names_dropped(record: Mapping[str, Any]) -> bool:
-        return any(str(record.get(f, "")).strip() in dropped for f in ("from_place", "to_place"))
-
-    rows = [(row, record) for row, record in walks.rows if not names_dropped(record)]
-    return RawTable(walks.source, walks.columns, rows, walks.header, walks.issues)
+    return walks.keep(
+        lambda record: (
+            not any(str(record.get(f, "")).strip() in dropped for f in ("from_place", "to_place"))
+        )
+    )

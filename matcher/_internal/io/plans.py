@@ -27,7 +27,7 @@ from sqlalchemy.engine import Engine
 
 from matcher._internal.io import database as db
 from matcher._internal.io.load import load_problem, load_settings
-from matcher._internal.io.tables import RawTable
+from matcher._internal.io.tables import RawTable, community_cell
 from matcher._internal.model import (
     Assignment,
     Change,
@@ -111,13 +111,18 @@ def head(engine: Engine, plan_date: date, community: str | None = None) -> PlanH
 
 
 def load_plan_problem(
-    engine: Engine, plan_date: date, days: int, settings: Settings, teams: Path | None = None
-) -> Problem:
+    engine: Engine, plan_date: date, days: int, settings: Settings, teams: Path | None = None,
+    community: str | None = None,
+) -> Problem:  # fmt: skip
     """The problem of the plan days as the service sees it now: every volunteer but those
-    who cancelled for the day, the plan days' requests but the withdrawn ones."""
+    who cancelled for the day, the plan days' requests but the withdrawn ones (only the
+    rows of `community`, when one is named: the other communities' rows are not read)."""
     vols = db.read_input_table(engine, "volunteers", "volunteer_id")
     reqs = db.read_input_table(engine, "requests", "request_id", plan=(plan_date, days),
                                timezone=settings.timezone)  # fmt: skip
+    if community is not None:
+        vols = vols.keep(lambda record: community_cell(record) == community)
+        reqs = reqs.keep(lambda record: community_cell(record) == community)
     gone = overrides(engine, plan_date)
     vols = _without(vols, "volunteer_id", gone[CANCELLED_VOLUNTEER])
     reqs = _without(reqs, "request_id", gone[WITHDRAWN_REQUEST])

@@ -45,6 +45,15 @@ class RawTable:
     def __iter__(self) -> Iterator[tuple[str, dict[str, Any]]]:
         return iter(self.rows)
 
+    def keep(self, wanted: Callable[[dict[str, Any]], bool]) -> RawTable:
+        """The table with only the records `wanted` accepts, and only the shape issues of
+        those rows (or of no row)."""
+        rows = [(label, record) for label, record in self.rows if wanted(record)]
+        kept = {label for label, _ in rows}
+        dropped = {label for label, _ in self.rows} - kept
+        issues = [i for i in self.issues if i.row not in dropped]
+        return RawTable(self.source, self.columns, rows, self.header, issues)
+
 
 def is_missing(value: Any) -> bool:
     """Empty cells, None, NaN, NaT and pandas' NA all mean 'not given'."""
@@ -53,6 +62,24 @@ def is_missing(value: Any) -> bool:
     if value is None:
         return True
     return bool(pd.api.types.is_scalar(value) and pd.isna(value))
+
+
+class Unreadable:
+    """The community of a record whose `community` cell is not text."""
+
+
+UNREADABLE = Unreadable()
+
+
+def community_cell(record: Mapping[str, Any]) -> str | Unreadable | None:
+    """The community a raw record names: its `community` text, None when empty or absent
+    (the unnamed community), `UNREADABLE` when the cell is not text at all."""
+    value = record.get("community")
+    if is_missing(value):
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    return UNREADABLE
 
 
 def _clean(record: Mapping[Any, Any]) -> dict[str, Any]:
