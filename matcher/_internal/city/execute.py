@@ -23,7 +23,7 @@ import uuid
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from matcher._internal.city.budget import part_budgets, seconds_left
@@ -86,7 +86,7 @@ def solve_part(job: PartJob, progress: ProgressCallback | None = None) -> PartDo
     if job.threads is not None:
         overrides["workers"] = job.threads
     problem = job.part.problem.with_settings(**overrides)
-    solution = solve(problem, strategy=job.strategy, progress=progress)
+    solution = solve(problem, strategy=job.strategy, progress=progress, prepared=job.part.prepared)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KB
     return PartDone(
         job.part.community,
@@ -116,9 +116,10 @@ def run_parts(
         threads = None if len(parts) == 1 else 1
         jobs = _jobs(parts, settings, strategy, deadline, slots=1, threads=threads)
         return [_in_process(job, progress if len(parts) == 1 else None) for job in jobs]
+    travelling = [replace(p, prepared=None) for p in parts]  # other processes build their own
     with _client(scheduler, workers) as client:
         slots = sum(client.nthreads().values()) or workers
-        jobs = _jobs(parts, settings, strategy, deadline, slots=slots, threads=1)
+        jobs = _jobs(travelling, settings, strategy, deadline, slots=slots, threads=1)
         return _on_cluster(client, jobs, slots)
 
 

@@ -76,11 +76,18 @@ def plan_city(
     results: list[CommunityOutcome] = []
     for community, problem in by_community(city.problem).items():
         try:
-            splits[community] = split_community(problem, community)
+            split = split_community(problem, community)
         except Exception as exc:  # one community's trouble must not stop the others
             why = f"could not be split: {type(exc).__name__}: {exc}"
             log.error("community %s %s", community_label(community), why)
             results.append(_not_planned(community, problem, why, time.time() - started))
+            continue
+        # Only a run of one part in this process reuses what the split built.
+        if scheduler is not None or splits or len(split.parts) > 1:
+            split = split.lean()
+            if len(splits) == 1:  # the first community may hold them still
+                splits = {c: s.lean() for c, s in splits.items()}
+        splits[community] = split
     split_done = time.time()
     parts = [p for s in splits.values() for p in s.parts]
     log.info("%d communities in %d part(s) after %.1f s", len(splits), len(parts),

@@ -7,19 +7,21 @@ and the parts' bounds add up to a bound of the whole. Many small parts are group
 parts of up to `PART_PAIRS` pairs, since each part costs a process round trip and a model.
 
 A request with no candidate at all belongs to no part. It is explained here, against every
-volunteer of the community, so its reason reads as it would in a run of the whole.
+volunteer of the community, so its reason reads as it would in a run of the whole. A
+community that forms one part is that part whole, every volunteer and request in it: it is
+solved exactly as a run of the community alone.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from matcher._internal.city.inputs import Community, community_order
 from matcher._internal.model import Problem, Request, Unassigned, Volunteer
-from matcher._internal.solver.core.candidates import find_candidates, linked_parts
-from matcher._internal.solver.core.instance import build_instance
+from matcher._internal.solver.core.candidates import Candidates, find_candidates, linked_parts
+from matcher._internal.solver.core.instance import Instance, build_instance
 from matcher._internal.solver.core.schedule import Schedule
 from matcher._internal.solver.report.unassigned import explain_unassigned
 
@@ -36,6 +38,9 @@ class Part:
     index: int
     problem: Problem
     pairs: int
+    prepared: tuple[Instance, Candidates] | None = field(default=None, repr=False, compare=False)
+    """The instance and candidates of a part that is its whole community, built by the
+    split: a run in this process reuses them instead of building them again."""
 
     @property
     def size(self) -> int:
@@ -50,6 +55,11 @@ class CommunitySplit:
     parts: list[Part]
     left_out: list[Unassigned]
     """Requests no volunteer of the community could serve, with their reasons."""
+
+    def lean(self) -> CommunitySplit:
+        """The split without the instance and candidates it kept for a whole-community part:
+        when the run has other parts too, they would only hold memory."""
+        return replace(self, parts=[replace(p, prepared=None) for p in self.parts])
 
 
 def by_community(problem: Problem) -> dict[Community, Problem]:
@@ -79,6 +89,9 @@ def split_community(
         minlength=linked.count,
     ).astype(np.int64)
     groups = _group(pairs, part_pairs)
+    if len(groups) <= 1:  # one part: the whole community, solved exactly as on its own
+        whole = Part(community, 0, problem, cands.n_pairs, prepared=(inst, cands))
+        return CommunitySplit(community, problem, [whole] if problem.requests else [], [])
     part_of = np.full(max(1, linked.count), -1, np.int64)
     for g, members in enumerate(groups):
         part_of[members] = g

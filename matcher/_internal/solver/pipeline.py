@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from matcher._internal.model import Problem, Settings, Solution, Strategy
 from matcher._internal.solver.bound.relaxation import lp_bound, team_bounds
@@ -36,21 +36,27 @@ def solve(
     strategy: Strategy | str = Strategy.OPTIMISE,
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
+    prepared: tuple[Instance, Candidates] | None = None,
 ) -> Solution:
     """Solve `problem`; every request comes back either assigned or explained.
 
     `greedy` is the constructive baseline alone; `optimise` starts from it, proves an upper
     bound with a linear relaxation, and improves with CP-SAT neighbourhoods until the time
     limit in the settings (or until the bound is met). Setting `cancel` stops the search
-    early; the best valid schedule found so far is returned.
+    early; the best valid schedule found so far is returned. `prepared` is the instance and
+    candidates of this very problem, when the caller already built them (a run that split a
+    community into parts and found one part: the whole).
     """
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}; choose from {', '.join(STRATEGIES)}")
     strategy = Strategy(strategy)
     settings = problem.settings
     began = time.perf_counter()
-    inst = build_instance(problem)
-    cands = find_candidates(inst)
+    if prepared is None:
+        inst = build_instance(problem)
+        cands = find_candidates(inst)
+    else:  # the same volunteers and requests; only the time limit or threads may differ
+        inst, cands = replace(prepared[0], problem=problem), prepared[1]
     log.info("%d candidate pairs for %d requests", cands.n_pairs, inst.n_requests)
     if strategy is Strategy.GREEDY:
         schedule = greedy_schedule(inst, cands)
