@@ -67,6 +67,8 @@ class PartDone:
     """Peak resident memory of that process so far, in MB."""
     finished_at: float
     """`time.time()` when it was done."""
+    budget: float
+    """Its share of the time limit, in seconds (before the cut to the run's deadline)."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ def solve_part(job: PartJob, progress: ProgressCallback | None = None) -> PartDo
         f"{socket.gethostname()}:{os.getpid()}",
         peak_mb,
         time.time(),
+        job.seconds,
     )
 
 

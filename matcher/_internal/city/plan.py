@@ -54,6 +54,8 @@ class CityResult:
     """The planned communities' volunteers and requests."""
     communities: list[CommunityOutcome]
     parts: list[PartOutcome]
+    split_seconds: float
+    """How long reading the communities' candidate pairs and splitting them took."""
 
     @property
     def not_planned(self) -> list[CommunityOutcome]:
@@ -113,7 +115,7 @@ def plan_city(
     )  # fmt: skip
     if len(results) > 1 or any(c.community is not None for c in results):
         solution = _with_communities(solution, results)
-    return CityResult(solution, problem, results, outcomes)
+    return CityResult(solution, problem, results, outcomes, split_done - started)
 
 
 def _not_planned(
