@@ -58,7 +58,9 @@ class Settings(BaseModel):
     """The largest gap (share of the bound) at which a stalled search may stop early."""
     seed: int = 0
     workers: Annotated[int, Field(ge=1)] | None = None
-    """Solver threads; ``None`` means every core of the machine."""
+    """Cores a run may use; ``None`` means every core of the machine. A run of one part
+    solves on this many threads; a run split into several parts runs this many worker
+    processes of one thread each."""
     deterministic: bool = False
     """Identical output for identical input and seed: the search is budgeted in work units
     (deterministic time, iterations) instead of wall-clock seconds, on one thread per model."""
