@@ -72,3 +72,16 @@ def test_an_input_without_communities_is_one_community(tmp_path: Path) -> None:
     reqs.loc[spoil_at, "lat"] = "137.9"
     with pytest.raises(InputError):  # as before: the only community's errors stop the run
         load_city(*write_frames(tmp_path, vols, reqs))
+
+
+def test_walking_times_of_a_community_set_aside_go_with_it(tmp_path: Path) -> None:
+    vols, reqs = city_frames(2, 10, 8)
+    spoil(reqs, "C02")
+    pairs = [(vols["volunteer_id"][vols.community == c].iloc[0],
+              reqs["request_id"][reqs.community == c].iloc[0]) for c in ("C01", "C02")]  # fmt: skip
+    walking = tmp_path / "walking.csv"
+    walking.write_text("from_place,to_place,minutes\n" + "".join(f"{a},{b},4\n" for a, b in pairs))
+    v, r = write_frames(tmp_path, vols, reqs)
+    city = load_city(v, r, walking=walking)
+    assert set(city.bad) == {"C02"}
+    assert [(w.from_place, w.to_place) for w in city.problem.walking_times] == [pairs[0]]

@@ -1,10 +1,11 @@
 """Validate a run's input once, and set aside the communities whose rows are bad.
 
 Validation is `load_problem`'s, unchanged: every bad file, row and field is found. Each
-error on a row is then charged to the row's community; those communities are left out and
-reported with their errors, and the rest is validated again without them. Errors that
-belong to no community's row (a missing column, an unreadable file, the walking table, the
-team catalogue, a row whose community cell itself cannot be read) stop the whole run, as a
+error on a row is then charged to the row's community (a walking-table row to the community
+of the places it names); those communities are left out and reported with their errors,
+and the rest is validated again without them. Errors that belong to no one community (a
+missing column, an unreadable file, the team catalogue, a walking-table row between two
+communities, a row whose community cell itself cannot be read) stop the whole run, as a
 run of one community always did.
 """
 
@@ -68,13 +69,15 @@ def load_city(
     except InputError as exc:
         issues = exc.issues
     row_community = {**_row_communities(vols), **_row_communities(reqs)}
+    every = {c for c in row_community.values() if not isinstance(c, Unreadable)}
+    if walks is not None:
+        row_community |= _walking_communities(walks, vols, reqs)
     bad: dict[Community, list[Issue]] = {}
     for issue in issues:
         community = row_community.get((issue.source, issue.row), UNREADABLE)
         if isinstance(community, Unreadable):
             raise InputError(issues)
         bad.setdefault(community, []).append(issue)
-    every = {c for c in row_community.values() if not isinstance(c, Unreadable)}
     if not every - set(bad):
         raise InputError(issues)
     dropped = _ids(vols, "volunteer_id", bad) | _ids(reqs, "request_id", bad)
@@ -88,6 +91,23 @@ def load_city(
 
 def _row_communities(table: RawTable) -> dict[tuple[str, str], Community | Unreadable]:
     return {(table.source, row): community_cell(record) for row, record in table.rows}
+
+
+def _walking_communities(
+    walks: RawTable, vols: RawTable, reqs: RawTable
+) -> dict[tuple[str, str], Community | Unreadable]:
+    """A walking-table row belongs to the community of the places it names (a row naming
+    places of two communities, or unknown ones, belongs to none)."""
+    place: dict[str, Community | Unreadable] = {}
+    for table, key in ((vols, "volunteer_id"), (reqs, "request_id")):
+        for _, record in table.rows:
+            place[str(record.get(key, "")).strip()] = community_cell(record)
+    found: dict[tuple[str, str], Community | Unreadable] = {}
+    for row, record in walks.rows:
+        ends = {place.get(str(record.get(f, "")).strip(), UNREADABLE)
+                for f in ("from_place", "to_place")}  # fmt: skip
+        found[walks.source, row] = ends.pop() if len(ends) == 1 else UNREADABLE
+    return found
 
 
 def _without(table: RawTable, bad: Iterable[Community]) -> RawTable:

@@ -63,17 +63,16 @@ class CommunitySplit:
 
 
 def by_community(problem: Problem) -> dict[Community, Problem]:
-    """Each community's volunteers, requests and walking times, in one pass."""
+    """Each community's volunteers, requests and walking times, in one pass (an empty
+    input is one empty community, planned as an empty day)."""
     vols: dict[Community, list[Volunteer]] = {}
     reqs: dict[Community, list[Request]] = {}
     for v in problem.volunteers:
         vols.setdefault(v.community, []).append(v)
     for r in problem.requests:
         reqs.setdefault(r.community, []).append(r)
-    return {
-        c: restricted(problem, tuple(vols.get(c, ())), tuple(reqs.get(c, ())))
-        for c in sorted(vols.keys() | reqs.keys(), key=community_order)
-    }
+    names = sorted(vols.keys() | reqs.keys(), key=community_order) or [None]
+    return {c: restricted(problem, tuple(vols.get(c, ())), tuple(reqs.get(c, ()))) for c in names}
 
 
 def split_community(
