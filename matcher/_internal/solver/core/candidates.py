@@ -218,8 +218,7 @@ def _exclusions(inst: Instance, rows: IntArray) -> dict[int, list[int]]:
         return {}
     position = {vid: i for i, vid in enumerate(inst.v_ids)}
     return {
-        r: [position[v] for v in requests[r].excluded_volunteers if v in position]
-        for r in naming
+        r: [position[v] for v in requests[r].excluded_volunteers if v in position] for r in naming
     }
 
 
