@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
 from cities import city_frames, spoil, write_frames
+from factories import problem, request, volunteer
 
-from matcher._internal.city import load_city
+from matcher._internal.city import CityInput, load_city, plan_city
 from matcher._internal.io import InputError
+from matcher._internal.model import Problem, WalkingTime
 
 
 def test_a_bad_row_sets_its_community_aside_with_file_row_and_field(tmp_path: Path) -> None:
@@ -85,3 +88,30 @@ def test_walking_times_of_a_community_set_aside_go_with_it(tmp_path: Path) -> No
     city = load_city(v, r, walking=walking)
     assert set(city.bad) == {"C02"}
     assert [(w.from_place, w.to_place) for w in city.problem.walking_times] == [pairs[0]]
+
+
+def _strict_city(*communities: str) -> Problem:
+    """Two requests per community, one volunteer; the walking table (strict) lacks the walk
+    between the two requests of `west`."""
+    vols, reqs, rows = [], [], []
+    for c in communities:
+        vols.append(volunteer(f"{c}-v", community=c))
+        reqs += [request(f"{c}-a", window="09:00-09:00", community=c),
+                 request(f"{c}-b", window="10:30-10:30", community=c)]  # fmt: skip
+        rows += [(f"{c}-v", f"{c}-a"), (f"{c}-v", f"{c}-b")]
+        if c != "west":
+            rows.append((f"{c}-a", f"{c}-b"))
+    table = tuple(WalkingTime(from_place=a, to_place=b, minutes=2.0) for a, b in rows)
+    base = problem(vols, reqs, missing_walks="error", workers=1, time_limit_s=2)
+    return base.model_copy(update={"walking_times": table})
+
+
+def test_a_walk_missing_from_a_strict_table_is_its_community_s_bad_input() -> None:
+    result = plan_city(CityInput(_strict_city("east", "west")))
+    [west] = result.not_planned
+    assert west.community == "west" and west.errors is not None
+    assert "no walking time between west-a and west-b" in str(west.errors)
+    assert pickle.loads(pickle.dumps(west.errors)).issues == west.errors.issues  # from a worker
+    assert result.solution.summary.requests_served == 2  # east's two
+    with pytest.raises(InputError, match="no walking time between west-a and west-b"):
+        plan_city(CityInput(_strict_city("west")))  # alone: bad input, as it always was

@@ -29,6 +29,7 @@ from typing import Any
 from matcher._internal.city.budget import part_budgets, seconds_left
 from matcher._internal.city.inputs import Community, community_label
 from matcher._internal.city.split import Part
+from matcher._internal.io.errors import InputError
 from matcher._internal.model import Settings, Solution
 from matcher._internal.solver import ProgressCallback, solve
 
@@ -76,19 +77,31 @@ class PartFailed:
     community: Community
     index: int
     message: str
+    errors: InputError | None = None
+    """Input errors the solve found (a walk the strict walking table lacks): bad input of
+    its community, never tried again."""
 
 
 PartOutcome = PartDone | PartFailed
 
 
-def solve_part(job: PartJob, progress: ProgressCallback | None = None) -> PartDone:
-    """Solve one part (in whichever process runs it) within its share of the time."""
+def solve_part(job: PartJob, progress: ProgressCallback | None = None) -> PartOutcome:
+    """Solve one part (in whichever process runs it) within its share of the time. Input
+    errors come back as a `PartFailed` (trying again would find them again); anything
+    else raises, and the part is tried once more."""
     began = time.perf_counter()
     overrides: dict[str, Any] = {"time_limit_s": seconds_left(job.seconds, job.deadline)}
     if job.threads is not None:
         overrides["workers"] = job.threads
     problem = job.part.problem.with_settings(**overrides)
-    solution = solve(problem, strategy=job.strategy, progress=progress, prepared=job.part.prepared)
+    try:
+        solution = solve(
+            problem, strategy=job.strategy, progress=progress, prepared=job.part.prepared
+        )
+    except InputError as exc:
+        part = job.part
+        return PartFailed(part.community, part.index, f"bad input: {len(exc.issues)} error(s)",
+                          errors=exc)  # fmt: skip
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KB
     return PartDone(
         job.part.community,
@@ -214,7 +227,10 @@ def _on_cluster(client: Any, jobs: list[PartJob], slots: int) -> list[PartOutcom
 
 def _outcome(part: Part, future: Any) -> PartOutcome:
     if future.status == "finished":
-        done: PartDone = future.result()
+        done: PartOutcome = future.result()
+        if isinstance(done, PartFailed):
+            log.error("%s not planned: %s", _label(part), done.errors)
+            return done
         s = done.solution.summary
         log.info("%s: %s, weight %d of bound %d, %.1f s on %s", _label(part), s.status,
                  s.served_weight, s.upper_bound, done.seconds, done.worker)  # fmt: skip

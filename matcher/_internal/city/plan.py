@@ -70,7 +70,9 @@ def plan_city(
     progress: ProgressCallback | None = None,
 ) -> CityResult:
     """Plan every valid community of `city`: on local processes (`settings.workers` of
-    them), or on the Dask cluster at `scheduler`."""
+    them), or on the Dask cluster at `scheduler`. Raises `InputError` when every community
+    has input errors (a walk the strict walking table lacks counts as one), as a run of one
+    community always did."""
     started, began = time.time(), time.perf_counter()
     strategy = Strategy(strategy)
     settings = city.problem.settings
@@ -79,6 +81,9 @@ def plan_city(
     for community, problem in by_community(city.problem).items():
         try:
             split = split_community(problem, community)
+        except InputError as exc:  # a walk the strict walking table lacks, say
+            results.append(_bad_input(community, exc, len(problem.requests)))
+            continue
         except Exception as exc:  # one community's trouble must not stop the others
             why = f"could not be split: {type(exc).__name__}: {exc}"
             log.error("community %s %s", community_label(community), why)
@@ -90,6 +95,7 @@ def plan_city(
             if len(splits) == 1:  # the first community may hold them still
                 splits = {c: s.lean() for c, s in splits.items()}
         splits[community] = split
+    results += [_bad_input(c, e, city.bad_requests.get(c, 0)) for c, e in city.bad.items()]
     split_done = time.time()
     parts = [p for s in splits.values() for p in s.parts]
     log.info("%d communities in %d part(s) after %.1f s", len(splits), len(parts),
@@ -101,13 +107,10 @@ def plan_city(
     for community, split in splits.items():
         mine = [o for o in outcomes if o.community == community]
         results.append(_community_result(split, mine, strategy, started, split_done))
-    for community, errors in city.bad.items():
-        results.append(CommunityOutcome(
-            community, None, None, 0, 0.0, failure=f"bad input: {len(errors.issues)} error(s)",
-            errors=errors, requests=city.bad_requests.get(community, 0),
-        ))  # fmt: skip
     results.sort(key=lambda c: community_order(c.community))
     planned = [c for c in results if c.solution is not None]
+    if not planned and all(c.errors is not None for c in results):
+        raise InputError([i for c in results if c.errors for i in c.errors.issues])
     problem = _planned_problem(city.problem, {c.community for c in planned})
     solution = combine(
         [c.solution for c in planned if c.solution is not None], requests=problem.requests,
@@ -116,6 +119,12 @@ def plan_city(
     if len(results) > 1 or any(c.community is not None for c in results):
         solution = _with_communities(solution, results)
     return CityResult(solution, problem, results, outcomes, split_done - started)
+
+
+def _bad_input(community: Community, errors: InputError, requests: int) -> CommunityOutcome:
+    """A community left out for errors in its input; they are reported with it."""
+    return CommunityOutcome(community, None, None, 0, 0.0, requests=requests, errors=errors,
+                            failure=f"bad input: {len(errors.issues)} error(s)")  # fmt: skip
 
 
 def _not_planned(
@@ -149,6 +158,9 @@ def _community_result(
     failed = [o for o in outcomes if isinstance(o, PartFailed)]
     done = [o for o in outcomes if isinstance(o, PartDone)]
     seconds = max([split_done, *(o.finished_at for o in done)]) - started
+    found = [i for o in failed if o.errors is not None for i in o.errors.issues]
+    if found:
+        return _bad_input(c, InputError(found), len(problem.requests))
     if failed:
         why = "; ".join(f"part {o.index + 1} of {len(split.parts)} {o.message}" for o in failed)
         return _not_planned(c, problem, why, seconds)

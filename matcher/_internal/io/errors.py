@@ -32,3 +32,7 @@ class InputError(ValueError):
         shown = "\n".join(f"  {issue}" for issue in issues[:50])
         more = f"\n  ... and {len(issues) - 50} more" if len(issues) > 50 else ""
         super().__init__(f"{len(issues)} input error(s):\n{shown}{more}")
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Issue]]]:
+        """Pickled with its issues, so it crosses from a worker process intact."""
+        return (InputError, (self.issues,))
