@@ -9,7 +9,8 @@
 A part is tried again once when it raises, and when the worker running it dies it is moved
 to another worker (Dask's `retries=1`, and the scheduler's `allowed-failures`, which the
 local cluster sets to 1). A part that fails twice comes back as a `PartFailed` naming its
-community; the other parts are unaffected.
+community; the other parts are unaffected. Input errors found while solving (a walk the
+strict walking table lacks) come back at once: they would be found again.
 """
 
 from __future__ import annotations
