@@ -143,6 +143,7 @@ def solve(
     Each community (the optional `community` column) is planned on its own, in parallel."""
     from matcher._internal.batch import merged_settings, run_database, run_files
     from matcher._internal.city.execute import ClusterUnreachable
+    from matcher._internal.city.inputs import community_label
     from matcher._internal.io.database import DatabaseUnreachable
     from matcher._internal.progress_line import ProgressLine
 
@@ -176,7 +177,7 @@ def solve(
     finally:
         line.close()
     for community in result.not_planned:
-        _say(f"community {community.community or '(no community)'} not planned: "
+        _say(f"community {community_label(community.community)} not planned: "
              f"{community.errors or community.failure}", error=True)  # fmt: skip
     s = result.solution.summary
     _say(
@@ -185,7 +186,7 @@ def solve(
         f"walk {s.walk_minutes:.0f} min, {s.solve_seconds:.1f} s -> {result.written_to}"
     )
     if result.not_planned:
-        names = ", ".join(c.community or "(no community)" for c in result.not_planned)
+        names = ", ".join(community_label(c.community) for c in result.not_planned)
         _say(f"{len(result.not_planned)} communities not planned: {names}", error=True)
         raise typer.Exit(ExitCode.COMMUNITIES_NOT_PLANNED)
     if s.requests_total and not s.requests_served:
