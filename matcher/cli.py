@@ -290,6 +290,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
     settings: Annotated[Path | None, typer.Option(help="Settings file (TOML or JSON).")] = None,
+    community: Annotated[
+        str | None, typer.Option(help="In a city's database: the community this server plans.")
+    ] = None,
 ) -> None:
     """Serve the HTTP API (requests, urgent calls, plans, re-plans, jobs) over the database.
     The key comes from MATCHER_API_KEY, or from the file named by MATCHER_API_KEY_FILE."""
@@ -298,7 +301,8 @@ def serve(
     from matcher._internal.service.server import ApiKeyMissing, run_server
 
     try:
-        run_server(db, host=host, port=port, settings=merged_settings(settings))
+        run_server(db, host=host, port=port, settings=merged_settings(settings),
+                   community=community)  # fmt: skip
     except ApiKeyMissing as exc:
         raise typer.BadParameter(str(exc), param_hint="MATCHER_API_KEY") from exc
     except InputError as exc:

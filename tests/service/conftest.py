@@ -41,13 +41,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(database: str, folder: Path, **env: str) -> Iterator[Server]:
+def running_server(database: str, folder: Path, *options: str, **env: str) -> Iterator[Server]:
     """`matcher serve` in its own process, as an operator starts it; stopped afterwards."""
     port = free_port()
     log = folder / f"serve-{port}.log"
     environment = {**os.environ, "MATCHER_API_KEY": KEY, **env}
     command = [sys.executable, "-c", "from matcher.cli import main; main()", "serve",
-               "--db", database, "--port", str(port)]  # fmt: skip
+               "--db", database, "--port", str(port), *options]  # fmt: skip
     with open(log, "w") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT,
                                    env=environment)  # fmt: skip

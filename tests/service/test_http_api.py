@@ -6,6 +6,7 @@ import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -211,3 +212,38 @@ def test_stored_requests_enter_the_next_solve(planned_server: Server) -> None:
     }
     assert "CALL500" in ids
     assert json.dumps(plan)  # the whole plan is plain JSON
+
+
+def test_in_a_city_a_server_plans_its_own_community(tmp_path: Path) -> None:
+    import pandas as pd
+    from conftest import plan_day, running_server
+    from databases import fill, fresh_database
+
+    from matcher._internal.generate import write_city
+
+    write_city(tmp_path, communities=2, volunteers=60, requests=40, days=1, seed=3, start=DAY)
+    vols, reqs = (pd.read_csv(tmp_path / f"{t}.csv", dtype=str, keep_default_na=False)
+                  for t in ("volunteers", "requests"))  # fmt: skip
+    with fresh_database("sqlite", tmp_path) as database:
+        fill(database, vols, reqs)
+        plan_day(database)  # each community lands as its own current run
+        with running_server(database, tmp_path, "--community", "C02") as server:
+            rng = np.random.default_rng(2)
+            with server.client() as client:
+                got = client.get(f"/plans/{PLAN_DATE}")
+                assert got.status_code == 200, got.text
+                before = got.json()
+                assert {a["volunteer_id"][:3] for a in before["assignments"]} == {"C02"}
+                other = client.post("/calls", json=call_body(1, rng, community="C01"))
+                assert other.status_code == 422 and "community" in other.text
+                mine = call_body(2, rng, community="C02")
+                mine["lat"], mine["lon"] = reqs.iloc[-1]["lat"], reqs.iloc[-1]["lon"]
+                answer = client.post("/calls", json=mine)
+                assert answer.status_code == 200, answer.text
+                after = client.get(f"/plans/{PLAN_DATE}").json()
+        engine = sa.create_engine(database)
+        c1 = plans.head(engine, DAY, "C01")
+        assert c1 is not None and c1.version == 1  # the other community's plan is untouched
+        engine.dispose()
+    assert after["version"] == before["version"] + 1
+    assert after["run_id"] == before["run_id"]

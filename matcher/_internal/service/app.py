@@ -232,9 +232,12 @@ async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> 
     await response(scope, receive, send)
 
 
-def create_app(engine: Engine, api_key: str, settings: Settings | None = None) -> FastAPI:
-    """The API over one database; `api_key` guards every endpoint except `/health`."""
-    live = Plans(engine, settings or Settings())
+def create_app(
+    engine: Engine, api_key: str, settings: Settings | None = None, community: str | None = None
+) -> FastAPI:
+    """The API over one database (and one community of a city's database); `api_key`
+    guards every endpoint except `/health`."""
+    live = Plans(engine, settings or Settings(), community)
     metrics = _Metrics()
     jobs: dict[str, _Job] = {}
     authorised = _KeyCheck(api_key)

@@ -72,9 +72,12 @@ def _caused_by(change: Change, call_id: str) -> bool:
 class Plans:
     """Plans of every plan date, shared by the request handlers of one server process."""
 
-    def __init__(self, engine: Engine, settings: Settings) -> None:
+    def __init__(self, engine: Engine, settings: Settings, community: str | None = None) -> None:
         self.engine = engine
         self.settings = settings
+        self.community = community
+        """The community this server plans (None: a database without communities). In a
+        city's database each community's plans are served by a server of its own."""
         self._live: dict[date, LivePlan] = {}
         self._locks: dict[date, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -94,14 +97,15 @@ class Plans:
 
     def current(self, plan_date: date) -> LivePlan:
         """The plan as the database holds it now (memory reused when nothing moved)."""
-        found = plans.head(self.engine, plan_date)
+        found = plans.head(self.engine, plan_date, self.community)
         if found is None:
             raise UnknownPlan(f"no plan for {plan_date}")
         cached = self._live.get(plan_date)
         if cached is not None and cached.head == found:
             return cached
         settings = plans.run_settings(self.engine, found.run_id)
-        problem = plans.load_plan_problem(self.engine, plan_date, found.days, settings)
+        problem = plans.load_plan_problem(self.engine, plan_date, found.days, settings,
+                                          community=self.community)  # fmt: skip
         live = LivePlan(found, problem, plans.load_solution(self.engine, found.run_id))
         self._live[plan_date] = live
         return live
@@ -143,20 +147,28 @@ class Plans:
 
     def ensure_plan(self, plan_date: date) -> None:
         """Give a date without a plan a quick one, so a call on it can still be dispatched."""
-        if plan_date in self._live or plans.head(self.engine, plan_date) is not None:
+        known = plan_date in self._live
+        if known or plans.head(self.engine, plan_date, self.community) is not None:
             return
         with self.lock(plan_date):
-            if plans.head(self.engine, plan_date) is not None:
+            if plans.head(self.engine, plan_date, self.community) is not None:
                 return
             # The requests already stored for the day are planned at once (greedily), so
             # the plan accounts for every one of them.
-            problem = plans.load_plan_problem(self.engine, plan_date, 1, self.settings)
+            problem = plans.load_plan_problem(self.engine, plan_date, 1, self.settings,
+                                              community=self.community)  # fmt: skip
             solution = solve(problem, strategy="greedy")
             db.write_run(self.engine, solution, plan_date=plan_date, days=1,
-                         volunteers=len(problem.volunteers), started_at=datetime.now())  # fmt: skip
+                         volunteers=len(problem.volunteers), started_at=datetime.now(),
+                         community=self.community)  # fmt: skip
 
     def check_team(self, request: Request) -> None:
-        """A request naming a team the catalogue lacks is bad input (422), not a crash."""
+        """A request naming a team the catalogue lacks, or another community than this
+        server's, is bad input (422), not a crash."""
+        if request.community != self.community:
+            served = self.community or "none (a database without communities)"
+            raise InputError([Issue("body", "", "community", f"this server plans community "
+                                    f"{served}, not {request.community}")])  # fmt: skip
         codes = {t.code for t in QINXIAN_TEAMS}
         if request.team is not None and request.team not in codes:
             raise InputError([Issue("body", "", "team", f"unknown team {request.team!r}; "
@@ -241,7 +253,8 @@ class Plans:
 
         def again(live: LivePlan) -> tuple[Problem, Solution]:
             settings = live.problem.settings
-            problem = plans.load_plan_problem(self.engine, plan_date, live.head.days, settings)
+            problem = plans.load_plan_problem(self.engine, plan_date, live.head.days, settings,
+                                              community=self.community)  # fmt: skip
             problem = problem.with_settings(time_limit_s=time_limit_s)
             return problem, replan(problem, live.solution, pinned=pinned)
 
@@ -254,14 +267,16 @@ class Plans:
         """A fresh solve of the plan days, stored as their new current run. Calls that came
         in while it ran are dispatched into it before it lands."""
         started = datetime.now()
-        problem = plans.load_plan_problem(self.engine, plan_date, days, settings)
+        problem = plans.load_plan_problem(self.engine, plan_date, days, settings,
+                                          community=self.community)  # fmt: skip
         solution = solve(problem, progress=progress, cancel=cancel)
         with self.lock(plan_date):
-            problem, solution = take_in_late_calls(self.engine, problem, solution,
-                                                   plan_date, days, started)  # fmt: skip
+            problem, solution = take_in_late_calls(
+                self.engine, problem, solution, plan_date, days, started, community=self.community
+            )
             run_id = db.write_run(
                 self.engine, solution, plan_date=plan_date, days=days,
-                volunteers=len(problem.volunteers), started_at=started,
+                volunteers=len(problem.volunteers), started_at=started, community=self.community,
             )  # fmt: skip
             self._live.pop(plan_date, None)
         return run_id

@@ -45,7 +45,9 @@ def _sqlite_for_a_server(connection: Any, _: Any) -> None:
     cursor.close()
 
 
-def run_server(url: str, *, host: str, port: int, settings: Settings) -> None:
+def run_server(
+    url: str, *, host: str, port: int, settings: Settings, community: str | None = None
+) -> None:
     import uvicorn
 
     from matcher._internal.service.app import create_app
@@ -55,5 +57,5 @@ def run_server(url: str, *, host: str, port: int, settings: Settings) -> None:
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_for_a_server)
         engine.dispose()  # the connection that checked the database predates the listener
-    app = create_app(engine, key, settings)
+    app = create_app(engine, key, settings, community)
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=True)
