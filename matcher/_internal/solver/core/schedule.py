@@ -66,7 +66,7 @@ class Schedule:
         copy.day_minutes = defaultdict(int, self.day_minutes)
         copy.day_tasks = defaultdict(int, self.day_tasks)
         copy.crews = {r: (start, list(crew)) for r, (start, crew) in self.crews.items()}
-        copy._travel = dict(self._travel)
+        copy._travel = self._travel  # a cache of fixed walks: shared, never copied
         return copy
 
     def travel(self, i: int, j: int) -> int:
