@@ -65,3 +65,11 @@ def test_report_from_a_comparison_table(tmp_path: Path) -> None:
     table = run_scenarios(files, strategy="greedy", workers=1)
     path = write_report(table, tmp_path / "report")
     assert path.name == "report.html" and "more" in path.read_text()
+
+
+def test_the_report_shows_the_time_limit_the_runs_had(tmp_path: Path) -> None:
+    files = [_tiny(tmp_path, "baseline", "[settings]\ntime_limit_s = 30\n")]
+    table = run_scenarios(files, strategy="greedy", workers=1, time_limit=2)
+    assert table.loc[0, "settings"] == "time_limit_s = 2"
+    page = write_report(table, tmp_path / "report").read_text()
+    assert "1 run of 1 scenario," in page

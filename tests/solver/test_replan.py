@@ -122,3 +122,14 @@ def test_pinned_assignment_is_never_moved_even_for_more_weight() -> None:
     assert free.served_request_ids() == {"urgent"}
     kinds = {c.request_id: c.kind for c in free.changes}
     assert kinds == {"low": "removed", "urgent": "added"}
+
+
+def test_a_change_names_the_volunteer_who_cancelled() -> None:
+    vols = [volunteer("leaving", where=north(20)), volunteer("staying", where=north(40))]
+    planned = [request("visit", window="09:00-09:30", minutes=60)]
+    plan = matcher.solve(problem(vols, planned, time_limit_s=2))
+    (crew,) = {a.volunteer_id for a in plan.assignments}
+    after = matcher.replan(problem([v for v in vols if v.volunteer_id != crew], planned,
+                                   time_limit_s=2), plan)  # fmt: skip
+    (change,) = [c for c in after.changes if c.request_id == "visit"]
+    assert change.before.endswith(f": {crew}")  # the published crew, not an empty one

@@ -390,7 +390,8 @@ def write_report(table: pd.DataFrame, out: Path, unserved: pd.DataFrame | None =
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>matcher scenarios</title><style>{_STYLE}</style></head><body>"
         "<h1>Scenario comparison</h1>"
-        f"<p class='lead'>{len(table)} runs of {table['scenario'].nunique()} scenarios, "
+        f"<p class='lead'>{_count(len(table), 'run')} of "
+        f"{_count(table['scenario'].nunique(), 'scenario')}, "
         f"compared with <b>{html.escape(base['label'])}</b>. Under each figure: the "
         "change against it (pp = percentage points). The solver gap is how far a run's "
         "served weight may be below the best possible schedule; a served figure that differs "
@@ -407,3 +408,7 @@ def write_report(table: pd.DataFrame, out: Path, unserved: pd.DataFrame | None =
     path = out / "report.html"
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -85,6 +85,9 @@ def run_scenarios(
     )
     table = compare(pd.DataFrame([{k: v for k, v in row.items() if k != "_unserved"}
                                   for row in rows]))  # fmt: skip
+    if time_limit is not None:  # the report shows the settings the runs actually had
+        loaded = [s.model_copy(update={"settings": {**s.settings, "time_limit_s": time_limit}})
+                  for s in loaded]  # fmt: skip
     words = pd.DataFrame([{"scenario": s.name, **describe(s)} for s in loaded])
     table = table.merge(words.drop_duplicates("scenario"), on="scenario", how="left")
     table.attrs["unserved"] = unserved

@@ -163,11 +163,12 @@ def _changes(
     for_weight = _for_more_weight(settings)
     changes = []
     present = set(inst.r_ids)
+    published_text = _as_published(previous)
     for rid in sorted({a.request_id for a in previous.assignments} - present):
         changes.append(Change(request_id=rid, kind=ChangeKind.REMOVED, reason=dropped[rid]))
     for r, (start, crew) in sorted(published.items(), key=lambda kv: inst.r_ids[kv[0]]):
         rid = inst.r_ids[r]
-        before = inst.describe(start, crew)
+        before = published_text.get(rid) or inst.describe(start, crew)
         if r not in schedule.crews:
             why = dropped.get(rid) or f"taken off {for_weight}"
             changes.append(Change(request_id=rid, kind=ChangeKind.REMOVED, before=before,
@@ -186,3 +187,15 @@ def _changes(
                               after=inst.describe(start, crew),
                               reason="newly served"))  # fmt: skip
     return changes
+
+
+def _as_published(previous: Solution) -> dict[str, str]:
+    """Each request's crew as the published plan had it, in `Instance.describe`'s form; a
+    volunteer who has since left the roster is still named there."""
+    crews: dict[str, list[str]] = {}
+    starts = {}
+    for a in previous.assignments:
+        crews.setdefault(a.request_id, []).append(a.volunteer_id)
+        starts[a.request_id] = a.start
+    return {rid: f"{starts[rid]:%Y-%m-%d %H:%M}: {', '.join(sorted(crew))}"
+            for rid, crew in crews.items()}  # fmt: skip
