@@ -6,7 +6,6 @@ server and sets it, and under CI a missing URL is a failure, not a skip.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from databases import postgres_url, with_schema
 from typer.testing import CliRunner
 
 from matcher._internal.exit_codes import ExitCode
@@ -28,13 +28,6 @@ PLAN = ["--plan-date", "2026-12-01"]
 runner = CliRunner()
 
 
-def _postgres_url() -> str | None:
-    url = os.environ.get("MATCHER_TEST_POSTGRES_URL")
-    if url is None and os.environ.get("CI"):
-        pytest.fail("CI must provide MATCHER_TEST_POSTGRES_URL (see .ci/run)")
-    return url
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database holding the sample community's volunteers and requests tables."""
@@ -43,23 +36,18 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         _fill(url)
         yield url
         return
-    base = _postgres_url()
+    base = postgres_url()
     if base is None:
         pytest.skip("no PostgreSQL server configured (set MATCHER_TEST_POSTGRES_URL)")
     schema = f"t_{uuid.uuid4().hex[:10]}"
     engine = sa.create_engine(base)
     with engine.begin() as connection:
         connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    url = _with_schema(base, schema)
+    url = with_schema(base, schema)
     _fill(url)
     yield url
     with engine.begin() as connection:
         connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-
-
-def _with_schema(url: str, schema: str) -> str:
-    joiner = "&" if "?" in url else "?"
-    return f"{url}{joiner}options=-csearch_path%3D{schema}"
 
 
 def _fill(url: str, *, volunteers: pd.DataFrame | None = None) -> None:
