@@ -10,14 +10,13 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from databases import postgres_url, with_schema
+from databases import fresh_database
 from typer.testing import CliRunner
 
 from matcher._internal.exit_codes import ExitCode
@@ -31,23 +30,9 @@ runner = CliRunner()
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database holding the sample community's volunteers and requests tables."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'community.db'}"
+    with fresh_database(request.param, tmp_path) as url:
         _fill(url)
         yield url
-        return
-    base = postgres_url()
-    if base is None:
-        pytest.skip("no PostgreSQL server configured (set MATCHER_TEST_POSTGRES_URL)")
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(base)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    url = with_schema(base, schema)
-    _fill(url)
-    yield url
-    with engine.begin() as connection:
-        connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
 
 
 def _fill(url: str, *, volunteers: pd.DataFrame | None = None) -> None:

@@ -19,11 +19,11 @@ from matcher._internal.model import (
     Request,
     Settings,
     Solution,
-    Status,
     Strategy,
     Summary,
     Unassigned,
     relative_gap,
+    status_of,
 )
 from matcher._internal.model.solution import TeamSummary
 
@@ -53,12 +53,7 @@ def combine(
     requests_served = sum(p.summary.requests_served for p in pieces)
     if requests_served + len(unassigned) != len(requests):
         raise ValueError("the pieces do not cover the requests once each")
-    if not assignments:
-        status = Status.EMPTY
-    elif served == bound:
-        status = Status.OPTIMAL
-    else:
-        status = Status.FEASIBLE
+    status = status_of(served, bound, bool(assignments))
     summary = Summary(
         status=status,
         strategy=strategy,

@@ -16,6 +16,7 @@ from matcher._internal.model.solution import (
     Summary,
     Unassigned,
     relative_gap,
+    status_of,
 )
 from matcher._internal.model.team import QINXIAN_TEAMS, Team
 from matcher._internal.model.timefields import Interval
@@ -42,4 +43,5 @@ __all__ = [
     "Volunteer",
     "WalkingTime",
     "relative_gap",
+    "status_of",
 ]

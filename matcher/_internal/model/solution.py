@@ -126,6 +126,14 @@ class Summary(BaseModel):
     settings: dict[str, Any] = Field(default_factory=dict)
 
 
+def status_of(served: int, bound: int, serves_anything: bool) -> Status:
+    """The one reading of the status table: `optimal` only when the served weight meets a
+    proven bound, `empty` when nothing is served."""
+    if not serves_anything:
+        return Status.EMPTY
+    return Status.OPTIMAL if served == bound else Status.FEASIBLE
+
+
 def relative_gap(served: int, bound: int) -> float:
     """Share of the bound not reached; 0 when nothing could be served at all."""
     return 0.0 if bound <= 0 else max(0.0, (bound - served) / bound)

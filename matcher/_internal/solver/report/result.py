@@ -9,11 +9,11 @@ import numpy as np
 from matcher._internal.model import (
     Assignment,
     Solution,
-    Status,
     Strategy,
     Summary,
     Unassigned,
     relative_gap,
+    status_of,
 )
 from matcher._internal.model.solution import TeamSummary
 from matcher._internal.solver.core.candidates import Candidates
@@ -85,12 +85,7 @@ def build_solution(
         log.error("bound %d below the served weight %d: stating the servable weight instead",
                   upper_bound, served)  # fmt: skip
         upper_bound = max(served, served_weight(inst, np.flatnonzero(servable).tolist()))
-    if not schedule.crews:
-        status = Status.EMPTY
-    elif served == upper_bound:
-        status = Status.OPTIMAL
-    else:
-        status = Status.FEASIBLE
+    status = status_of(served, upper_bound, bool(schedule.crews))
     summary = Summary(
         status=status,
         strategy=strategy,
