@@ -3,9 +3,9 @@
     .venv/bin/python -m benchmarks.literature --instances r101,rc101 --budgets 10,60
 
 The instances (Solomon r1/rc1 with 100 and 50 customers, Cordeau pr01-pr10) and their
-published optima live in a `literature` folder kept beside the repository, under `shared/`
-(its README describes the format and the exact travel times); `--literature DIR` points
-elsewhere.
+published optima are public benchmark data, kept in `benchmarks/literature_data/` with
+their sources (its README describes the format, the exact travel times and where each file
+and optimum comes from); `--literature DIR` points elsewhere.
 
 How an instance becomes a matcher problem (`convert`):
 
@@ -78,7 +78,7 @@ from matcher import (
 )
 from matcher._internal.check import check_solution
 
-LITERATURE = Path(__file__).resolve().parents[2] / "shared" / "literature"
+LITERATURE = Path(__file__).resolve().parent / "literature_data"
 RESULTS = Path(__file__).resolve().parent / "results"
 BASE = datetime(2026, 12, 1)
 """Minute 0 of every converted instance."""

@@ -30,11 +30,6 @@ from benchmarks.literature import (  # noqa: E402
 )
 from matcher._internal.check import check_solution  # noqa: E402
 
-pytestmark = pytest.mark.skipif(
-    not (LITERATURE / "optima.csv").exists(),
-    reason="the OPTW literature folder (shared/literature beside the repository) is absent",
-)
-
 PUBLISHED = ["r101", "rc101", "r105"]
 
 
