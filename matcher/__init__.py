@@ -1,28 +1,12 @@
-"""matcher: assigns community volunteers to service requests with a proven quality bound."""
+"""matcher: assigns community volunteers to service requests with a proven quality bound.
 
+Everything here is the public surface (pinned by tests/test_public_surface.py; changes are
+listed in CHANGELOG.md). Names load on first use, so `import matcher` is quick and the
+command line can handle Ctrl-C from its first moment.
+"""
+
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
-
-from matcher._internal.io import InputError, load_problem, load_settings
-from matcher._internal.io.output import write_solution
-from matcher._internal.model import (
-    QINXIAN_TEAMS,
-    Assignment,
-    ChangeKind,
-    Explanation,
-    Interval,
-    Problem,
-    Reason,
-    Request,
-    Settings,
-    Solution,
-    Status,
-    Strategy,
-    Summary,
-    Team,
-    Unassigned,
-    Volunteer,
-    WalkingTime,
-)
 
 __all__ = [
     "QINXIAN_TEAMS",
@@ -54,6 +38,21 @@ __all__ = [
     "write_solution",
 ]
 
+_FUNCTIONS = ("compare_scenarios", "dispatch_urgent", "explain", "json_schemas", "replan", "solve")
+_IO = {"InputError", "load_problem", "load_settings"}
+_HOME = {
+    name: "matcher._internal.api"
+    if name in _FUNCTIONS
+    else "matcher._internal.io"
+    if name in _IO
+    else "matcher._internal.io.output"
+    if name == "write_solution"
+    else "matcher._internal.model"
+    for name in __all__
+}
+"""Where each public name lives. Names load on first use: the solver only when a function
+that needs it is first called, so `import matcher` (or its independent checker) stays light."""
+
 if TYPE_CHECKING:
     from matcher._internal.api import (
         compare_scenarios,
@@ -64,19 +63,42 @@ if TYPE_CHECKING:
         solve,
     )
 
+    __version__: str
+    from matcher._internal.io import InputError, load_problem, load_settings
+    from matcher._internal.io.output import write_solution
+    from matcher._internal.model import (
+        QINXIAN_TEAMS,
+        Assignment,
+        ChangeKind,
+        Explanation,
+        Interval,
+        Problem,
+        Reason,
+        Request,
+        Settings,
+        Solution,
+        Status,
+        Strategy,
+        Summary,
+        Team,
+        Unassigned,
+        Volunteer,
+        WalkingTime,
+    )
+
 
 def __getattr__(name: str) -> Any:
-    """`solve` and `json_schemas` load the solver on first use, so importing `matcher` (or
-    its independent checker) stays light and free of solver code."""
-    if name in (
-        "solve",
-        "replan",
-        "dispatch_urgent",
-        "explain",
-        "json_schemas",
-        "compare_scenarios",
-    ):
-        from matcher._internal import api
+    if name == "__version__":
+        from importlib.metadata import version
 
-        return getattr(api, name)
-    raise AttributeError(f"module 'matcher' has no attribute {name!r}")
+        return version("matcher")
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'matcher' has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value  # later look-ups are plain attribute reads
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*__all__, "__version__"})

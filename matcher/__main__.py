@@ -1,5 +1,22 @@
-"""`python -m matcher` runs the command line."""
+"""`matcher` (the script) and `python -m matcher`: handle signals before anything heavy is
+imported, so Ctrl-C at any moment ends with one line, never a traceback."""
 
-from matcher.cli import main
+from __future__ import annotations
 
-main()
+import sys
+
+from matcher._internal import interrupts
+
+
+def main() -> None:
+    interrupts.install()
+    try:
+        from matcher.cli import main as run_command
+    except interrupts.Interrupted as exc:
+        sys.stderr.write(f"interrupted ({exc.name}): stopped; no output was changed\n")
+        sys.exit(exc.exit_code)
+    run_command()
+
+
+if __name__ == "__main__":
+    main()

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import logging
 import sys
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
+from matcher._internal import interrupts
 from matcher._internal.exit_codes import ExitCode
+from matcher._internal.interrupts import Interrupted
 from matcher._internal.io import InputError
+
+if TYPE_CHECKING:
+    from matcher._internal.batch import BatchResult
+    from matcher._internal.solver import ProgressCallback
 
 app = typer.Typer(
     name="matcher",
@@ -27,8 +34,8 @@ GLOBAL_FLAGS = ("--log-json", "--no-log-json", "--verbose", "-v")
 
 
 def _say(message: str, *, error: bool = False) -> None:
-    """A message for the person or the log collector: plain text, or one JSON line under
-    --log-json, so a collector never sees a line it cannot parse."""
+    """A message for the person or the log collector on stderr: plain text, or one JSON
+    line under --log-json, so a collector never sees a line it cannot parse."""
     from matcher._internal.logs import json_lines_enabled, write_json_line
 
     if json_lines_enabled():
@@ -37,6 +44,36 @@ def _say(message: str, *, error: bool = False) -> None:
         err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
     else:
         err.print(message, highlight=False)
+
+
+def _result(message: str) -> None:
+    """A command's result line: on stdout, where scripts read it (`plan=$(matcher solve
+    ...)`); under --log-json it is a JSON line on stdout, like the logs' format."""
+    from matcher._internal.logs import JsonLines, json_lines_enabled
+
+    if json_lines_enabled():
+        record = logging.LogRecord("matcher.cli", logging.INFO, "", 0, message, None, None)
+        typer.echo(JsonLines().format(record))
+    else:
+        typer.echo(message)
+
+
+def _output_folder(out: Path, inputs: list[Path | None]) -> ExitStack:
+    """Claim `out` for this run before any work: refused (exit 2) when it is a file, holds
+    an input or files matcher did not write, cannot be written, or another run holds it."""
+    from matcher._internal.io.atomic import OutputPlaceError, claim_output
+
+    stack = ExitStack()
+    try:
+        stack.enter_context(claim_output(out, [p for p in inputs if p is not None]))
+    except OutputPlaceError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--out") from exc
+    return stack
+
+
+def _write_failed(exc: OSError) -> typer.Exit:
+    _say(str(exc), error=True)
+    return typer.Exit(ExitCode.OUTPUT_NOT_WRITTEN)
 
 
 def _fail_on_input(exc: InputError) -> typer.Exit:
@@ -50,18 +87,6 @@ def _positive_seconds(value: float | None) -> float | None:
     return value
 
 
-def _writable_out(value: Path | None) -> Path | None:
-    """Refuse an --out that cannot become a folder before any solving starts."""
-    from matcher._internal.io.atomic import OutputPlaceError, check_output_place
-
-    if value is not None:
-        try:
-            check_output_place(value)
-        except OutputPlaceError as exc:
-            raise typer.BadParameter(str(exc)) from exc
-    return value
-
-
 TimeLimit = Annotated[
     float | None,
     typer.Option(
@@ -72,10 +97,24 @@ TimeLimit = Annotated[
 ]
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"matcher {version('matcher')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _configure(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
     log_json: Annotated[bool, typer.Option(help="Log as JSON lines (for collectors).")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     from matcher._internal.logs import configure
 
@@ -88,7 +127,10 @@ def solve(
     requests: Annotated[Path | None, typer.Option(help="Requests file.")] = None,
     out: Annotated[
         Path | None,
-        typer.Option(callback=_writable_out, help="Output folder (replaced atomically)."),
+        typer.Option(
+            help="Output folder: new, empty, or one matcher wrote before (only what matcher "
+            "wrote there is replaced, atomically)."
+        ),
     ] = None,
     db: Annotated[
         str | None, typer.Option(help="Database URL or SQLite file instead of input files.")
@@ -141,7 +183,6 @@ def solve(
     """Solve one planning run: from files (--volunteers, --requests, --out) or from a
     database (--db), writing assignments, unassigned requests with reasons, and a summary.
     Each community (the optional `community` column) is planned on its own, in parallel."""
-    from matcher._internal.batch import merged_settings, run_database, run_files
     from matcher._internal.city.execute import ClusterUnreachable
     from matcher._internal.city.inputs import community_label
     from matcher._internal.io.database import DatabaseUnreachable
@@ -149,24 +190,28 @@ def solve(
 
     if db is None and (volunteers is None or requests is None or out is None):
         raise typer.BadParameter("give --volunteers, --requests and --out, or --db")
+    from matcher._internal.io.atomic import OutputPlaceError, OutputWriteError
+
+    database_file = Path(db) if db is not None and Path(db).is_file() else None
     line = ProgressLine()
+    claimed = (
+        _output_folder(out, [volunteers, requests, teams, settings, walking, database_file])
+        if out is not None
+        else ExitStack()
+    )
     try:
-        chosen = merged_settings(
-            settings, time_limit_s=time_limit, seed=seed, workers=workers,
-            deterministic=deterministic,
-        )  # fmt: skip
-        if db is not None:
-            first_day = _parse_date(plan_date, "--plan-date") if plan_date else None
-            result = run_database(
-                db, plan_date=first_day, days=days, out=out, teams=teams, settings=chosen,
-                strategy=strategy, progress=line, scheduler=scheduler,
+        with claimed, interrupts.deferred():
+            result = _solve_run(
+                volunteers, requests, out, db=db, plan_date=plan_date, days=days,
+                time_limit=time_limit, seed=seed, teams=teams, settings=settings,
+                walking=walking, strategy=strategy, workers=workers, scheduler=scheduler,
+                deterministic=deterministic, line=line,
             )  # fmt: skip
-        else:
-            assert volunteers is not None and requests is not None and out is not None
-            result = run_files(
-                volunteers, requests, out, teams=teams, settings=chosen, strategy=strategy,
-                progress=line, walking=walking, scheduler=scheduler,
-            )  # fmt: skip
+            stopped = interrupts.received()
+            if stopped is not None:  # the signal came after the new plan was written
+                _result(f"interrupted ({stopped.name}) after the new plan was written "
+                        f"-> {result.written_to}")  # fmt: skip
+                raise typer.Exit(stopped.exit_code)
     except InputError as exc:
         raise _fail_on_input(exc) from exc
     except DatabaseUnreachable as exc:
@@ -174,13 +219,22 @@ def solve(
         raise typer.Exit(ExitCode.DATABASE_UNREACHABLE) from exc
     except ClusterUnreachable as exc:
         raise typer.BadParameter(str(exc), param_hint="--scheduler") from exc
+    except OutputPlaceError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--out") from exc
+    except OutputWriteError as exc:
+        raise _write_failed(exc) from exc
+    except Interrupted as exc:
+        kept = f"{out} holds what it held before" if out is not None else (
+            "the database keeps its current plan")  # fmt: skip
+        _say(f"interrupted ({exc.name}) before the new plan was written: {kept}", error=True)
+        raise typer.Exit(exc.exit_code) from None
     finally:
         line.close()
     for community in result.not_planned:
         _say(f"community {community_label(community.community)} not planned: "
              f"{community.errors or community.failure}", error=True)  # fmt: skip
     s = result.solution.summary
-    _say(
+    _result(
         f"{s.status}: served {s.requests_served}/{s.requests_total} requests, "
         f"weight {s.served_weight} of bound {s.upper_bound} (gap {s.gap:.1%}), "
         f"walk {s.walk_minutes:.0f} min, {s.solve_seconds:.1f} s -> {result.written_to}"
@@ -191,6 +245,33 @@ def solve(
         raise typer.Exit(ExitCode.COMMUNITIES_NOT_PLANNED)
     if s.requests_total and not s.requests_served:
         raise typer.Exit(ExitCode.NOTHING_SERVED)
+
+
+def _solve_run(
+    volunteers: Path | None, requests: Path | None, out: Path | None, *, db: str | None,
+    plan_date: str | None, days: int, time_limit: float | None, seed: int | None,
+    teams: Path | None, settings: Path | None, walking: Path | None, strategy: str,
+    workers: int | None, scheduler: str | None, deterministic: bool, line: ProgressCallback,
+) -> BatchResult:  # fmt: skip
+    """One `solve`: from the database or from files; a signal stops the search early and
+    the run then writes nothing (`interrupts`)."""
+    from matcher._internal.batch import merged_settings, run_database, run_files
+
+    chosen = merged_settings(
+        settings, time_limit_s=time_limit, seed=seed, workers=workers,
+        deterministic=deterministic,
+    )  # fmt: skip
+    if db is not None:
+        first_day = _parse_date(plan_date, "--plan-date") if plan_date else None
+        return run_database(
+            db, plan_date=first_day, days=days, out=out, teams=teams, settings=chosen,
+            strategy=strategy, progress=line, scheduler=scheduler, cancel=interrupts.stop,
+        )  # fmt: skip
+    assert volunteers is not None and requests is not None and out is not None
+    return run_files(
+        volunteers, requests, out, teams=teams, settings=chosen, strategy=strategy,
+        progress=line, walking=walking, scheduler=scheduler, cancel=interrupts.stop,
+    )  # fmt: skip
 
 
 def _parse_date(text: str, option: str) -> date:
@@ -246,7 +327,10 @@ def check(
 def generate(
     out: Annotated[
         Path,
-        typer.Option(callback=_writable_out, help="Folder for volunteers.csv and requests.csv."),
+        typer.Option(
+            help="Folder for volunteers.csv and requests.csv: new, empty, or one matcher "
+            "wrote before."
+        ),
     ],
     volunteers: Annotated[int, typer.Option(min=1, help="Number of volunteers.")] = 2000,
     requests: Annotated[int, typer.Option(min=0, help="Number of requests.")] = 1500,
@@ -272,16 +356,23 @@ def generate(
         raise typer.BadParameter(
             f"{start!r} is not a date YYYY-MM-DD", param_hint="--start"
         ) from exc
-    if communities is None:
-        written = write_community(
-            out, volunteers=volunteers, requests=requests, days=days, seed=seed, start=first_day
-        )
-    else:
-        written = write_city(
-            out, communities=communities, volunteers=volunteers, requests=requests, days=days,
-            seed=seed, start=first_day,
-        )  # fmt: skip
-    _say(f"wrote {', '.join(str(p) for p in written)}")
+    from matcher._internal.io.atomic import OutputWriteError, write_folder_atomically
+
+    def fill(folder: Path) -> None:
+        if communities is None:
+            write_community(folder, volunteers=volunteers, requests=requests, days=days,
+                            seed=seed, start=first_day)  # fmt: skip
+        else:
+            write_city(folder, communities=communities, volunteers=volunteers,
+                       requests=requests, days=days, seed=seed, start=first_day)  # fmt: skip
+
+    try:
+        with _output_folder(out, []):
+            write_folder_atomically(out, fill)
+    except OutputWriteError as exc:
+        raise _write_failed(exc) from exc
+    written = [out / "volunteers.csv", out / "requests.csv"]
+    _result(f"wrote {', '.join(str(p) for p in written)}")
 
 
 @app.command()
@@ -319,7 +410,13 @@ app.add_typer(scenario_app, name="scenario")
 @scenario_app.command("run")
 def scenario_run(
     paths: Annotated[list[Path], typer.Argument(help="Scenario files (TOML).")],
-    out: Annotated[Path, typer.Option(callback=_writable_out, help="Folder for comparison.csv.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            help="Folder for comparison.csv and report.html: new, empty, or one matcher "
+            "wrote before."
+        ),
+    ],
     time_limit: Annotated[
         float | None, typer.Option(callback=_positive_seconds, help="Seconds per scenario.")
     ] = None,
@@ -331,19 +428,27 @@ def scenario_run(
 ) -> None:
     """Run scenarios in parallel; write comparison.csv (KPIs and change vs baseline), PNG
     charts and report.html."""
+    from matcher._internal.io.atomic import OutputWriteError, write_folder_atomically
     from matcher._internal.scenarios.report import write_report
     from matcher._internal.scenarios.run import run_scenarios, write_comparison
 
     try:
-        table = run_scenarios(paths, time_limit=time_limit, workers=workers,
-                              scheduler=scheduler, strategy=strategy)  # fmt: skip
+        with _output_folder(out, list(paths)):
+            table = run_scenarios(paths, time_limit=time_limit, workers=workers,
+                                  scheduler=scheduler, strategy=strategy)  # fmt: skip
+
+            def fill(folder: Path) -> None:
+                write_comparison(table, folder)
+                write_report(table, folder)
+
+            write_folder_atomically(out, fill)
     except InputError as exc:
         raise _fail_on_input(exc) from exc
-    path = write_comparison(table, out)
-    write_report(table, out)
+    except OutputWriteError as exc:
+        raise _write_failed(exc) from exc
     columns = ["variant", "served_share", "served_weight", "urgent_served_share", "gap"]
     typer.echo(table[columns].to_string(index=False))
-    _say(f"wrote {path}")
+    _result(f"wrote {out / 'comparison.csv'} and {out / 'report.html'}")
 
 
 def hoist_global_flags(argv: list[str]) -> list[str]:
@@ -354,11 +459,16 @@ def hoist_global_flags(argv: list[str]) -> list[str]:
 
 
 def main() -> None:
-    """Entry point of the `matcher` script; unexpected errors exit with INTERNAL_ERROR."""
+    """Entry point of the `matcher` script: signals stop cleanly (`interrupts`), unexpected
+    errors exit with INTERNAL_ERROR."""
+    interrupts.install()
     try:
         app(args=hoist_global_flags(sys.argv[1:]))
     except SystemExit:
         raise
+    except Interrupted as exc:
+        _say(f"interrupted ({exc.name}): stopped; no output was changed", error=True)
+        sys.exit(exc.exit_code)
     except Exception:
         logging.getLogger("matcher").exception("internal error")
         sys.exit(ExitCode.INTERNAL_ERROR)

@@ -6,6 +6,7 @@ plan only when complete (an atomic folder swap, or one database transaction per 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
+from matcher._internal import interrupts
 from matcher._internal.city import CommunityOutcome, load_city, plan_city
 from matcher._internal.io import plans
 from matcher._internal.io.atomic import check_output_place
@@ -53,13 +55,14 @@ def default_plan_date(timezone: str, now: datetime | None = None) -> date:
 def run_files(
     volunteers: Path, requests: Path, out: Path, *, teams: Path | None, settings: Settings,
     strategy: str, progress: ProgressCallback | None = None, walking: Path | None = None,
-    scheduler: str | None = None,
+    scheduler: str | None = None, cancel: threading.Event | None = None,
 ) -> BatchResult:  # fmt: skip
     """Plan every community of the files into one folder; a community that cannot be
     planned is listed in `summary.json` and `communities.csv` and left out of the rest."""
     check_output_place(out)
     city = load_city(volunteers, requests, teams=teams, settings=settings, walking=walking)
-    result = plan_city(city, strategy=strategy, scheduler=scheduler, progress=progress)
+    result = plan_city(city, strategy=strategy, scheduler=scheduler, progress=progress,
+                       cancel=cancel)  # fmt: skip
     if not any(c.solution is not None for c in result.communities):
         return BatchResult(result.solution, result.problem, "nothing written", result.not_planned)
     write_solution(result.solution, out, result.problem)
@@ -69,7 +72,7 @@ def run_files(
 def run_database(
     url: str, *, plan_date: date | None, days: int, out: Path | None, teams: Path | None,
     settings: Settings, strategy: str, progress: ProgressCallback | None = None,
-    scheduler: str | None = None,
+    scheduler: str | None = None, cancel: threading.Event | None = None,
 ) -> BatchResult:  # fmt: skip
     """Read the plan days' requests and all volunteers; write each community's plan back in
     a transaction of its own (or everything to `out`). A community that is not planned
@@ -88,11 +91,13 @@ def run_database(
     city = load_city(vols, reqs, teams=teams, settings=settings)
     log.info("plan %s (+%d days): %d volunteers, %d requests from %s", first_day, days,
              len(city.problem.volunteers), len(city.problem.requests), db.redact(url))  # fmt: skip
-    result = plan_city(city, strategy=strategy, scheduler=scheduler, progress=progress)
+    result = plan_city(city, strategy=strategy, scheduler=scheduler, progress=progress,
+                       cancel=cancel)  # fmt: skip
     planned = [c for c in result.communities if c.solution is not None and c.problem is not None]
     if out is not None and planned:
         write_solution(result.solution, out, result.problem)
         return BatchResult(result.solution, result.problem, str(out), result.not_planned)
+    interrupts.raise_if_stopped()  # before the first commit: nothing written
     runs = []
     for outcome in planned:
         assert outcome.problem is not None and outcome.solution is not None

@@ -22,3 +22,11 @@ class ExitCode(IntEnum):
     COMMUNITIES_NOT_PLANNED = 7
     """Some communities got no new plan (bad rows, or a part that failed twice); the others
     were written. The message names each one and why; theirs keep the previous plan."""
+    OUTPUT_NOT_WRITTEN = 8
+    """Writing the outputs failed after solving (disk full, read-only, removed folder): the
+    message says why; the output folder holds what it held before."""
+    INTERRUPTED_SIGINT = 130
+    """Ctrl-C (SIGINT) stopped the run before its new plan was written (the message says
+    what was kept). 128 + the signal's number, as shells report it."""
+    INTERRUPTED_SIGTERM = 143
+    """SIGTERM (a service manager stopping the job) did the same."""

@@ -19,6 +19,7 @@ import logging
 import os
 import resource
 import socket
+import threading
 import time
 import uuid
 from collections import deque
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 
 ALLOWED_FAILURES = 1
 """Worker deaths a part survives on the local cluster: the second death fails it."""
+CANCEL_POLL_SECONDS = 0.2
+"""How often a run waiting on a cluster looks whether it was asked to stop."""
 
 
 class ClusterUnreachable(RuntimeError):
@@ -86,7 +89,11 @@ class PartFailed:
 PartOutcome = PartDone | PartFailed
 
 
-def solve_part(job: PartJob, progress: ProgressCallback | None = None) -> PartOutcome:
+def solve_part(
+    job: PartJob,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> PartOutcome:
     """Solve one part (in whichever process runs it) within its share of the time. Input
     errors come back as a `PartFailed` (trying again would find them again); anything
     else raises, and the part is tried once more."""
@@ -97,7 +104,11 @@ def solve_part(job: PartJob, progress: ProgressCallback | None = None) -> PartOu
     problem = job.part.problem.with_settings(**overrides)
     try:
         solution = solve(
-            problem, strategy=job.strategy, progress=progress, prepared=job.part.prepared
+            problem,
+            strategy=job.strategy,
+            progress=progress,
+            prepared=job.part.prepared,
+            cancel=cancel,
         )
     except InputError as exc:
         part = job.part
@@ -124,20 +135,23 @@ def run_parts(
     started: float,
     scheduler: str | None = None,
     progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
 ) -> list[PartOutcome]:
     """Every part's outcome, in the order of `parts`. `started` (a `time.time()` reading)
-    is when the run began: the run's deadline is that plus the time limit."""
+    is when the run began: the run's deadline is that plus the time limit. Setting `cancel`
+    stops the parts solved here early (with their best schedules) and leaves the parts not
+    yet back from a cluster as failed."""
     deadline = None if settings.deterministic else started + settings.time_limit_s
     workers = settings.effective_workers
     if scheduler is None and (len(parts) == 1 or workers == 1):
         threads = None if len(parts) == 1 else 1
         jobs = _jobs(parts, settings, strategy, deadline, slots=1, threads=threads)
-        return [_in_process(job, progress if len(parts) == 1 else None) for job in jobs]
+        return [_in_process(job, progress if len(parts) == 1 else None, cancel) for job in jobs]
     travelling = [replace(p, prepared=None) for p in parts]  # other processes build their own
     with _client(scheduler, workers) as client:
         slots = sum(client.nthreads().values()) or workers
         jobs = _jobs(travelling, settings, strategy, deadline, slots=slots, threads=1)
-        return _on_cluster(client, jobs, slots)
+        return _on_cluster(client, jobs, slots, cancel)
 
 
 def _jobs(
@@ -153,11 +167,13 @@ def _jobs(
     return [PartJob(p, b, deadline, threads, strategy) for p, b in zip(parts, budgets, strict=True)]
 
 
-def _in_process(job: PartJob, progress: ProgressCallback | None) -> PartOutcome:
+def _in_process(
+    job: PartJob, progress: ProgressCallback | None, cancel: threading.Event | None
+) -> PartOutcome:
     """Solve here; a part that raises is tried once more."""
     for attempt in (1, 2):
         try:
-            return solve_part(job, progress)
+            return solve_part(job, progress, cancel)
         except Exception as exc:
             if attempt == 2:
                 return PartFailed(job.part.community, job.part.index, _failure_text(exc))
@@ -196,7 +212,9 @@ def _client(scheduler: str | None, workers: int) -> Iterator[Any]:
         yield client
 
 
-def _on_cluster(client: Any, jobs: list[PartJob], slots: int) -> list[PartOutcome]:
+def _on_cluster(
+    client: Any, jobs: list[PartJob], slots: int, cancel: threading.Event | None = None
+) -> list[PartOutcome]:
     """Keep `slots` parts on the cluster, biggest first, and submit the next as one
     finishes. Dask would otherwise queue several parts on one worker, and a worker that
     dies would count against every part queued there, not only the one it was running."""
@@ -218,12 +236,22 @@ def _on_cluster(client: Any, jobs: list[PartJob], slots: int) -> list[PartOutcom
     for _ in range(min(max(1, slots), len(waiting))):
         submit_next()
     outcomes: dict[int, PartOutcome] = {}
-    for future in running:
+    while not running.is_empty():  # type: ignore[no-untyped-call]
+        if cancel is not None and cancel.is_set():
+            client.cancel(list(running.futures))
+            break
+        if not running.has_ready():  # type: ignore[no-untyped-call]
+            time.sleep(CANCEL_POLL_SECONDS)
+            continue
+        future = next(running)
         i = which[future.key]
         outcomes[i] = _outcome(jobs[i].part, future)
         if waiting:
             submit_next()
-    return [outcomes[i] for i in range(len(jobs))]
+    return [
+        outcomes.get(i) or PartFailed(jobs[i].part.community, jobs[i].part.index, "interrupted")
+        for i in range(len(jobs))
+    ]
 
 
 def _outcome(part: Part, future: Any) -> PartOutcome:

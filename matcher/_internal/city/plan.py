@@ -8,6 +8,7 @@ planned as if it were not there.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass
 
@@ -68,11 +69,12 @@ def plan_city(
     strategy: Strategy | str = Strategy.OPTIMISE,
     scheduler: str | None = None,
     progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
 ) -> CityResult:
     """Plan every valid community of `city`: on local processes (`settings.workers` of
     them), or on the Dask cluster at `scheduler`. Raises `InputError` when every community
     has input errors (a walk the strict walking table lacks counts as one), as a run of one
-    community always did."""
+    community always did. Setting `cancel` stops the search early (see `run_parts`)."""
     started, began = time.time(), time.perf_counter()
     strategy = Strategy(strategy)
     settings = city.problem.settings
@@ -103,7 +105,7 @@ def plan_city(
     outcomes = []
     if parts:
         outcomes = run_parts(parts, settings=settings, strategy=strategy, started=started,
-                             scheduler=scheduler, progress=progress)  # fmt: skip
+                             scheduler=scheduler, progress=progress, cancel=cancel)  # fmt: skip
     for community, split in splits.items():
         mine = [o for o in outcomes if o.community == community]
         results.append(_community_result(split, mine, strategy, started, split_done))

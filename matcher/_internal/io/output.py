@@ -3,6 +3,7 @@ input that names communities, a `community` column in the first two and communit
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +11,8 @@ import pandas as pd
 from matcher._internal.io.atomic import write_folder_atomically
 from matcher._internal.io.reports import write_reports
 from matcher._internal.model import Problem, Solution
+
+log = logging.getLogger(__name__)
 
 
 def assignments_frame(solution: Solution) -> pd.DataFrame:
@@ -68,12 +71,15 @@ def write_solution_files(solution: Solution, folder: Path, problem: Problem | No
 
 
 def write_solution(solution: Solution, out_dir: str | Path, problem: Problem | None = None) -> Path:
-    """Write the batch outputs into `out_dir`, replacing its previous contents atomically.
+    """Write the batch outputs into `out_dir`, replacing atomically what matcher wrote
+    there before (and nothing else: see `io.atomic`; a folder holding files matcher did not
+    write is refused with `OutputPlaceError`, a failed write raises `OutputWriteError`).
 
     With the `problem`, also each volunteer's itinerary (CSV and iCalendar) and each team's
     daily sheet (HTML; one folder of them per community where the input names some)."""
 
     def fill(folder: Path) -> None:
+        log.info("writing the plan to %s", out_dir)
         write_solution_files(solution, folder, problem)
         if problem is not None:
             write_reports(solution, problem, folder)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -176,6 +178,22 @@ class Solution(BaseModel):
             columns=["request_id", "reason", "detail"],
         )
         return done, left
+
+    def write(self, folder: str | Path) -> Path:
+        """Deprecated since 0.2.0, to be removed in 0.4.0: use
+        `matcher.write_solution(solution, folder)`, which also writes itineraries and
+        sheets when given the problem."""
+        warnings.warn(
+            "Solution.write is deprecated since matcher 0.2.0 and will be removed in 0.4.0; "
+            "use matcher.write_solution(solution, folder)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        # The one import from a model to a layer above it, allowed in pyproject.toml's
+        # import-linter contract until the alias is removed.
+        from matcher._internal.io.output import write_solution
+
+        return write_solution(self, folder)
 
 
 class Explanation(BaseModel):

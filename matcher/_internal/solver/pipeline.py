@@ -117,8 +117,10 @@ class _Bounds:
     def compute(self, inst: Instance, cands: Candidates, deadline: float | None) -> None:
         """Run in its own thread: an error is kept and re-raised by the caller."""
         try:
+            began = time.perf_counter()
             proven = lp_bound(inst, cands, deadline)
             self.total = proven.total
+            log.info("proven bound %d after %.1f s", proven.total, time.perf_counter() - began)
             self.per_team = team_bounds(inst, cands, proven.prices, deadline)
         except BaseException as exc:
             self.error = exc

@@ -139,6 +139,10 @@ def run(
     params.num_workers = workers
     params.random_seed = seed
     params.cp_model_probing_level = 0
+    # CP-SAT's own Ctrl-C handler, installed and removed by each of the concurrent solves,
+    # aborts the process natively when a signal meets one half torn down; the search stops
+    # through `should_stop` instead (see `interrupts`).
+    params.catch_sigint_signal = False
     if deterministic:
         params.interleave_search = workers > 1  # one worker is deterministic as it is
         params.max_deterministic_time = time_limit

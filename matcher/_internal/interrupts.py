@@ -1,0 +1,96 @@
+"""Ctrl-C and SIGTERM for the command line: stop cleanly, never abort natively.
+
+Raising `KeyboardInterrupt` while CP-SAT calls back into Python kills the process natively
+(`std::bad_function_call`), and raising it between two renames of an output swap would leave
+half a folder. So while a command solves or writes, a signal only *asks* to stop: it sets
+`stop`, which the solver polls as its `cancel` event and the writers check before their
+commit point. Elsewhere (reading a file, importing) it raises `Interrupted` at once. A second
+signal stops the process at once; the next run finishes or clears any half-written output.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class Interrupted(BaseException):
+    """A signal stopped the command (a BaseException, like KeyboardInterrupt, so that no
+    `except Exception` mistakes it for a failure to retry or report)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.signum).name
+
+    @property
+    def exit_code(self) -> int:
+        """The shell's convention: 128 + the signal's number (130 for SIGINT, 143 SIGTERM)."""
+        return 128 + self.signum
+
+
+stop = threading.Event()
+"""Set by the first signal: the solver's `cancel`, and the writers' reason not to commit."""
+_received: int | None = None
+_deferring = 0
+
+
+def received() -> Interrupted | None:
+    """The interruption asked for so far, if any."""
+    return None if _received is None else Interrupted(_received)
+
+
+def raise_if_stopped() -> None:
+    """At a commit point: go no further once a signal asked to stop."""
+    if _received is not None:
+        raise Interrupted(_received)
+
+
+def install() -> None:
+    """Handle SIGINT and SIGTERM in this (main) thread from now on. A signal the process
+    was started ignoring stays ignored (a shell's background job ignores Ctrl-C)."""
+    for signum in SIGNALS:
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _handle)
+
+
+def _handle(signum: int, frame: FrameType | None) -> None:
+    global _received
+    if _received is not None:
+        os.write(2, b"interrupted again: stopped at once; the next run tidies any "
+                    b"half-written output\n")  # fmt: skip
+        os._exit(128 + signum)
+    _received = signum
+    stop.set()
+    if not _deferring:
+        raise Interrupted(signum)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Within the block a signal only sets `stop`; the code inside polls it. Leaving the
+    block raises `Interrupted` if a signal came and nothing handled it."""
+    global _deferring
+    _deferring += 1
+    try:
+        yield
+    finally:
+        _deferring -= 1
+    if _received is not None and not _deferring:
+        raise Interrupted(_received)
+
+
+def reset() -> None:
+    """Forget an interruption (tests that run several commands in one process)."""
+    global _received
+    _received = None
+    stop.clear()
