@@ -135,14 +135,18 @@ def test_generated_2000_volunteer_day(
         assert summary.status == "feasible" and summary.gap > 0
 
 
-def test_rerun_replaces_output_atomically(tmp_path: Path) -> None:
+def test_rerun_replaces_what_matcher_wrote_and_keeps_the_rest(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "stale.txt").write_text("from an older run")
     _solve_and_check(
         SAMPLE / "volunteers.csv", SAMPLE / "requests.csv", out, "--strategy", "greedy"
     )
-    assert not (out / "stale.txt").exists()
+    (out / "assignments.csv").write_text("an older run's\n")
+    (out / "notes.txt").write_text("the coordinator's notes")
+    _solve_and_check(
+        SAMPLE / "volunteers.csv", SAMPLE / "requests.csv", out, "--strategy", "greedy"
+    )
+    assert (out / "assignments.csv").read_text() != "an older run's\n"
+    assert (out / "notes.txt").read_text() == "the coordinator's notes"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
