@@ -319,7 +319,12 @@ app.add_typer(scenario_app, name="scenario")
 @scenario_app.command("run")
 def scenario_run(
     paths: Annotated[list[Path], typer.Argument(help="Scenario files (TOML).")],
-    out: Annotated[Path, typer.Option(callback=_writable_out, help="Folder for comparison.csv.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            callback=_writable_out, help="Folder for report.html, comparison.csv and charts."
+        ),
+    ],
     time_limit: Annotated[
         float | None, typer.Option(callback=_positive_seconds, help="Seconds per scenario.")
     ] = None,
@@ -334,16 +339,17 @@ def scenario_run(
     from matcher._internal.scenarios.report import write_report
     from matcher._internal.scenarios.run import run_scenarios, write_comparison
 
-    try:
+    try:  # a line per finished run: a long comparison is not silent in a log
         table = run_scenarios(paths, time_limit=time_limit, workers=workers,
-                              scheduler=scheduler, strategy=strategy)  # fmt: skip
+                              scheduler=scheduler, strategy=strategy,
+                              on_finished=lambda run: _say(str(run)))  # fmt: skip
     except InputError as exc:
         raise _fail_on_input(exc) from exc
-    path = write_comparison(table, out)
-    write_report(table, out)
+    comparison = write_comparison(table, out)
+    report = write_report(table, out)
     columns = ["variant", "served_share", "served_weight", "urgent_served_share", "gap"]
     typer.echo(table[columns].to_string(index=False))
-    _say(f"wrote {path}")
+    _say(f"wrote {report} (tables, charts, maps) and {comparison} (every figure per run)")
 
 
 def hoist_global_flags(argv: list[str]) -> list[str]:
