@@ -413,8 +413,8 @@ def scenario_run(
     out: Annotated[
         Path,
         typer.Option(
-            help="Folder for comparison.csv and report.html: new, empty, or one matcher "
-            "wrote before."
+            help="Folder for report.html, comparison.csv and charts: new, empty, or one "
+            "matcher wrote before."
         ),
     ],
     time_limit: Annotated[
@@ -434,8 +434,10 @@ def scenario_run(
 
     try:
         with _output_folder(out, list(paths)):
+            # a line per finished run: a long comparison is not silent in a log
             table = run_scenarios(paths, time_limit=time_limit, workers=workers,
-                                  scheduler=scheduler, strategy=strategy)  # fmt: skip
+                                  scheduler=scheduler, strategy=strategy,
+                                  on_finished=lambda run: _say(str(run)))  # fmt: skip
 
             def fill(folder: Path) -> None:
                 write_comparison(table, folder)
@@ -448,7 +450,8 @@ def scenario_run(
         raise _write_failed(exc) from exc
     columns = ["variant", "served_share", "served_weight", "urgent_served_share", "gap"]
     typer.echo(table[columns].to_string(index=False))
-    _result(f"wrote {out / 'comparison.csv'} and {out / 'report.html'}")
+    _result(f"wrote {out / 'report.html'} (tables, charts, maps) and "
+            f"{out / 'comparison.csv'} (every figure per run)")  # fmt: skip
 
 
 def hoist_global_flags(argv: list[str]) -> list[str]:

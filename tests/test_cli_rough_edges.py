@@ -127,3 +127,18 @@ def test_help_says_what_seed_and_deterministic_do(tmp_path: Path) -> None:
     synopsis = readme.split("matcher solve --volunteers PATH", 1)[1].split("matcher check", 1)[0]
     for flag in ("--deterministic", "--workers", "--seed", "--time-limit"):
         assert flag in synopsis
+
+
+def test_the_sample_solve_is_quiet_and_pure_json_lines_on_this_machines_fonts(
+    tmp_path: Path,
+) -> None:
+    """A fresh machine has no CJK font: the maps of the team sheets must then fall back to
+    labels the fonts can draw, not warn "Glyph ... missing" once per character into what a
+    collector reads as JSON lines. With CJK fonts (CI) the same run must be as quiet."""
+    result = matcher("--log-json", "solve", *FILES, "--out", "plan", *QUICK, cwd=tmp_path)
+    assert result.returncode == ExitCode.OK, result.stderr
+    assert "Glyph" not in result.stderr + result.stdout
+    entries = [json.loads(line) for line in result.stderr.splitlines()]  # each line is JSON
+    assert not [e for e in entries if e["logger"] == "py.warnings"]  # no Python warning at all
+    assert entries[-1]["message"].startswith("feasible: served ")
+    assert "<svg" in (tmp_path / "plan" / "sheets" / "care.html").read_text(encoding="utf-8")

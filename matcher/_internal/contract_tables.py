@@ -19,13 +19,10 @@ and check them, without writing, with `--check`.
 from __future__ import annotations
 
 import argparse
-import ast
 import inspect
-import itertools
 import json
 import re
 import sys
-import textwrap
 import types
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -47,6 +44,7 @@ from matcher._internal.model import (
     Unassigned,
     Volunteer,
 )
+from matcher._internal.model.docstrings import attribute_docs
 
 REGENERATE = "python -m matcher._internal.contract_tables"
 """The command that rewrites the generated regions and the schema files."""
@@ -147,41 +145,6 @@ CONTRACT_MODELS: tuple[type[BaseModel], ...] = (Volunteer, Request, Settings)
 
 
 # --- docstrings --------------------------------------------------------------------------
-
-
-def attribute_docs(cls: type) -> dict[str, str]:
-    """Docstrings written under class attributes (``x: int = 0`` then ``\"\"\"...\"\"\"``),
-    including inherited ones; a subclass's own docstring wins."""
-    found: dict[str, str] = {}
-    for klass in reversed(cls.__mro__):
-        if klass.__module__ in ("builtins", "enum") or klass.__module__.startswith("pydantic"):
-            continue
-        try:
-            source = textwrap.dedent(inspect.getsource(klass))
-        except (OSError, TypeError):
-            continue
-        tree = ast.parse(source)
-        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
-        for statement, following in itertools.pairwise(body):
-            name = _assigned_name(statement)
-            if name is None or not isinstance(following, ast.Expr):
-                continue
-            value = following.value
-            if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                found[name] = value.value
-    return found
-
-
-def _assigned_name(statement: ast.stmt) -> str | None:
-    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
-        return statement.target.id
-    if (
-        isinstance(statement, ast.Assign)
-        and len(statement.targets) == 1
-        and isinstance(statement.targets[0], ast.Name)
-    ):
-        return statement.targets[0].id
-    return None
 
 
 def _one_line(text: str, *, lower: bool = True) -> str:

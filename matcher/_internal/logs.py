@@ -54,3 +54,6 @@ def configure(verbose: bool, json_lines: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO if verbose else logging.WARNING)
+    # A Python warning is printed as two plain lines: under --log-json it becomes a JSON
+    # line of the logger "py.warnings" instead, so a collector can parse every line.
+    logging.captureWarnings(json_lines)

@@ -1,5 +1,5 @@
-"""The maps' groundwork: Chinese names drawn with a CJK font, a frame around the points, a
-scale bar of a round length."""
+"""The maps' groundwork: Chinese names drawn with a CJK font (pinyin without one, never
+boxes), a frame around the points, a scale bar of a round length."""
 
 from __future__ import annotations
 
@@ -9,8 +9,14 @@ import warnings
 import pytest
 from matplotlib.offsetbox import AnchoredOffsetbox
 
-from matcher._internal.io.maps import MapFrame, cjk_fonts, figure, svg_markup
-from matcher._internal.model.places import QINXIAN, QINXIAN_COMPOUNDS
+from matcher._internal.io.maps import MapFrame, can_draw, cjk_fonts, figure, readable, svg_markup
+from matcher._internal.model.places import QINXIAN, QINXIAN_COMPOUNDS, QINXIAN_PLACES
+
+NO_CJK = ("DejaVu Sans",)
+"""The chart fonts of a fresh machine: matplotlib's own font and no CJK font."""
+
+AROUND_QINXIAN = [QINXIAN.degrees(-400, 380), QINXIAN.degrees(400, -380)]
+"""Two corners that put every Qinxian place in view."""
 
 
 def test_chinese_compound_names_render_without_missing_glyphs() -> None:
@@ -24,6 +30,43 @@ def test_chinese_compound_names_render_without_missing_glyphs() -> None:
         ax.set_title("亲贤北苑 社区服务中心 map")
         svg_markup(fig, "glyphs")
     assert not [w for w in caught if "missing from font" in str(w.message)]
+
+
+def test_without_a_cjk_font_places_are_labelled_in_pinyin() -> None:
+    with figure(4, 4) as (_, ax):
+        MapFrame(ax, AROUND_QINXIAN).places(fonts=NO_CJK)
+        labels = {t.get_text() for t in ax.texts}
+    assert labels == {p.name_pinyin for p in QINXIAN_PLACES}
+    assert "Qinxian Beiyuan" in labels and all(label.isascii() for label in labels)
+
+
+def test_with_a_cjk_font_places_keep_their_chinese_names() -> None:
+    if not cjk_fonts():
+        if os.environ.get("CI"):
+            pytest.fail("no CJK font found; .ci/run installs fonts-noto-cjk")
+        pytest.skip("no CJK font installed here (apt-get install fonts-noto-cjk)")
+    with figure(4, 4) as (_, ax):
+        MapFrame(ax, AROUND_QINXIAN).places()  # the fonts this machine has
+        assert {t.get_text() for t in ax.texts} == {p.name for p in QINXIAN_PLACES}
+
+
+def test_a_map_on_this_machine_draws_no_missing_glyph() -> None:
+    """Whatever fonts are installed: with CJK fonts the names are Chinese, without them
+    pinyin; either way matplotlib finds a glyph for every character and does not warn."""
+    with warnings.catch_warnings(record=True) as caught, figure(4, 4) as (fig, ax):
+        warnings.simplefilter("always")
+        MapFrame(ax, AROUND_QINXIAN).places()
+        svg_markup(fig, "this-machine")
+    assert not [str(w.message) for w in caught if "missing from font" in str(w.message)]
+
+
+def test_a_label_is_the_first_name_the_fonts_can_draw() -> None:
+    assert can_draw("walk: home → services – 200 m", NO_CJK)  # DejaVu has arrows and dashes
+    assert not can_draw("亲贤北苑", NO_CJK)
+    assert readable("亲贤北苑", "Qinxian Beiyuan", fonts=NO_CJK) == "Qinxian Beiyuan"
+    # No name drawable whole: the last one without what cannot be drawn, never a box.
+    assert readable("冬季 winter storm", fonts=NO_CJK) == "winter storm"
+    assert readable("冬季", fonts=NO_CJK) == "?"
 
 
 def test_the_frame_holds_every_point_with_a_margin() -> None:

@@ -3,6 +3,7 @@ volunteer's phone importing an .ics file."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ from factories import at, problem, request, volunteer
 
 import matcher
 from matcher._internal.io.output import write_solution
-from matcher._internal.model import Problem
+from matcher._internal.model import Problem, Reason
 from matcher._internal.model.places import QINXIAN, QINXIAN_COMPOUNDS, SERVICE_CENTRE
 
 NORTH = next(c for c in QINXIAN_COMPOUNDS if c.name_en == "north")
@@ -75,6 +76,29 @@ def test_a_two_day_sheet_has_one_dated_section_per_day(out: Path) -> None:
     assert "R3 · P3" in days[DAY2] and "R3 · P3" not in days["2026-12-01"]
     not_served = days[DAY2].split("<h3>Not served</h3>", 1)[1]
     assert "R4" in not_served and "no_skilled_volunteer" in not_served
+
+
+def test_why_a_request_was_not_served_is_a_sentence_with_its_code_beside(out: Path) -> None:
+    """A coordinator reads "No volunteer ... has every required skill.", not a bare
+    `no_skilled_volunteer`; the code stays beside it, small, to match unassigned.csv."""
+    page = (out / "sheets" / "care.html").read_text(encoding="utf-8")
+    not_served = _sections(page)[DAY2].split("<h3>Not served</h3>", 1)[1]
+    row = next(r for r in not_served.split("<tr>") if "R4 · P3" in r)
+    why = row.split("<td>")[4]  # after # and window: request, resident, place, why
+    assert why.startswith(
+        "No volunteer (of the named team, not excluded) has every required skill. "
+        "<small><code>no_skilled_volunteer</code></small>"
+    )
+    assert why.startswith(html.escape(Reason.NO_SKILLED_VOLUNTEER.meaning))  # one definition
+
+
+def test_every_reason_has_a_sentence_of_its_own() -> None:
+    """The sentences are the reasons' docstrings (the contract's table shows the same): each
+    is found, and none is the code spelled out."""
+    sentences = [r.meaning for r in Reason]
+    assert len(set(sentences)) == len(Reason)
+    assert all(s.endswith(".") and s != r.value.replace("_", " ")
+               for r, s in zip(Reason, sentences, strict=True))  # fmt: skip
 
 
 def test_sheet_rows_name_people_and_places(out: Path) -> None:

@@ -5,6 +5,7 @@ each scenario is, and where requests go unserved."""
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pandas as pd
 import pytest
 from scenario_tables import comparison_table
 
+from matcher._internal.io.maps import cjk_fonts
 from matcher._internal.scenarios import report
 from matcher._internal.scenarios.report import NOISE, variant_label, within_gap, write_report, zoom
 from matcher._internal.scenarios.run import run_scenarios, write_comparison
@@ -94,6 +96,28 @@ def test_bar_chart_axes_zoom_and_label_units(
     assert bar_ends == [80.0, 89.0, 93.0, 97.0, 97.0, 97.2]  # bars end at the values, in %
     walk = seen["walk.png"]
     assert walk.get_xlim()[0] < 4.0 and walk.get_xlabel().startswith("Walk per assignment (min)")
+
+
+def test_a_chinese_scenario_name_is_charted_without_a_missing_glyph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deployment names its scenarios in Chinese. With a CJK font the charts show the name;
+    without one they show what the fonts can draw of it (no boxes, no warnings); the page
+    itself, read in a browser, always shows the whole name."""
+    table = comparison_table()
+    renamed = {"winter storm": "冬季 winter storm"}
+    table["scenario"] = table["scenario"].replace(renamed)
+    table["variant"] = table["variant"].replace(renamed)
+    table.attrs["unserved"]["variant"] = table.attrs["unserved"]["variant"].replace(renamed)
+    seen = _capture_figures(monkeypatch)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        page = write_report(table, tmp_path).read_text(encoding="utf-8")
+    assert not [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    shown = "冬季 winter storm" if cjk_fonts() else "winter storm"
+    assert shown in [t.get_text() for t in seen["served_share.png"].get_yticklabels()]
+    assert shown in [t.get_text() for t in seen["unassigned.png"].get_yticklabels()]
+    assert "<td>冬季 winter storm</td>" in page
 
 
 def test_sweep_chart_is_labelled_by_the_swept_field(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -73,3 +77,44 @@ def test_the_report_shows_the_time_limit_the_runs_had(tmp_path: Path) -> None:
     assert table.loc[0, "settings"] == "time_limit_s = 2"
     page = write_report(table, tmp_path / "report").read_text()
     assert "1 run of 1 scenario," in page
+
+
+FINISHED = re.compile(
+    r"finished (baseline|near) \(([12]) of 2\): served \d+\.\d%, gap \d+\.\d\d%, \d+\.\d s"
+)
+"""The line a run leaves in the log as it finishes: its name, served share, gap, seconds."""
+
+
+@pytest.mark.parametrize("log_json", [True, False], ids=["json-lines", "plain"])
+def test_each_finished_run_is_logged_and_the_end_names_the_report(
+    tmp_path: Path, log_json: bool
+) -> None:
+    """Under cron (stderr not a terminal) a long comparison must not be silent until its
+    end: a line per finished run, and the last line names both files a person opens."""
+    near = '[[change]]\ntype = "set_volunteers"\nfield = "max_walk_minutes"\nvalue = 5\n'
+    files = [str(_tiny(tmp_path, "baseline")), str(_tiny(tmp_path, "near", near))]
+    out = tmp_path / "cmp"
+    result = subprocess.run(
+        [sys.executable, "-c", "from matcher.cli import main; main()",
+         *(["--log-json"] if log_json else []), "scenario", "run", *files, "--out", str(out),
+         "--time-limit", "1", "--workers", "1"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Glyph" not in result.stderr  # the report's charts and maps drew quietly
+    if log_json:
+        entries = [json.loads(line) for line in result.stderr.splitlines()]  # all JSON
+        assert not [e for e in entries if e["logger"] == "py.warnings"]
+        messages = [e["message"] for e in entries]
+    else:
+        messages = result.stderr.splitlines()
+    finished = [FINISHED.fullmatch(m) for m in messages if m.startswith("finished ")]
+    runs = [m for m in finished if m is not None]
+    assert len(runs) == len(finished) == 2, messages
+    assert {m[1] for m in runs} == {"baseline", "near"}  # each run, in the order they end
+    assert [m[2] for m in runs] == ["1", "2"]  # counted as they end: "1 of 2", "2 of 2"
+    last = result.stdout.splitlines()[-1]  # the result line, on stdout for scripts
+    said = json.loads(last)["message"] if log_json else last
+    assert said.startswith("wrote ")
+    assert str(out / "report.html") in said and str(out / "comparison.csv") in said
+    assert (out / "report.html").is_file() and (out / "comparison.csv").is_file()

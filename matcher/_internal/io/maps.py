@@ -4,6 +4,10 @@ A coordinator needs to see at a glance where today's jobs are, who walks where a
 left undone; an analyst needs to see where a scenario leaves requests unserved. Both maps
 share what is drawn here: a local projection in metres, the known compounds as labelled
 outlines, a scale bar, a north arrow, and fonts that can draw Chinese names.
+
+A machine without a CJK font still gets readable maps, quietly: every label is chosen by
+whether the chart fonts can draw it (`readable`), so a compound is named in pinyin there
+instead of as a row of boxes with a matplotlib warning per missing glyph.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import matplotlib.font_manager as font_manager
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ft2font import FT2Font
 from matplotlib.patches import Circle
 from matplotlib.patheffects import withStroke
 from mpl_toolkits.axes_grid1.anchored_artists import (  # type: ignore[import-untyped]
@@ -65,12 +70,53 @@ def cjk_fonts() -> tuple[str, ...]:
     return tuple(name for name in CJK_FONTS if name in known)
 
 
+def chart_fonts() -> tuple[str, ...]:
+    """The font families charts draw with, in order: Latin letters from matplotlib's own
+    DejaVu Sans, every glyph it lacks from the first CJK font that has it (matplotlib's
+    per-glyph fallback). Only DejaVu Sans on a machine without CJK fonts."""
+    return ("DejaVu Sans", *cjk_fonts())
+
+
+@functools.cache
+def _glyphs(family: str) -> frozenset[int]:
+    """The code points a font family has glyphs for; none if matplotlib cannot find it."""
+    try:
+        path = font_manager.findfont(font_manager.FontProperties(family=family),
+                                     fallback_to_default=False)  # fmt: skip
+        return frozenset(FT2Font(path).get_charmap())
+    except (OSError, RuntimeError, ValueError):
+        return frozenset()
+
+
+def can_draw(text: str, fonts: Sequence[str] | None = None) -> bool:
+    """Whether one of `fonts` (default: `chart_fonts()`) has a glyph for every character of
+    `text`. Matplotlib draws any other character as a box and warns "Glyph ... missing"."""
+    covered = [_glyphs(family) for family in (chart_fonts() if fonts is None else fonts)]
+    return all(c.isspace() or any(ord(c) in glyphs for glyphs in covered) for c in text)
+
+
+def readable(*names: str, fonts: Sequence[str] | None = None) -> str:
+    """The first of `names` (say a Chinese name, then its pinyin) that `fonts` (default:
+    `chart_fonts()`) can draw whole; if none can, the last without the characters they
+    cannot draw ("?" if that leaves nothing), so a chart never shows boxes."""
+    for name in names:
+        if name and can_draw(name, fonts):
+            return name
+    kept = "".join(c for c in names[-1] if can_draw(c, fonts)) if names else ""
+    return " ".join(kept.split()) or "?"
+
+
+def place_label(place: Place, fonts: Sequence[str] | None = None) -> str:
+    """A place's name on a map: in Chinese where a font can draw it, else in pinyin, else in
+    English."""
+    return readable(place.name, place.name_pinyin, place.name_en, fonts=fonts)
+
+
 def chart_rc() -> dict[RcKeyType, Any]:
-    """Matplotlib settings for charts with Chinese text: Latin letters in the default font,
-    every glyph it lacks from the first CJK font that has it (matplotlib's per-glyph
-    fallback); without CJK fonts only the default font, so nothing warns."""
+    """Matplotlib settings for charts with Chinese text: the `chart_fonts()`, text as
+    outlines, a hyphen for minus (every font has one)."""
     return {
-        "font.family": ["DejaVu Sans", *cjk_fonts()],
+        "font.family": list(chart_fonts()),
         "svg.fonttype": "path",  # glyphs as outlines: the page needs no font to show them
         "axes.unicode_minus": False,
     }
@@ -150,9 +196,16 @@ class MapFrame:
     def _visible(self, x: float, y: float, margin: float = 0.0) -> bool:
         return abs(x) <= self.half_w + margin and abs(y) <= self.half_h + margin
 
-    def places(self, places: Sequence[Place] = QINXIAN_PLACES, *, label_size: float = 8) -> bool:
+    def places(
+        self,
+        places: Sequence[Place] = QINXIAN_PLACES,
+        *,
+        label_size: float = 8,
+        fonts: Sequence[str] | None = None,
+    ) -> bool:
         """Draw the known places in view (compounds as outlines, landmarks as stars), under
-        everything else; True when at least one is in view (it needs a legend entry)."""
+        everything else, named by `place_label` (with `fonts`, default: the chart fonts);
+        True when at least one is in view (it needs a legend entry)."""
         shown = False
         for place in places:
             x, y = self.frame.metres(place.lat, place.lon)
@@ -169,8 +222,9 @@ class MapFrame:
             if label_size and self._visible(x, y):
                 below = 0 if place.kind == "compound" else 24  # a star's name goes under it
                 halo = [withStroke(linewidth=2, foreground="white")]
-                self.ax.text(x, y - below, place.name, ha="center", va="center", zorder=1,
-                             fontsize=label_size, color="#5d6549", path_effects=halo)  # fmt: skip
+                self.ax.text(x, y - below, place_label(place, fonts), ha="center", va="center",
+                             zorder=1, fontsize=label_size, color="#5d6549",
+                             path_effects=halo)  # fmt: skip
         return shown
 
     def decorate(self, *, outside: bool = True) -> None:

@@ -339,7 +339,8 @@ def _unserved_row(plan: _Plan, number: int, r: Request, u: Unassigned) -> str:
     return (
         f"<tr><td class='n'>{number}</td><td class='n'>{window}</td><td>{_request_cell(r)}</td>"
         f"<td>{html.escape(r.resident_id or '–')}</td><td>{_place_cell(plan, r)}</td>"
-        f"<td><code>{html.escape(u.reason.value)}</code></td><td>{html.escape(u.detail)}</td></tr>"
+        f"<td>{html.escape(u.reason.meaning)} <small><code>{html.escape(u.reason.value)}</code>"
+        f"</small></td><td>{html.escape(u.detail)}</td></tr>"
     )
 
 

@@ -60,6 +60,10 @@ class Place:
     name: str
     """What people call it, as it would be written on a sheet (Chinese)."""
     name_en: str
+    """What it is in English (for the compounds: which side of the community)."""
+    name_pinyin: str
+    """Its name in pinyin: what a map shows where no font can draw Chinese, and what the
+    name sounds like to someone asking the way."""
     east_m: float
     north_m: float
     radius_m: float
@@ -82,23 +86,27 @@ HOMES_WITHIN_SPREADS = 2.5
 """Homes of a compound lie within 2.5 spreads of its middle: that is its radius."""
 
 
-def _compound(name: str, en: str, east: float, north: float, share: float, spread: float) -> Place:
-    return Place(name, en, east, north, HOMES_WITHIN_SPREADS * spread, "compound", share, spread)
+def _compound(
+    name: str, en: str, pinyin: str, east: float, north: float, share: float, spread: float
+) -> Place:
+    radius = HOMES_WITHIN_SPREADS * spread
+    return Place(name, en, pinyin, east, north, radius, "compound", share, spread)
 
 
 QINXIAN_COMPOUNDS: tuple[Place, ...] = (
-    _compound("亲贤西北苑", "north-west", -280.0, 290.0, 0.16, 85.0),
-    _compound("亲贤北苑", "north", 30.0, 310.0, 0.14, 75.0),
-    _compound("亲贤东北苑", "north-east", 290.0, 270.0, 0.13, 80.0),
-    _compound("亲贤西苑", "west", -300.0, -10.0, 0.12, 70.0),
-    _compound("亲贤东苑", "east", 280.0, 20.0, 0.12, 70.0),
-    _compound("亲贤西南苑", "south-west", -260.0, -290.0, 0.12, 90.0),
-    _compound("亲贤南苑", "south", 10.0, -300.0, 0.11, 65.0),
-    _compound("亲贤东南苑", "south-east", 300.0, -270.0, 0.10, 60.0),
+    _compound("亲贤西北苑", "north-west", "Qinxian Xibeiyuan", -280.0, 290.0, 0.16, 85.0),
+    _compound("亲贤北苑", "north", "Qinxian Beiyuan", 30.0, 310.0, 0.14, 75.0),
+    _compound("亲贤东北苑", "north-east", "Qinxian Dongbeiyuan", 290.0, 270.0, 0.13, 80.0),
+    _compound("亲贤西苑", "west", "Qinxian Xiyuan", -300.0, -10.0, 0.12, 70.0),
+    _compound("亲贤东苑", "east", "Qinxian Dongyuan", 280.0, 20.0, 0.12, 70.0),
+    _compound("亲贤西南苑", "south-west", "Qinxian Xinanyuan", -260.0, -290.0, 0.12, 90.0),
+    _compound("亲贤南苑", "south", "Qinxian Nanyuan", 10.0, -300.0, 0.11, 65.0),
+    _compound("亲贤东南苑", "south-east", "Qinxian Dongnanyuan", 300.0, -270.0, 0.10, 60.0),
 )
 """Eight compounds laid out around the service centre; shares sum to one."""
 
-SERVICE_CENTRE = Place("社区服务中心", "community service centre", -30.0, -20.0, 40.0, "landmark")
+SERVICE_CENTRE = Place("社区服务中心", "community service centre", "Shequ Fuwu Zhongxin",
+                       -30.0, -20.0, 40.0, "landmark")  # fmt: skip
 """Events, clinics and classes happen here."""
 
 QINXIAN_PLACES: tuple[Place, ...] = (*QINXIAN_COMPOUNDS, SERVICE_CENTRE)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
+
+from matcher._internal.model.docstrings import attribute_docs
 
 
 class Reason(StrEnum):
@@ -21,3 +24,15 @@ class Reason(StrEnum):
     """Fewer eligible volunteers than the crew needs."""
     CAPACITY_TAKEN = "capacity_taken"
     """Enough eligible volunteers exist, but their time went to higher-value requests."""
+
+    @property
+    def meaning(self) -> str:
+        """What the code means, as one sentence for people (a team sheet's "Why"): the
+        member's docstring above, the same words as the contract's table of reasons."""
+        return _meanings().get(self.name) or self.value.replace("_", " ")
+
+
+@functools.cache
+def _meanings() -> dict[str, str]:
+    """Reason member name -> its docstring on one line (read once; "" without the source)."""
+    return {name: " ".join(text.split()) for name, text in attribute_docs(Reason).items()}

@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
-from matcher._internal.io.maps import CJK_FONTS, MapFrame, figure
+from matcher._internal.io.maps import CJK_FONTS, MapFrame, figure, readable
 from matcher._internal.model import QINXIAN_TEAMS, Reason
 from matcher._internal.scenarios.spec import SWEPT_FIELDS
 
@@ -146,7 +146,7 @@ def _bar(table: pd.DataFrame, kpi: Kpi, title: str, path: Path) -> Path:
                     hatch="//" if noisy else None, edgecolor="white")  # fmt: skip
             ax.text(values[i], i, f" {kpi.show(row[kpi.column])}{unit}", va="center", fontsize=8)
         ax.axvline(base[kpi.column] * scale, color="#57606a", linestyle="--", linewidth=1)
-        ax.set_yticks(range(len(table)), table["label"].tolist())
+        ax.set_yticks(range(len(table)), table["chart_label"].tolist())
         ax.invert_yaxis()
         ax.set_xlim(axis.low, axis.high + (axis.high - axis.low) * 0.08)  # room for labels
         ax.set_xlabel(kpi.label + (f" — {axis.note}" if axis.note else ""))
@@ -168,9 +168,10 @@ def _stacked(table: pd.DataFrame, path: Path) -> Path:
             column = f"unassigned_{reason.value}"
             if column not in table or not table[column].any():
                 continue
-            ax.barh(table["label"], table[column], left=left, color=REASON_COLOURS[reason],
+            ax.barh(range(len(table)), table[column], left=left, color=REASON_COLOURS[reason],
                     label=reason.value.replace("_", " "))  # fmt: skip
             left += table[column]
+        ax.set_yticks(range(len(table)), table["chart_label"].tolist())
         ax.invert_yaxis()
         ax.set_xlabel("Unassigned requests (count)")
         ax.set_title("Unassigned requests by reason")
@@ -199,7 +200,7 @@ def _sweeps(table: pd.DataFrame, out: Path) -> list[Path]:
             ax.set_xlabel(f"{what} ({unit})" if unit else what)
             ax.set_ylim(axis.low, axis.high)
             ax.set_ylabel("Served share (%)" + (f"\n{axis.note}" if axis.note else ""))
-            ax.set_title(str(name))
+            ax.set_title(readable(str(name)))
             ax.grid(alpha=0.3)
             ax.legend()
             paths.append(_save(fig, out / f"sweep-{str(name).replace(' ', '_')}.png"))
@@ -212,7 +213,7 @@ def _unserved_maps(table: pd.DataFrame, unserved: pd.DataFrame, path: Path) -> P
     if unserved.empty:
         return None
     points = list(zip(unserved["lat"], unserved["lon"], strict=True))
-    variants, labels = table["variant"].tolist(), table["label"].tolist()
+    variants, labels = table["variant"].tolist(), table["chart_label"].tolist()
     cols = min(3, len(variants))
     rows = math.ceil(len(variants) / cols)
     size = (4.1 * cols, 4.3 * rows + 0.5)
@@ -360,6 +361,8 @@ def write_report(table: pd.DataFrame, out: Path, unserved: pd.DataFrame | None =
     out.mkdir(parents=True, exist_ok=True)
     table = table.reset_index(drop=True)
     table["label"] = [variant_label(row) for _, row in table.iterrows()]
+    # Charts draw only what their fonts can (no boxes, no warnings); the page shows it all.
+    table["chart_label"] = [readable(label) for label in table["label"]]
     if unserved is None:
         found = table.attrs.get("unserved")
         unserved = found if isinstance(found, pd.DataFrame) else None

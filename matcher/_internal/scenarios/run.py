@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -37,6 +40,7 @@ def run_variant(
     """Build, change, solve and measure one variant (runs in a worker process)."""
     from matcher._internal.solver import solve  # in the worker: keeps the parent light
 
+    started = time.perf_counter()
     problem = apply_changes(base_problem(scenario), scenario.change)
     if time_limit is not None:
         problem = problem.with_settings(time_limit_s=time_limit)
@@ -50,7 +54,47 @@ def run_variant(
         for u in solution.unassigned
     ]  # fmt: skip
     return {"scenario": scenario.name, "variant": name, "sweep_value": value,
-            **kpis(problem, solution), "_unserved": unserved}  # fmt: skip
+            **kpis(problem, solution), "_unserved": unserved,
+            "_seconds": time.perf_counter() - started}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Finished:
+    """One variant's run is over: what `run_scenarios` reports as each one finishes, so a
+    long comparison shows progress in a log, not only at its end."""
+
+    variant: str
+    served_share: float
+    gap: float
+    seconds: float
+    """Wall-clock seconds of the run in its worker: building, changing, solving, measuring."""
+    done: int
+    total: int
+
+    def __str__(self) -> str:
+        return (f"finished {self.variant} ({self.done} of {self.total}): served "
+                f"{self.served_share:.1%}, gap {self.gap:.2%}, {self.seconds:.1f} s")  # fmt: skip
+
+
+class _Future(Protocol):
+    """What both a local and a Dask future offer: the worker's result, once it is there."""
+
+    def result(self) -> dict[str, Any]: ...
+
+
+def _gather(
+    futures: Sequence[_Future],
+    finishing: Iterable[_Future],
+    on_finished: Callable[[Finished], None] | None,
+) -> list[dict[str, Any]]:
+    """The runs' rows in the order the jobs were given, telling `on_finished` about each as
+    it finishes (`finishing` yields the futures in that order)."""
+    for done, future in enumerate(finishing, 1):
+        row = future.result()
+        if on_finished is not None:
+            on_finished(Finished(row["variant"], row["served_share"], row["gap"],
+                                 row["_seconds"], done, len(futures)))  # fmt: skip
+    return [future.result() for future in futures]
 
 
 def run_scenarios(
@@ -60,30 +104,38 @@ def run_scenarios(
     workers: int | None = None,
     scheduler: str | None = None,
     strategy: str = "optimise",
+    on_finished: Callable[[Finished], None] | None = None,
 ) -> pd.DataFrame:
     """One row per scenario (or sweep value), with `<kpi>_change` against the baseline: the
     scenario named "baseline", else the first, and each scenario's description, base,
     settings, changes and sweep in words. `attrs["unserved"]` holds where each variant left
     requests unserved (`UNSERVED_COLUMNS`), for the report's maps. Runs on local processes,
-    or on the Dask cluster at `scheduler` (an address like tcp://127.0.0.1:8786)."""
+    or on the Dask cluster at `scheduler` (an address like tcp://127.0.0.1:8786);
+    `on_finished` hears of each run as it finishes."""
     loaded = [load_scenario(path) for path in paths]
     jobs = [(name, s) for scenario in loaded for name, s in variants(scenario)]
     names, scenarios = [j[0] for j in jobs], [j[1] for j in jobs]
     limits, strategies = [time_limit] * len(jobs), [strategy] * len(jobs)
     if scheduler is not None:
         from distributed import Client
+        from distributed import as_completed as finishing_on_cluster
 
         with Client(scheduler) as client:  # type: ignore[no-untyped-call]
             futures = client.map(run_variant, names, scenarios, limits, strategies, pure=False)
-            rows = client.gather(futures)
+            finishing = finishing_on_cluster(futures)  # type: ignore[no-untyped-call]
+            rows = _gather(futures, finishing, on_finished)
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            rows = list(pool.map(run_variant, names, scenarios, limits, strategies))
+            local = [
+                pool.submit(run_variant, *job)
+                for job in zip(names, scenarios, limits, strategies, strict=True)
+            ]
+            rows = _gather(local, as_completed(local), on_finished)
     unserved = pd.DataFrame(
         [(row["scenario"], row["variant"], *spot) for row in rows for spot in row["_unserved"]],
         columns=UNSERVED_COLUMNS,
     )
-    table = compare(pd.DataFrame([{k: v for k, v in row.items() if k != "_unserved"}
+    table = compare(pd.DataFrame([{k: v for k, v in row.items() if not k.startswith("_")}
                                   for row in rows]))  # fmt: skip
     if time_limit is not None:  # the report shows the settings the runs actually had
         loaded = [s.model_copy(update={"settings": {**s.settings, "time_limit_s": time_limit}})
