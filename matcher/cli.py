@@ -47,13 +47,13 @@ def _say(message: str, *, error: bool = False) -> None:
 
 
 def _result(message: str) -> None:
-    """A command's result line: on stdout, where scripts read it (`plan=$(matcher solve
-    ...)`); under --log-json it is a JSON line on stdout, like the logs' format."""
-    from matcher._internal.logs import JsonLines, json_lines_enabled
+    """A command's result line: on stdout, where a person and a script read it
+    (`plan=$(matcher solve ...)`); under --log-json it stays the last JSON line on stderr,
+    where collectors read every other line."""
+    from matcher._internal.logs import json_lines_enabled, write_json_line
 
     if json_lines_enabled():
-        record = logging.LogRecord("matcher.cli", logging.INFO, "", 0, message, None, None)
-        typer.echo(JsonLines().format(record))
+        write_json_line("info", message)
     else:
         typer.echo(message)
 

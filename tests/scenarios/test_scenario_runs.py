@@ -113,8 +113,8 @@ def test_each_finished_run_is_logged_and_the_end_names_the_report(
     assert len(runs) == len(finished) == 2, messages
     assert {m[1] for m in runs} == {"baseline", "near"}  # each run, in the order they end
     assert [m[2] for m in runs] == ["1", "2"]  # counted as they end: "1 of 2", "2 of 2"
-    last = result.stdout.splitlines()[-1]  # the result line, on stdout for scripts
-    said = json.loads(last)["message"] if log_json else last
+    # The result line: the last JSON line on stderr, or plain on stdout for scripts.
+    said = messages[-1] if log_json else result.stdout.splitlines()[-1]
     assert said.startswith("wrote ")
     assert str(out / "report.html") in said and str(out / "comparison.csv") in said
     assert (out / "report.html").is_file() and (out / "comparison.csv").is_file()
