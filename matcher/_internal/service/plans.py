@@ -111,17 +111,22 @@ class Plans:
         return live
 
     def change(
-        self, plan_date: date, compute: Callable[[LivePlan], tuple[Problem, Solution]]
+        self,
+        plan_date: date,
+        compute: Callable[[LivePlan], tuple[Problem, Solution]],
+        edits: plans.DayEdits | None = None,
     ) -> LivePlan:
-        """Apply `compute` to the current plan and commit it, retrying after conflicts."""
+        """Apply `compute` to the current plan and commit it (with the day's `edits`, which
+        `compute` planned with), retrying after conflicts."""
         with self.lock(plan_date):
-            return self._change_locked(plan_date, compute)
+            return self._change_locked(plan_date, compute, edits=edits)
 
     def _change_locked(
         self,
         plan_date: date,
         compute: Callable[[LivePlan], tuple[Problem, Solution]],
         new_calls: list[Request] | None = None,
+        edits: plans.DayEdits | None = None,
     ) -> LivePlan:
         """`change` for a caller that holds the day's lock already. With `new_calls`, the
         change is their dispatch: only the requests named in its changes are rewritten,
@@ -135,7 +140,8 @@ class Plans:
                 changed |= {r.request_id for r in new_calls}
             try:
                 moved = plans.commit(self.engine, live.head, live.solution, after, after.changes,
-                                     changed=changed, new_calls=new_calls or ())  # fmt: skip
+                                     changed=changed, new_calls=new_calls or (),
+                                     edits=edits)  # fmt: skip
             except plans.PlanConflict:
                 log.info("plan %s changed meanwhile; attempt %d again", plan_date, attempt + 2)
                 self._live.pop(plan_date, None)
@@ -144,23 +150,6 @@ class Plans:
             self._live[plan_date] = live
             return live
         raise plans.PlanConflict(f"plan {plan_date} kept changing; {ATTEMPTS} attempts failed")
-
-    def ensure_plan(self, plan_date: date) -> None:
-        """Give a date without a plan a quick one, so a call on it can still be dispatched."""
-        known = plan_date in self._live
-        if known or plans.head(self.engine, plan_date, self.community) is not None:
-            return
-        with self.lock(plan_date):
-            if plans.head(self.engine, plan_date, self.community) is not None:
-                return
-            # The requests already stored for the day are planned at once (greedily), so
-            # the plan accounts for every one of them.
-            problem = plans.load_plan_problem(self.engine, plan_date, 1, self.settings,
-                                              community=self.community)  # fmt: skip
-            solution = solve(problem, strategy="greedy")
-            db.write_run(self.engine, solution, plan_date=plan_date, days=1,
-                         volunteers=len(problem.volunteers), started_at=datetime.now(),
-                         community=self.community)  # fmt: skip
 
     def check_team(self, request: Request) -> None:
         """A request naming a team the catalogue lacks, or another community than this
@@ -194,7 +183,14 @@ class Plans:
         plan_date = self.plan_date_of(request)
         if plans.is_stored(self.engine, request.request_id):
             raise plans.DuplicateRequest(f"request {request.request_id} is already stored")
-        self.ensure_plan(plan_date)
+        if plans.head(self.engine, plan_date, self.community) is None:
+            # Refused, not planned on the spot: a plan made up for one call would serve
+            # the day's other requests greedily, behind the nightly job's back.
+            raise UnknownPlan(
+                f"no plan for {plan_date}: an urgent call is dispatched into its day's "
+                f"current plan, and that day has none yet; the call was not stored. Plan "
+                f"the day first (matcher solve --db, or POST /plans/{plan_date}/solve)."
+            )
         waiting = _Waiting(request)
         with self._guard:
             self._queues.setdefault(plan_date, []).append(waiting)
@@ -244,21 +240,46 @@ class Plans:
         pinned: list[str],
         time_limit_s: float,
     ) -> LivePlan:
-        """Record the day's changes, then re-plan from the current plan and commit."""
-        self.current(plan_date)  # 404 before anything is recorded
-        plans.add_overrides(self.engine, plan_date, plans.CANCELLED_VOLUNTEER, cancelled)
-        plans.add_overrides(self.engine, plan_date, plans.WITHDRAWN_REQUEST, withdrawn)
-        if windows:
-            plans.change_windows(self.engine, windows)
+        """Re-plan the day with its changes and commit the plan and the changes together.
+        Ids the day's plan does not know are refused, all of them at once (`InputError`),
+        before anything is recorded."""
+        edits = plans.DayEdits(tuple(dict.fromkeys(cancelled)), tuple(dict.fromkeys(withdrawn)),
+                               windows)  # fmt: skip
 
         def again(live: LivePlan) -> tuple[Problem, Solution]:
+            unknown = self._unknown_ids(live, edits, pinned)
+            if unknown:
+                raise InputError(unknown)
             settings = live.problem.settings
             problem = plans.load_plan_problem(self.engine, plan_date, live.head.days, settings,
-                                              community=self.community)  # fmt: skip
+                                              community=self.community, edits=edits)  # fmt: skip
             problem = problem.with_settings(time_limit_s=time_limit_s)
             return problem, replan(problem, live.solution, pinned=pinned)
 
-        return self.change(plan_date, again)
+        return self.change(plan_date, again, edits)
+
+    def _unknown_ids(self, live: LivePlan, edits: plans.DayEdits, pinned: list[str]) -> list[Issue]:
+        """One issue per id a re-plan names that the day's plan does not know: volunteers
+        of this server's roster (or cancelled already), requests of the plan days (or
+        withdrawn already; pins and new windows only for requests still in the plan)."""
+        gone = plans.overrides(self.engine, live.head.plan_date)
+        volunteers = {v.volunteer_id for v in live.problem.volunteers}
+        requests = {r.request_id for r in live.problem.requests}
+        checks = [
+            ("cancelled_volunteers", "volunteer", edits.cancelled,
+             volunteers | gone[plans.CANCELLED_VOLUNTEER]),
+            ("withdrawn_requests", "request", edits.withdrawn,
+             requests | gone[plans.WITHDRAWN_REQUEST]),
+            ("changed_windows", "request", list(edits.windows), requests),
+            ("pinned", "request", list(dict.fromkeys(pinned)), requests),
+        ]  # fmt: skip
+        day = live.head.plan_date
+        return [
+            Issue("body", "", name, f"unknown {what} {given!r}: not in the plan of {day}")
+            for name, what, ids, known in checks
+            for given in ids
+            if given not in known
+        ]
 
     def solve_and_store(
         self, plan_date: date, days: int, settings: Settings, cancel: threading.Event,
