@@ -1,16 +1,20 @@
 """What the service answers when it cannot do what it was asked, and how it states walks:
-unknown ids refused whole (422), unserved calls with the outputs' reason, a day with no plan
-named (404), walks to a hundredth of a minute as in assignments.csv."""
+unknown ids refused whole (422), unserved calls with the outputs' reason, a call for a day
+with no plan answered from a plan made for it and saying so, walks to a hundredth of a minute
+as in assignments.csv."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 import sqlalchemy as sa
-from conftest import PLAN_DATE, Server
+from conftest import PLAN_DATE, Server, running_server
+from databases import KINDS, fill, fresh_database, sample_table
 from test_http_api import call_body
 
 from matcher._internal.io import database as db
@@ -100,20 +104,79 @@ def test_a_served_call_has_no_reason(planned_server: Server) -> None:
     assert call["reason"] is None and call["detail"] is None
 
 
-def test_a_call_for_a_day_without_a_plan_is_refused_naming_the_day(
-    planned_server: Server,
-) -> None:
-    rng = np.random.default_rng(14)
-    body = call_body(4, rng, earliest_start="2031-01-01T10:00", latest_start="2031-01-01T10:15")
-    with planned_server.client() as client:
-        answer = client.post("/calls", json=body)
-        assert answer.status_code == 404, answer.text
-        assert "no plan for 2031-01-01" in answer.json()["detail"]
-        assert client.get("/plans/2031-01-01").status_code == 404  # no plan made up meanwhile
-        assert client.get("/explain/CALL004").status_code == 404  # and the call not stored
-    engine = sa.create_engine(planned_server.database)
-    assert not plans.is_stored(engine, "CALL004")
+def stored_copies(database: str, request_id: str) -> tuple[int, int]:
+    """How often a request is in the requests table, and in the log of urgent calls."""
+    engine = sa.create_engine(database)
+    with engine.connect() as connection:
+        requests = sa.Table("requests", sa.MetaData(), autoload_with=connection)
+        counts = tuple(connection.execute(sa.select(sa.func.count()).select_from(table).where(
+            table.c.request_id == request_id)).scalar_one()
+            for table in (requests, plans.service_calls))  # fmt: skip
     engine.dispose()
+    return counts[0], counts[1]
+
+
+def test_a_call_for_a_day_without_a_plan_makes_one_and_says_so(planned_server: Server) -> None:
+    rng = np.random.default_rng(14)
+    day = "2026-12-02"  # nobody planned it, and the sample's volunteers are free only the 1st
+    body = call_body(4, rng, earliest_start=f"{day}T10:00", latest_start=f"{day}T10:15")
+    with planned_server.client() as client:
+        assert client.get(f"/plans/{day}").status_code == 404
+        answer = client.post("/calls", json=body)
+        assert answer.status_code == 200, answer.text
+        call = answer.json()
+        assert call["note"] == (f"no plan for {day} existed: one was made now from the "
+                                f"stored volunteers and requests")  # fmt: skip
+        assert call["plan_date"] == day and call["served"] is False
+        plan = client.get(f"/plans/{day}").json()
+        assert plan["version"] == call["plan_version"]
+        row = next(u for u in plan["unassigned"] if u["request_id"] == "CALL004")
+        assert call["reason"] == row["reason"] == Reason.NONE_AVAILABLE  # unserved, and why
+        assert call["detail"] == row["detail"] and call["detail"]
+        assert client.get("/explain/CALL004").status_code == 200
+        assert stored_copies(planned_server.database, "CALL004") == (1, 1)
+        # The same call again is a duplicate, and nothing is made or stored twice.
+        again = client.post("/calls", json=body)
+        assert again.status_code == 409, again.text
+        assert stored_copies(planned_server.database, "CALL004") == (1, 1)
+        assert client.get(f"/plans/{day}").json()["version"] == call["plan_version"]
+        # The next call of that day goes into the plan now there: no note.
+        body = call_body(6, rng, earliest_start=f"{day}T11:00", latest_start=f"{day}T11:15")
+        later = client.post("/calls", json=body).json()
+        assert later["note"] is None and later["plan_version"] == call["plan_version"] + 1
+        # A day the plan already had: no note either.
+        assert client.post("/calls", json=call_body(7, rng)).json()["note"] is None
+        # Reading or re-planning a day with no plan still says there is none.
+        assert client.get("/plans/2031-01-01").status_code == 404
+        replan = client.post("/plans/2031-01-01/replan", json={"time_limit_s": 2})
+        assert replan.status_code == 404 and "no plan for 2031-01-01" in replan.text
+        assert client.get("/plans/2031-01-01").status_code == 404
+
+
+@pytest.fixture(params=KINDS)
+def server_without_volunteers(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
+    """A server over a community with requests but no volunteers, and no plan."""
+    with fresh_database(request.param, tmp_path) as database:
+        fill(database, volunteers=sample_table("volunteers").iloc[:0])
+        with running_server(database, tmp_path) as server:
+            yield server
+
+
+def test_a_call_for_an_unplanned_day_without_volunteers_is_stored_unserved_with_its_reason(
+    server_without_volunteers: Server,
+) -> None:
+    rng = np.random.default_rng(15)
+    with server_without_volunteers.client() as client:
+        answer = client.post("/calls", json=call_body(8, rng))
+        assert answer.status_code == 200, answer.text
+        call = answer.json()
+        plan = client.get(f"/plans/{PLAN_DATE}").json()
+    assert call["served"] is False and call["crew"] == []
+    assert call["note"] is not None and f"no plan for {PLAN_DATE} existed" in call["note"]
+    row = next(u for u in plan["unassigned"] if u["request_id"] == "CALL008")
+    assert call["reason"] == row["reason"] == Reason.NO_SKILLED_VOLUNTEER
+    assert call["detail"] == row["detail"]
+    assert stored_copies(server_without_volunteers.database, "CALL008") == (1, 1)
 
 
 def stored_walks(server: Server) -> dict[tuple[str, str], float]:

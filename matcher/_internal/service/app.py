@@ -85,6 +85,11 @@ class CallAnswer(_Body):
     changes: list[Change] = Field(description="bumped and re-homed requests, with reasons")
     plan_date: date
     plan_version: int
+    note: str | None = Field(
+        default=None,
+        description="set when the call's day had no plan and one was made for it on the spot "
+        "(from the stored volunteers and requests); null otherwise",
+    )
 
 
 class PlanView(_Body):
@@ -319,10 +324,11 @@ def create_app(
     @app.post("/calls", dependencies=guarded)
     def urgent_call(body: ServiceRequest) -> CallAnswer:
         """An urgent one-click call: stored, dispatched at once against its day's plan, and
-        the changed plan committed."""
+        the changed plan committed. A day with no plan gets one made on the spot, and the
+        answer's `note` says so."""
         live.check_team(body)
         result = live.call(body)
-        answer = _call_answer(result.plan, body.request_id)
+        answer = _call_answer(result.plan, body.request_id, result.note)
         metrics.dispatches.labels("served" if answer.served else "not_served").inc()
         if any(c.request_id != body.request_id for c in result.changes):
             metrics.dispatches.labels("bumped_others").inc()
@@ -426,8 +432,9 @@ def _as_published(solution: Solution, rows: list[Assignment]) -> list[Assignment
     return [Assignment.model_validate(row) for row in frame.to_dict(orient="records")]
 
 
-def _call_answer(plan: LivePlan, request_id: str) -> CallAnswer:
-    """The call's crew, or the reason it was left out (its row of the plan's unassigned)."""
+def _call_answer(plan: LivePlan, request_id: str, note: str | None = None) -> CallAnswer:
+    """The call's crew, or the reason it was left out (its row of the plan's unassigned),
+    with the `note` of a plan made for it."""
     names = {v.volunteer_id: v.name for v in plan.problem.volunteers}
     rows = [a for a in plan.solution.assignments if a.request_id == request_id]
     rows = _as_published(plan.solution, rows)
@@ -439,5 +446,5 @@ def _call_answer(plan: LivePlan, request_id: str) -> CallAnswer:
         reason=left.reason if left else None, detail=left.detail if left else None, crew=crew,
         start=rows[0].start if rows else None, end=rows[0].end if rows else None,
         changes=[c for c in plan.solution.changes if c.request_id != request_id],
-        plan_date=plan.head.plan_date, plan_version=plan.head.version,
+        plan_date=plan.head.plan_date, plan_version=plan.head.version, note=note,
     )  # fmt: skip

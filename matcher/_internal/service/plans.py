@@ -52,6 +52,9 @@ class CallResult:
     plan: LivePlan
     request_id: str
     changes: list[Change]
+    note: str | None = None
+    """What the caller should know beyond the dispatch: the day had no plan, and this call
+    made one on the spot (None: the call went into the day's plan as it was)."""
 
 
 @dataclass
@@ -151,6 +154,28 @@ class Plans:
             return live
         raise plans.PlanConflict(f"plan {plan_date} kept changing; {ATTEMPTS} attempts failed")
 
+    def ensure_plan(self, plan_date: date) -> bool:
+        """Give a date without a plan a quick one, so a call on it can still be dispatched:
+        a call centre never turns an urgent call away because the day was not planned yet.
+        True when this made the plan, False when the day had one."""
+        if plans.head(self.engine, plan_date, self.community) is not None:
+            return False
+        with self.lock(plan_date):
+            if plans.head(self.engine, plan_date, self.community) is not None:
+                return False  # another call made it meanwhile
+            # The requests already stored for the day are planned at once (greedily), so
+            # the plan accounts for every one of them; a day without volunteers gets an
+            # empty plan, and its calls are answered unserved with their reason.
+            problem = plans.load_plan_problem(self.engine, plan_date, 1, self.settings,
+                                              community=self.community)  # fmt: skip
+            solution = solve(problem, strategy="greedy")
+            db.write_run(self.engine, solution, plan_date=plan_date, days=1,
+                         volunteers=len(problem.volunteers), started_at=datetime.now(),
+                         community=self.community)  # fmt: skip
+            self._live.pop(plan_date, None)
+            log.info("no plan for %s: one made on the spot for an urgent call", plan_date)
+            return True
+
     def check_team(self, request: Request) -> None:
         """A request naming a team the catalogue lacks, or another community than this
         server's, is bad input (422), not a crash."""
@@ -175,6 +200,7 @@ class Plans:
 
     def call(self, request: Request) -> CallResult:
         """Dispatch an urgent call against its day's plan and commit it with the call stored.
+        A day with no plan gets one first (`ensure_plan`), and the call's answer says so.
 
         Calls that arrive while a batch is being dispatched wait in a queue; whoever holds
         the day's lock next dispatches all of them in arrival order and commits them in one
@@ -183,14 +209,7 @@ class Plans:
         plan_date = self.plan_date_of(request)
         if plans.is_stored(self.engine, request.request_id):
             raise plans.DuplicateRequest(f"request {request.request_id} is already stored")
-        if plans.head(self.engine, plan_date, self.community) is None:
-            # Refused, not planned on the spot: a plan made up for one call would serve
-            # the day's other requests greedily, behind the nightly job's back.
-            raise UnknownPlan(
-                f"no plan for {plan_date}: an urgent call is dispatched into its day's "
-                f"current plan, and that day has none yet; the call was not stored. Plan "
-                f"the day first (matcher solve --db, or POST /plans/{plan_date}/solve)."
-            )
+        made = self.ensure_plan(plan_date)
         waiting = _Waiting(request)
         with self._guard:
             self._queues.setdefault(plan_date, []).append(waiting)
@@ -202,6 +221,9 @@ class Plans:
         if waiting.error is not None:
             raise waiting.error
         assert waiting.result is not None
+        if made:
+            waiting.result.note = (f"no plan for {plan_date} existed: one was made now from "
+                                   f"the stored volunteers and requests")  # fmt: skip
         return waiting.result
 
     def _dispatch_batch(self, plan_date: date, batch: list[_Waiting]) -> None:
