@@ -28,6 +28,7 @@ class Server:
     url: str
     database: str
     log: Path
+    process: subprocess.Popen[bytes]
 
     def client(self, key: str | None = KEY) -> httpx.Client:
         headers = {"Authorization": f"Bearer {key}"} if key else {}
@@ -51,7 +52,7 @@ def running_server(database: str, folder: Path, *options: str, **env: str) -> It
     with open(log, "w") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT,
                                    env=environment)  # fmt: skip
-    server = Server(f"http://127.0.0.1:{port}", database, log)
+    server = Server(f"http://127.0.0.1:{port}", database, log, process)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -64,7 +65,7 @@ def running_server(database: str, folder: Path, *options: str, **env: str) -> It
                 raise RuntimeError(f"server did not start:\n{log.read_text()}")
             time.sleep(0.2)
         yield server
-    finally:
+    finally:  # a test may have killed it already
         process.terminate()
         try:
             process.wait(timeout=15)
@@ -72,10 +73,10 @@ def running_server(database: str, folder: Path, *options: str, **env: str) -> It
             process.kill()
 
 
-def plan_day(database: str) -> None:
+def plan_day(database: str, *options: str) -> None:
     """The nightly job's plan of the sample day, as the service finds it in the morning."""
     result = CliRunner().invoke(app, ["solve", "--db", database, "--plan-date", PLAN_DATE,
-                                      "--strategy", "greedy"])  # fmt: skip
+                                      "--strategy", "greedy", *options])  # fmt: skip
     assert result.exit_code == 0, result.output
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -93,6 +93,20 @@ class PlanHead:
     version: int
 
 
+@dataclass(frozen=True)
+class DayEdits:
+    """A re-plan's changes to the day's inputs. They are recorded in the transaction that
+    commits the re-planned day, never before it: a server stopped in between leaves both
+    the inputs and the plan as they were, not a plan that breaks the recorded inputs."""
+
+    cancelled: tuple[str, ...] = ()
+    """Volunteers who cancelled for the day (`plan_overrides`)."""
+    withdrawn: tuple[str, ...] = ()
+    """Requests withdrawn for the day (`plan_overrides`)."""
+    windows: Mapping[str, tuple[datetime, datetime]] = field(default_factory=dict)
+    """New start windows of stored requests (the `requests` table)."""
+
+
 def head(engine: Engine, plan_date: date, community: str | None = None) -> PlanHead | None:
     """The current run of `plan_date` (and `community`; None: the runs of an input without
     communities), or None when nothing was planned for it (the tables must exist:
@@ -112,11 +126,13 @@ def head(engine: Engine, plan_date: date, community: str | None = None) -> PlanH
 
 def load_plan_problem(
     engine: Engine, plan_date: date, days: int, settings: Settings, teams: Path | None = None,
-    community: str | None = None,
+    community: str | None = None, edits: DayEdits | None = None,
 ) -> Problem:  # fmt: skip
     """The problem of the plan days as the service sees it now: every volunteer but those
     who cancelled for the day, the plan days' requests but the withdrawn ones (only the
-    rows of `community`, when one is named: the other communities' rows are not read)."""
+    rows of `community`, when one is named: the other communities' rows are not read).
+    `edits` not yet recorded are applied as if they were (a re-plan plans with them and
+    records them in its commit)."""
     vols = db.read_input_table(engine, "volunteers", "volunteer_id")
     reqs = db.read_input_table(engine, "requests", "request_id", plan=(plan_date, days),
                                timezone=settings.timezone)  # fmt: skip
@@ -124,9 +140,25 @@ def load_plan_problem(
         vols = vols.keep(lambda record: community_cell(record) == community)
         reqs = reqs.keep(lambda record: community_cell(record) == community)
     gone = overrides(engine, plan_date)
-    vols = _without(vols, "volunteer_id", gone[CANCELLED_VOLUNTEER])
-    reqs = _without(reqs, "request_id", gone[WITHDRAWN_REQUEST])
+    edits = edits or DayEdits()
+    vols = _without(vols, "volunteer_id", gone[CANCELLED_VOLUNTEER] | set(edits.cancelled))
+    reqs = _without(reqs, "request_id", gone[WITHDRAWN_REQUEST] | set(edits.withdrawn))
+    reqs = _with_windows(reqs, edits.windows)
     return load_problem(vols, reqs, teams=teams, settings=settings)
+
+
+def _with_windows(table: RawTable, windows: Mapping[str, tuple[datetime, datetime]]) -> RawTable:
+    """The requests with their new windows, in the text form `change_windows` stores."""
+    if not windows:
+        return table
+    rows = []
+    for label, row in table.rows:
+        new = windows.get(str(row.get("request_id")))
+        if new is not None:
+            row = {**row, "earliest_start": new[0].isoformat(timespec="minutes"),
+                   "latest_start": new[1].isoformat(timespec="minutes")}  # fmt: skip
+        rows.append((label, row))
+    return RawTable(table.source, table.columns, rows, table.header, table.issues)
 
 
 def _without(table: RawTable, key: str, ids: set[str]) -> RawTable:
@@ -182,16 +214,21 @@ def commit(
     *,
     changed: set[str] | None = None,
     new_calls: Sequence[Request] = (),
+    edits: DayEdits | None = None,
 ) -> PlanHead:
     """Make `after` the plan of `read.run_id`, in one transaction, if the plan is still at
     the version `before` was read at; only the rows of requests that changed are rewritten
-    (`changed`, or found by comparing the plans). `new_calls` are stored in the same
-    transaction: a call is in the requests table exactly when its dispatch is in the plan."""
+    (`changed`, or found by comparing the plans). `new_calls` and a re-plan's `edits` are
+    stored in the same transaction: a call is in the requests table exactly when its
+    dispatch is in the plan, and a cancellation is recorded exactly when the plan honours
+    it."""
     if changed is None:
         changed = _changed_requests(before, after)
     table = None
     for call in new_calls:  # every optional column any of them uses, before the transaction
         table = _requests_table(engine, request_row(call))
+    if edits is not None and edits.windows and table is None:
+        table = _requests_table(engine, {})
     runs = db.schedule_runs
     s = after.summary
     now = datetime.now()
@@ -211,6 +248,12 @@ def commit(
         for call in new_calls:
             assert table is not None
             _insert_request(connection, table, call, call_for=read.plan_date, received_at=now)
+        if edits is not None:
+            _add_overrides(connection, read.plan_date, CANCELLED_VOLUNTEER, edits.cancelled, now)
+            _add_overrides(connection, read.plan_date, WITHDRAWN_REQUEST, edits.withdrawn, now)
+            if edits.windows:
+                assert table is not None
+                _change_windows(connection, table, edits.windows)
         if changed:
             for table in (db.assignments, db.unassigned):
                 connection.execute(table.delete().where(
@@ -355,27 +398,24 @@ def _as_column_types(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def change_windows(engine: Engine, windows: dict[str, tuple[datetime, datetime]]) -> None:
-    """New start windows for stored requests, in one transaction."""
-    table = sa.Table("requests", sa.MetaData(), autoload_with=engine)
-    with engine.begin() as connection:
-        for request_id, (earliest, latest) in windows.items():
-            values = _as_column_types(table, {
-                "earliest_start": earliest.isoformat(timespec="minutes"),
-                "latest_start": latest.isoformat(timespec="minutes"),
-            })  # fmt: skip
-            connection.execute(
-                table.update().where(table.c.request_id == request_id).values(**values)
-            )
+def _change_windows(
+    connection: sa.Connection, table: sa.Table, windows: Mapping[str, tuple[datetime, datetime]]
+) -> None:
+    """New start windows for stored requests."""
+    for request_id, (earliest, latest) in windows.items():
+        values = _as_column_types(table, {
+            "earliest_start": earliest.isoformat(timespec="minutes"),
+            "latest_start": latest.isoformat(timespec="minutes"),
+        })  # fmt: skip
+        connection.execute(table.update().where(table.c.request_id == request_id).values(**values))
 
 
-def add_overrides(engine: Engine, plan_date: date, kind: str, ids: Iterable[str]) -> None:
-    rows = [{"plan_date": plan_date, "kind": kind, "item_id": i, "created_at": datetime.now()}
-            for i in ids]  # fmt: skip
+def _add_overrides(
+    connection: sa.Connection, plan_date: date, kind: str, ids: Iterable[str], now: datetime
+) -> None:
+    rows = [{"plan_date": plan_date, "kind": kind, "item_id": i, "created_at": now} for i in ids]
     if rows:
-        db.ensure_tables(engine)
-        with engine.begin() as connection:
-            connection.execute(plan_overrides.insert(), rows)
+        connection.execute(plan_overrides.insert(), rows)
 
 
 def calls_since(engine: Engine, plan_date: date, days: int, since: datetime) -> list[str]:

@@ -34,11 +34,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from matcher._internal.io import plans as stored
 from matcher._internal.io.database import DatabaseUnreachable
 from matcher._internal.io.errors import InputError
+from matcher._internal.io.output import assignments_frame
 from matcher._internal.model import (
     Assignment,
     Change,
     Explanation,
+    Reason,
     Settings,
+    Solution,
     Summary,
     Unassigned,
 )
@@ -70,12 +73,23 @@ class CallAnswer(_Body):
 
     request_id: str
     served: bool
+    reason: Reason | None = Field(
+        description="an unserved call's reason code, as unassigned.csv gives it; null if served"
+    )
+    detail: str | None = Field(
+        description="an unserved call's reason in words, as unassigned.csv gives it; null if served"
+    )
     crew: list[CrewMember]
     start: datetime | None
     end: datetime | None
     changes: list[Change] = Field(description="bumped and re-homed requests, with reasons")
     plan_date: date
     plan_version: int
+    note: str | None = Field(
+        default=None,
+        description="set when the call's day had no plan and one was made for it on the spot "
+        "(from the stored volunteers and requests); null otherwise",
+    )
 
 
 class PlanView(_Body):
@@ -310,10 +324,11 @@ def create_app(
     @app.post("/calls", dependencies=guarded)
     def urgent_call(body: ServiceRequest) -> CallAnswer:
         """An urgent one-click call: stored, dispatched at once against its day's plan, and
-        the changed plan committed."""
+        the changed plan committed. A day with no plan gets one made on the spot, and the
+        answer's `note` says so."""
         live.check_team(body)
         result = live.call(body)
-        answer = _call_answer(result.plan, body.request_id)
+        answer = _call_answer(result.plan, body.request_id, result.note)
         metrics.dispatches.labels("served" if answer.served else "not_served").inc()
         if any(c.request_id != body.request_id for c in result.changes):
             metrics.dispatches.labels("bumped_others").inc()
@@ -327,7 +342,7 @@ def create_app(
         volunteer: Annotated[str | None, Query(description="only this volunteer's rows")] = None,
     ) -> PlanView:
         plan = live.current(plan_date)
-        rows = plan.solution.assignments
+        rows = _as_published(plan.solution, plan.solution.assignments)
         left = plan.solution.unassigned
         if team is not None:
             rows = [a for a in rows if a.team == team]
@@ -410,14 +425,26 @@ def _job(jobs: dict[str, _Job], job_id: str) -> _Job:
     return job
 
 
-def _call_answer(plan: LivePlan, request_id: str) -> CallAnswer:
+def _as_published(solution: Solution, rows: list[Assignment]) -> list[Assignment]:
+    """Assignment rows of `solution` as assignments.csv states them (`assignments_frame`:
+    walks to a hundredth of a minute), so an answer never shows more digits than a file."""
+    frame = assignments_frame(solution.model_copy(update={"assignments": rows}))
+    return [Assignment.model_validate(row) for row in frame.to_dict(orient="records")]
+
+
+def _call_answer(plan: LivePlan, request_id: str, note: str | None = None) -> CallAnswer:
+    """The call's crew, or the reason it was left out (its row of the plan's unassigned),
+    with the `note` of a plan made for it."""
     names = {v.volunteer_id: v.name for v in plan.problem.volunteers}
     rows = [a for a in plan.solution.assignments if a.request_id == request_id]
+    rows = _as_published(plan.solution, rows)
     crew = [CrewMember(volunteer_id=a.volunteer_id, name=names.get(a.volunteer_id),
                        walk_minutes=a.walk_minutes) for a in rows]  # fmt: skip
+    left = next((u for u in plan.solution.unassigned if u.request_id == request_id), None)
     return CallAnswer(
-        request_id=request_id, served=bool(rows), crew=crew,
+        request_id=request_id, served=bool(rows),
+        reason=left.reason if left else None, detail=left.detail if left else None, crew=crew,
         start=rows[0].start if rows else None, end=rows[0].end if rows else None,
         changes=[c for c in plan.solution.changes if c.request_id != request_id],
-        plan_date=plan.head.plan_date, plan_version=plan.head.version,
+        plan_date=plan.head.plan_date, plan_version=plan.head.version, note=note,
     )  # fmt: skip

@@ -52,6 +52,9 @@ class CallResult:
     plan: LivePlan
     request_id: str
     changes: list[Change]
+    note: str | None = None
+    """What the caller should know beyond the dispatch: the day had no plan, and this call
+    made one on the spot (None: the call went into the day's plan as it was)."""
 
 
 @dataclass
@@ -111,17 +114,22 @@ class Plans:
         return live
 
     def change(
-        self, plan_date: date, compute: Callable[[LivePlan], tuple[Problem, Solution]]
+        self,
+        plan_date: date,
+        compute: Callable[[LivePlan], tuple[Problem, Solution]],
+        edits: plans.DayEdits | None = None,
     ) -> LivePlan:
-        """Apply `compute` to the current plan and commit it, retrying after conflicts."""
+        """Apply `compute` to the current plan and commit it (with the day's `edits`, which
+        `compute` planned with), retrying after conflicts."""
         with self.lock(plan_date):
-            return self._change_locked(plan_date, compute)
+            return self._change_locked(plan_date, compute, edits=edits)
 
     def _change_locked(
         self,
         plan_date: date,
         compute: Callable[[LivePlan], tuple[Problem, Solution]],
         new_calls: list[Request] | None = None,
+        edits: plans.DayEdits | None = None,
     ) -> LivePlan:
         """`change` for a caller that holds the day's lock already. With `new_calls`, the
         change is their dispatch: only the requests named in its changes are rewritten,
@@ -135,7 +143,8 @@ class Plans:
                 changed |= {r.request_id for r in new_calls}
             try:
                 moved = plans.commit(self.engine, live.head, live.solution, after, after.changes,
-                                     changed=changed, new_calls=new_calls or ())  # fmt: skip
+                                     changed=changed, new_calls=new_calls or (),
+                                     edits=edits)  # fmt: skip
             except plans.PlanConflict:
                 log.info("plan %s changed meanwhile; attempt %d again", plan_date, attempt + 2)
                 self._live.pop(plan_date, None)
@@ -145,22 +154,27 @@ class Plans:
             return live
         raise plans.PlanConflict(f"plan {plan_date} kept changing; {ATTEMPTS} attempts failed")
 
-    def ensure_plan(self, plan_date: date) -> None:
-        """Give a date without a plan a quick one, so a call on it can still be dispatched."""
-        known = plan_date in self._live
-        if known or plans.head(self.engine, plan_date, self.community) is not None:
-            return
+    def ensure_plan(self, plan_date: date) -> bool:
+        """Give a date without a plan a quick one, so a call on it can still be dispatched:
+        a call centre never turns an urgent call away because the day was not planned yet.
+        True when this made the plan, False when the day had one."""
+        if plans.head(self.engine, plan_date, self.community) is not None:
+            return False
         with self.lock(plan_date):
             if plans.head(self.engine, plan_date, self.community) is not None:
-                return
+                return False  # another call made it meanwhile
             # The requests already stored for the day are planned at once (greedily), so
-            # the plan accounts for every one of them.
+            # the plan accounts for every one of them; a day without volunteers gets an
+            # empty plan, and its calls are answered unserved with their reason.
             problem = plans.load_plan_problem(self.engine, plan_date, 1, self.settings,
                                               community=self.community)  # fmt: skip
             solution = solve(problem, strategy="greedy")
             db.write_run(self.engine, solution, plan_date=plan_date, days=1,
                          volunteers=len(problem.volunteers), started_at=datetime.now(),
                          community=self.community)  # fmt: skip
+            self._live.pop(plan_date, None)
+            log.info("no plan for %s: one made on the spot for an urgent call", plan_date)
+            return True
 
     def check_team(self, request: Request) -> None:
         """A request naming a team the catalogue lacks, or another community than this
@@ -186,6 +200,7 @@ class Plans:
 
     def call(self, request: Request) -> CallResult:
         """Dispatch an urgent call against its day's plan and commit it with the call stored.
+        A day with no plan gets one first (`ensure_plan`), and the call's answer says so.
 
         Calls that arrive while a batch is being dispatched wait in a queue; whoever holds
         the day's lock next dispatches all of them in arrival order and commits them in one
@@ -194,7 +209,7 @@ class Plans:
         plan_date = self.plan_date_of(request)
         if plans.is_stored(self.engine, request.request_id):
             raise plans.DuplicateRequest(f"request {request.request_id} is already stored")
-        self.ensure_plan(plan_date)
+        made = self.ensure_plan(plan_date)
         waiting = _Waiting(request)
         with self._guard:
             self._queues.setdefault(plan_date, []).append(waiting)
@@ -206,6 +221,9 @@ class Plans:
         if waiting.error is not None:
             raise waiting.error
         assert waiting.result is not None
+        if made:
+            waiting.result.note = (f"no plan for {plan_date} existed: one was made now from "
+                                   f"the stored volunteers and requests")  # fmt: skip
         return waiting.result
 
     def _dispatch_batch(self, plan_date: date, batch: list[_Waiting]) -> None:
@@ -244,21 +262,46 @@ class Plans:
         pinned: list[str],
         time_limit_s: float,
     ) -> LivePlan:
-        """Record the day's changes, then re-plan from the current plan and commit."""
-        self.current(plan_date)  # 404 before anything is recorded
-        plans.add_overrides(self.engine, plan_date, plans.CANCELLED_VOLUNTEER, cancelled)
-        plans.add_overrides(self.engine, plan_date, plans.WITHDRAWN_REQUEST, withdrawn)
-        if windows:
-            plans.change_windows(self.engine, windows)
+        """Re-plan the day with its changes and commit the plan and the changes together.
+        Ids the day's plan does not know are refused, all of them at once (`InputError`),
+        before anything is recorded."""
+        edits = plans.DayEdits(tuple(dict.fromkeys(cancelled)), tuple(dict.fromkeys(withdrawn)),
+                               windows)  # fmt: skip
 
         def again(live: LivePlan) -> tuple[Problem, Solution]:
+            unknown = self._unknown_ids(live, edits, pinned)
+            if unknown:
+                raise InputError(unknown)
             settings = live.problem.settings
             problem = plans.load_plan_problem(self.engine, plan_date, live.head.days, settings,
-                                              community=self.community)  # fmt: skip
+                                              community=self.community, edits=edits)  # fmt: skip
             problem = problem.with_settings(time_limit_s=time_limit_s)
             return problem, replan(problem, live.solution, pinned=pinned)
 
-        return self.change(plan_date, again)
+        return self.change(plan_date, again, edits)
+
+    def _unknown_ids(self, live: LivePlan, edits: plans.DayEdits, pinned: list[str]) -> list[Issue]:
+        """One issue per id a re-plan names that the day's plan does not know: volunteers
+        of this server's roster (or cancelled already), requests of the plan days (or
+        withdrawn already; pins and new windows only for requests still in the plan)."""
+        gone = plans.overrides(self.engine, live.head.plan_date)
+        volunteers = {v.volunteer_id for v in live.problem.volunteers}
+        requests = {r.request_id for r in live.problem.requests}
+        checks = [
+            ("cancelled_volunteers", "volunteer", edits.cancelled,
+             volunteers | gone[plans.CANCELLED_VOLUNTEER]),
+            ("withdrawn_requests", "request", edits.withdrawn,
+             requests | gone[plans.WITHDRAWN_REQUEST]),
+            ("changed_windows", "request", list(edits.windows), requests),
+            ("pinned", "request", list(dict.fromkeys(pinned)), requests),
+        ]  # fmt: skip
+        day = live.head.plan_date
+        return [
+            Issue("body", "", name, f"unknown {what} {given!r}: not in the plan of {day}")
+            for name, what, ids, known in checks
+            for given in ids
+            if given not in known
+        ]
 
     def solve_and_store(
         self, plan_date: date, days: int, settings: Settings, cancel: threading.Event,
