@@ -13,7 +13,7 @@ def main() -> None:
     try:
         from matcher.cli import main as run_command
     except interrupts.Interrupted as exc:
-        sys.stderr.write(f"interrupted ({exc.name}): stopped; no output was changed\n")
+        interrupts.report(exc, "stopped; no output was changed", sys.argv[1:])
         sys.exit(exc.exit_code)
     run_command()
 

@@ -470,7 +470,7 @@ def main() -> None:
     except SystemExit:
         raise
     except Interrupted as exc:
-        _say(f"interrupted ({exc.name}): stopped; no output was changed", error=True)
+        interrupts.report(exc, "stopped; no output was changed", sys.argv[1:])
         sys.exit(exc.exit_code)
     except Exception:
         logging.getLogger("matcher").exception("internal error")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,6 +48,18 @@ _deferring = 0
 def received() -> Interrupted | None:
     """The interruption asked for so far, if any."""
     return None if _received is None else Interrupted(_received)
+
+
+def report(exc: Interrupted, what_was_kept: str, argv: list[str]) -> None:
+    """The one line an interrupted command ends with: plain, or a JSON line when the command
+    line asked for --log-json (even if the signal came before the logs were set up)."""
+    message = f"interrupted ({exc.name}): {what_was_kept}"
+    if "--log-json" in argv:
+        from matcher._internal.logs import write_json_line
+
+        write_json_line("error", message)
+    else:
+        sys.stderr.write(f"error: {message}\n")
 
 
 def raise_if_stopped() -> None:
