@@ -100,6 +100,13 @@ def solve(
         ),
     ] = None,
     days: Annotated[int, typer.Option(min=1, help="With --db: days planned.")] = 1,
+    allow_empty: Annotated[
+        bool,
+        typer.Option(
+            help="With --db: plan a community even when the export has no volunteers of it "
+            "though its last run had some (by default its current plan is kept, exit 3 or 7)."
+        ),
+    ] = False,
     time_limit: TimeLimit = None,
     seed: Annotated[
         int | None,
@@ -159,7 +166,7 @@ def solve(
             first_day = _parse_date(plan_date, "--plan-date") if plan_date else None
             result = run_database(
                 db, plan_date=first_day, days=days, out=out, teams=teams, settings=chosen,
-                strategy=strategy, progress=line, scheduler=scheduler,
+                strategy=strategy, progress=line, scheduler=scheduler, allow_empty=allow_empty,
             )  # fmt: skip
         else:
             assert volunteers is not None and requests is not None and out is not None
