@@ -142,6 +142,13 @@ def solve(
         ),
     ] = None,
     days: Annotated[int, typer.Option(min=1, help="With --db: days planned.")] = 1,
+    allow_empty: Annotated[
+        bool,
+        typer.Option(
+            help="With --db: plan a community even when the export has no volunteers of it "
+            "though its last run had some (by default its current plan is kept, exit 3 or 7)."
+        ),
+    ] = False,
     time_limit: TimeLimit = None,
     seed: Annotated[
         int | None,
@@ -205,7 +212,7 @@ def solve(
                 volunteers, requests, out, db=db, plan_date=plan_date, days=days,
                 time_limit=time_limit, seed=seed, teams=teams, settings=settings,
                 walking=walking, strategy=strategy, workers=workers, scheduler=scheduler,
-                deterministic=deterministic, line=line,
+                deterministic=deterministic, allow_empty=allow_empty, line=line,
             )  # fmt: skip
             stopped = interrupts.received()
             if stopped is not None:  # the signal came after the new plan was written
@@ -251,7 +258,8 @@ def _solve_run(
     volunteers: Path | None, requests: Path | None, out: Path | None, *, db: str | None,
     plan_date: str | None, days: int, time_limit: float | None, seed: int | None,
     teams: Path | None, settings: Path | None, walking: Path | None, strategy: str,
-    workers: int | None, scheduler: str | None, deterministic: bool, line: ProgressCallback,
+    workers: int | None, scheduler: str | None, deterministic: bool, allow_empty: bool,
+    line: ProgressCallback,
 ) -> BatchResult:  # fmt: skip
     """One `solve`: from the database or from files; a signal stops the search early and
     the run then writes nothing (`interrupts`)."""
@@ -265,7 +273,8 @@ def _solve_run(
         first_day = _parse_date(plan_date, "--plan-date") if plan_date else None
         return run_database(
             db, plan_date=first_day, days=days, out=out, teams=teams, settings=chosen,
-            strategy=strategy, progress=line, scheduler=scheduler, cancel=interrupts.stop,
+            strategy=strategy, progress=line, scheduler=scheduler, allow_empty=allow_empty,
+            cancel=interrupts.stop,
         )  # fmt: skip
     assert volunteers is not None and requests is not None and out is not None
     return run_files(

@@ -1,29 +1,40 @@
 """The nightly batch job: inputs from files or a database, every community planned (in
 independent parts, in parallel where there are several), outputs that replace the previous
 plan only when complete (an atomic folder swap, or one database transaction per community).
+
+An export that lost a community's volunteers never replaces its plan unnoticed: a database
+run keeps the current plan of a community whose last run had volunteers and that has none
+tonight, and says so (`held_back`), unless told the community really has none now.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
 from matcher._internal import interrupts
-from matcher._internal.city import CommunityOutcome, load_city, plan_city
+from matcher._internal.city import CityInput, CommunityOutcome, load_city, plan_city
+from matcher._internal.city.inputs import Community
 from matcher._internal.io import plans
 from matcher._internal.io.atomic import check_output_place
+from matcher._internal.io.errors import InputError, Issue
 from matcher._internal.io.load import load_settings
 from matcher._internal.io.output import write_solution
+from matcher._internal.io.tables import RawTable, community_cell
 from matcher._internal.model import Problem, Settings, Solution
 from matcher._internal.solver import ProgressCallback
 from matcher._internal.solver.services.dispatch import dispatch_urgent
+
+if TYPE_CHECKING:
+    from matcher._internal.io.database import LastRun
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +44,7 @@ class BatchResult:
     solution: Solution
     """The planned communities' plans as one."""
     problem: Problem
-    written_to: str  # a folder path, "run <id> in <redacted url>", or "nothing written"
+    written_to: str  # a folder path, "run <id> in <database>" (db.describe), or "nothing written"
     not_planned: list[CommunityOutcome] = field(default_factory=list)
     """Communities left without a new plan (bad rows, or a part that failed twice)."""
 
@@ -72,11 +83,13 @@ def run_files(
 def run_database(
     url: str, *, plan_date: date | None, days: int, out: Path | None, teams: Path | None,
     settings: Settings, strategy: str, progress: ProgressCallback | None = None,
-    scheduler: str | None = None, cancel: threading.Event | None = None,
+    scheduler: str | None = None, allow_empty: bool = False,
+    cancel: threading.Event | None = None,
 ) -> BatchResult:  # fmt: skip
     """Read the plan days' requests and all volunteers; write each community's plan back in
     a transaction of its own (or everything to `out`). A community that is not planned
-    keeps its previous current run."""
+    keeps its previous current run; so does one the export has no volunteers for while its
+    last run had some (`held_back`), unless `allow_empty`."""
     from matcher._internal.io import database as db
 
     if out is not None:
@@ -88,9 +101,11 @@ def run_database(
     reqs = db.read_input_table(
         engine, "requests", "request_id", plan=(first_day, days), timezone=settings.timezone
     )
-    city = load_city(vols, reqs, teams=teams, settings=settings)
+    held = {} if allow_empty else held_back(db.last_runs(engine), vols, reqs)
+    city = _load_without(held, vols, reqs, teams=teams, settings=settings)
     log.info("plan %s (+%d days): %d volunteers, %d requests from %s", first_day, days,
-             len(city.problem.volunteers), len(city.problem.requests), db.redact(url))  # fmt: skip
+             len(city.problem.volunteers), len(city.problem.requests),
+             db.describe(url))  # fmt: skip
     result = plan_city(city, strategy=strategy, scheduler=scheduler, progress=progress,
                        cancel=cancel)  # fmt: skip
     planned = [c for c in result.communities if c.solution is not None and c.problem is not None]
@@ -109,10 +124,66 @@ def run_database(
             engine, solution, plan_date=first_day, days=days,
             volunteers=len(problem.volunteers), started_at=started, community=outcome.community,
         ))  # fmt: skip
-    where = db.redact(url)
+    where = db.describe(url)
     written = f"run {runs[0]} in {where}" if len(runs) == 1 else f"{len(runs)} runs in {where}"
     return BatchResult(result.solution, result.problem, written if runs else "nothing written",
                        result.not_planned)  # fmt: skip
+
+
+def held_back(
+    last: dict[Community, LastRun], vols: RawTable, reqs: RawTable
+) -> dict[Community, Issue]:
+    """The communities whose plan an export must not replace, each with why: the last run
+    had volunteers, tonight's export has no volunteer row of the community, and either the
+    volunteers table is empty or the community has requests tonight (a community in neither
+    table is not planned at all, so nothing of it would be replaced). An empty export is far
+    likelier a failed export than a community whose volunteers all left overnight."""
+    staffed = {community_cell(record) for _, record in vols.rows}
+    asking = {community_cell(record) for _, record in reqs.rows}
+    held: dict[Community, Issue] = {}
+    for community, run in last.items():
+        if run.volunteers == 0 or community in staffed:
+            continue
+        if vols.rows and community not in asking:
+            continue
+        whose = "the last run" if community is None else f"community {community}'s last run"
+        missing = "has no rows" if not vols.rows else f"has no rows of community {community}"
+        message = (
+            f"{missing}, but {whose} (plan date {run.plan_date}) had {run.volunteers} "
+            "volunteers: the export looks incomplete, so the current plan is kept; if there "
+            "really are no volunteers now, run again with --allow-empty"
+        )
+        held[community] = Issue(vols.source, "", "", message)
+    return held
+
+
+def _load_without(
+    held: dict[Community, Issue], vols: RawTable, reqs: RawTable, *, teams: Path | None,
+    settings: Settings,
+) -> CityInput:  # fmt: skip
+    """The input without the `held` communities, which are set aside like communities with
+    bad rows: reported with why, not planned, their current plans kept. When nothing else
+    is left to plan, the whole run is refused."""
+    if not held:
+        return load_city(vols, reqs, teams=teams, settings=settings)
+    refused = InputError(list(held.values()))
+
+    def kept(record: dict[str, Any]) -> bool:
+        return community_cell(record) not in held
+
+    rest_vols, rest_reqs = vols.keep(kept), reqs.keep(kept)
+    if not rest_vols.rows and not rest_reqs.rows:
+        raise refused
+    try:
+        city = load_city(rest_vols, rest_reqs, teams=teams, settings=settings)
+    except InputError as exc:
+        raise InputError([*refused.issues, *exc.issues]) from exc
+    requests = {c: sum(1 for _, r in reqs.rows if community_cell(r) == c) for c in held}
+    return dataclasses.replace(
+        city,
+        bad={**city.bad, **{c: InputError([issue]) for c, issue in held.items()}},
+        bad_requests={**city.bad_requests, **requests},
+    )
 
 
 def take_in_late_calls(

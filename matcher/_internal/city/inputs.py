@@ -58,9 +58,9 @@ def load_city(
     error belongs to no community's row."""
     chosen = load_settings(settings)
     try:
-        vols = raw_table(volunteers, "volunteers")
-        reqs = raw_table(requests, "requests")
-        walks = raw_table(walking, "walking") if walking is not None else None
+        vols = raw_table(volunteers, "volunteers", chosen)
+        reqs = raw_table(requests, "requests", chosen)
+        walks = raw_table(walking, "walking", chosen) if walking is not None else None
     except InputError:  # an unreadable file: report every file's problems together
         load_problem(volunteers, requests, teams=teams, settings=chosen, walking=walking)
         raise

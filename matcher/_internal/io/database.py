@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -89,12 +90,25 @@ def redact(url: str) -> str:
         return "<database>"
 
 
+def describe(url: str) -> str:
+    """Which database a URL (or SQLite file path) is, for a message a person reads: the
+    SQLite file, or the host, port and database; never the user or the password."""
+    try:
+        return _where(make_url(_as_url(url)))
+    except Exception:  # not a URL at all: say nothing that could be secret
+        return "<database>"
+
+
+def _as_url(url: str) -> str:
+    """A URL for a URL or a plain SQLite file path."""
+    return url if "://" in url else f"sqlite:///{Path(url).absolute()}"
+
+
 def engine_for(url: str, *, create: bool = False) -> Engine:
     """An engine for a URL or, for SQLite, a plain file path. A SQLite file that does not
     exist is an error unless `create`: reading a plan must never leave an empty database
     behind. Errors name the host, port and database, never the password."""
-    if "://" not in url:
-        url = f"sqlite:///{Path(url).absolute()}"
+    url = _as_url(url)
     try:
         parsed = make_url(url)
     except Exception:
@@ -117,7 +131,9 @@ def engine_for(url: str, *, create: bool = False) -> Engine:
 
 def _where(url: URL) -> str:
     if url.get_backend_name() == "sqlite":
-        return f"SQLite file {url.database}"
+        if url.database in (None, "", ":memory:"):
+            return "SQLite in memory"
+        return f"SQLite file {Path(url.database).absolute()}"
     return f"host {url.host or 'localhost'}, port {url.port or 'default'}, database {url.database}"
 
 
@@ -263,6 +279,28 @@ def current_run(
     if row is None:
         raise LookupError(f"no schedule run {run_id or '(current)'} in the database")
     return dict(row)
+
+
+@dataclass(frozen=True)
+class LastRun:
+    """A community's newest run: what a new one can be compared with."""
+
+    plan_date: date
+    volunteers: int
+
+
+def last_runs(engine: Engine) -> dict[str | None, LastRun]:
+    """Each community's newest run (None: the runs of inputs without communities); empty
+    when nothing has been planned in this database yet. Reads only."""
+    inspector = sa.inspect(engine)
+    if not inspector.has_table("schedule_runs"):
+        return {}
+    names = {c["name"] for c in inspector.get_columns("schedule_runs")}
+    community = schedule_runs.c.community if "community" in names else sa.null()
+    query = sa.select(community, schedule_runs.c.plan_date, schedule_runs.c.volunteers)
+    with engine.connect() as connection:
+        rows = connection.execute(query.order_by(schedule_runs.c.finished_at)).all()
+    return {row[0]: LastRun(row[1], row[2]) for row in rows}  # the newest wins
 
 
 def run_frames(engine: Engine, run_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:

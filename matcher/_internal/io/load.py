@@ -19,10 +19,11 @@ from matcher._internal.io.crosscheck import (
     warnings_for,
 )
 from matcher._internal.io.errors import InputError, Issue
-from matcher._internal.io.records import parse_records
+from matcher._internal.io.records import has_valid_row, parse_records, required_columns
 from matcher._internal.io.tables import (
     RawTable,
     frame_table,
+    path_issue,
     read_table,
     records_table,
     row_position,
@@ -45,6 +46,21 @@ TableInput = str | Path | pd.DataFrame | RawTable | Sequence[Any]
 
 SETTINGS_SUFFIXES = (".toml", ".json")
 
+FIRST_ROWS = 1000
+"""A file is judged on this many data rows before it is read whole: if not one of them is
+valid, it is refused there (see `raw_table`). A real export's rows are nearly all valid, so
+a thousand invalid ones in a row say the file is something else; they validate in a
+fraction of a second and bounded memory, and are far more errors than anyone reads (an
+error message shows 50)."""
+
+TABLE_MODELS: dict[str, type[BaseModel]] = {
+    "volunteers": Volunteer,
+    "requests": Request,
+    "teams": Team,
+    "walking": WalkingTime,
+}
+"""What each input table's rows must be."""
+
 
 def load_problem(
     volunteers: TableInput,
@@ -59,7 +75,6 @@ def load_problem(
     the problems of all files, ordered by file and row.
     """
     settings = load_settings(settings)
-    context = {"timezone": settings.timezone}
     issues: list[Issue] = []
     warnings: list[str] = []
 
@@ -67,13 +82,13 @@ def load_problem(
         team_list = list(QINXIAN_TEAMS)
         teams_ok = True
     else:
-        team_list = _load_teams(teams, issues, warnings)
+        team_list = _load_teams(teams, settings, issues, warnings)
         teams_ok = not issues
-    vol_rows, vol_raw = _parse(volunteers, "volunteers", Volunteer, context, issues, warnings)
-    req_rows, req_raw = _parse(requests, "requests", Request, context, issues, warnings)
+    vol_rows, vol_raw = _parse(volunteers, "volunteers", Volunteer, settings, issues, warnings)
+    req_rows, req_raw = _parse(requests, "requests", Request, settings, issues, warnings)
     walk_rows: list[tuple[str, WalkingTime]] = []
     if walking is not None:
-        walk_rows, _ = _parse(walking, "walking", WalkingTime, context, issues, warnings)
+        walk_rows, _ = _parse(walking, "walking", WalkingTime, settings, issues, warnings)
     vol_source = _source_name(volunteers, "volunteers")
     req_source = _source_name(requests, "requests")
     issues += duplicate_ids(vol_source, vol_raw, "volunteer_id")
@@ -112,14 +127,15 @@ def load_settings(settings: Settings | Mapping[str, Any] | str | Path | None) ->
         path = Path(settings)
         source = path.name
         suffix = path.suffix.lower()
+        not_a_file = path_issue(path, "settings", SETTINGS_SUFFIXES)
+        if not_a_file is not None:
+            raise InputError([not_a_file])
         if suffix not in SETTINGS_SUFFIXES:
             message = f"unsupported settings file type {suffix!r}; use .toml or .json"
             raise InputError([Issue(str(path), "", "", message)])
         try:
             text = path.read_text(encoding="utf-8-sig")
             data = tomllib.loads(text) if suffix == ".toml" else json.loads(text)
-        except FileNotFoundError as exc:
-            raise InputError([Issue(str(path), "", "", "file not found")]) from exc
         except (OSError, ValueError) as exc:
             raise InputError([Issue(str(path), "", "", f"cannot be read: {exc}")]) from exc
     else:
@@ -151,13 +167,28 @@ def _source_name(data: TableInput, what: str) -> str:
     return f"{what} list"
 
 
-def raw_table(data: TableInput, what: str) -> RawTable:
+def validation_context(settings: Settings) -> dict[str, Any]:
+    """What the models need to read a row (times without an offset are local time)."""
+    return {"timezone": settings.timezone}
+
+
+def raw_table(data: TableInput, what: str, settings: Settings | None = None) -> RawTable:
     """The table's records as written, labelled by row (a workbook's sheet named `what`
-    first); reading errors are an `InputError` naming the file."""
+    first); reading errors are an `InputError` naming the file.
+
+    A file is judged on its first `FIRST_ROWS` data rows before it is read whole, so that
+    one which is clearly not a `what` table (random text, another table, a log) is refused
+    in a second and a few megabytes rather than after validating every line. The rows are
+    read with `settings` (default: the defaults).
+    """
     if isinstance(data, RawTable):
         return data
     if isinstance(data, str | Path):
-        return read_table(data, table=what)  # a workbook's sheet named `what` first
+        first = read_table(data, table=what, limit=FIRST_ROWS)
+        if first.complete:
+            return first
+        _refuse_if_hopeless(first, what, settings or Settings())
+        return read_table(data, table=what)
     source = _source_name(data, what)
     if isinstance(data, pd.DataFrame):
         return frame_table(data, source, row_word="row")
@@ -165,28 +196,53 @@ def raw_table(data: TableInput, what: str) -> RawTable:
     return records_table(records, source, row_word="item")
 
 
+def _refuse_if_hopeless(first: RawTable, what: str, settings: Settings) -> None:
+    """Refuse a file none of whose first rows (`first`, a limited read) is a valid `what`
+    row, with the errors of those rows, when reading on could not change the run's outcome:
+    the file lacks a required column (it is refused whatever its later rows hold), or it
+    names no community (its one community cannot be planned). A city's file with all its
+    columns is read on: the bad rows may all be one community's, and the others must still
+    be planned and every bad row listed."""
+    model = TABLE_MODELS[what]
+    context = validation_context(settings)
+    complete_header = all(c in first.columns for c in required_columns(model))
+    if complete_header and "community" in model.model_fields and "community" in first.columns:
+        return
+    if has_valid_row(first, model, context=context):
+        return
+    _, issues, _ = parse_records(first, model, context=context)
+    stop = (
+        f"not one of its first {FIRST_ROWS} rows is a valid {what} row, so the rest of the "
+        f"file was not read (is it the {what} file?); the errors of those rows follow"
+    )
+    raise InputError([Issue(first.source, "", "", stop), *issues])
+
+
 def _parse(
     data: TableInput,
     what: str,
     model: type[M],
-    context: dict[str, Any],
+    settings: Settings,
     issues: list[Issue],
     warnings: list[str],
 ) -> tuple[list[tuple[str, M]], list[tuple[str, dict[str, Any]]]]:
     """The valid models of a table and all its raw records, both with their row labels."""
     try:
-        table = raw_table(data, what)
+        table = raw_table(data, what, settings)
     except InputError as exc:
         issues.extend(exc.issues)
         return [], []
+    context = validation_context(settings)
     rows, found, noted = parse_records(table, model, context=context)
     issues.extend(found)
     warnings.extend(noted)
     return rows, table.rows
 
 
-def _load_teams(teams: TableInput, issues: list[Issue], warnings: list[str]) -> list[Team]:
-    rows, _ = _parse(teams, "teams", Team, {}, issues, warnings)
+def _load_teams(
+    teams: TableInput, settings: Settings, issues: list[Issue], warnings: list[str]
+) -> list[Team]:
+    rows, _ = _parse(teams, "teams", Team, settings, issues, warnings)
     source = _source_name(teams, "teams")
     seen: dict[str, str] = {}
     for row, team in rows:

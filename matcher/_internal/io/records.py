@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, TypeVar, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -51,19 +52,39 @@ def parse_records(
     unknown = [c for c in table.columns if c not in known]
     if unknown:
         warnings.append(f"{table.source}: ignored unknown column(s) {', '.join(unknown)}")
-    empty_is_list = [c for c in _required_lists(model) if c in table.columns]
 
     parsed: list[tuple[str, M]] = []
-    for row, record in table:
-        values = {k: v for k, v in record.items() if k in known}
-        for column in empty_is_list:
-            values.setdefault(column, [])
+    for row, values in _model_inputs(table, model):
         try:
             parsed.append((row, model.model_validate(values, context=context)))
         except ValidationError as exc:
             found = _issues_from(exc, table.source, row)
             issues.extend(i for i in found if i.field not in missing)
     return parsed, issues, warnings
+
+
+def has_valid_row(table: RawTable, model: type[BaseModel], *, context: dict[str, Any]) -> bool:
+    """Whether any record of `table` is a valid `model`, as `parse_records` judges it;
+    stops at the first that is."""
+    for _, values in _model_inputs(table, model):
+        try:
+            model.model_validate(values, context=context)
+        except ValidationError:
+            continue
+        return True
+    return False
+
+
+def _model_inputs(table: RawTable, model: type[BaseModel]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each record as the model is given it: its known fields, and `[]` for an empty cell
+    of a required list column."""
+    known = set(model.model_fields)
+    empty_is_list = [c for c in _required_lists(model) if c in table.columns]
+    for row, record in table:
+        values = {k: v for k, v in record.items() if k in known}
+        for column in empty_is_list:
+            values.setdefault(column, [])
+        yield row, values
 
 
 def _issues_from(exc: ValidationError, source: str, row: str) -> list[Issue]:

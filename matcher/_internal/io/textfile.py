@@ -7,6 +7,11 @@ without a byte-order mark, binary files) and not every byte sequence, so anythin
 error naming the line of the first byte that cannot be decoded. A file that is valid UTF-8 is
 read as UTF-8; real GBK text almost never is.
 
+Binary files are refused from their first bytes, before anything else is read: a known
+signature (a zip or an Excel workbook, a PNG, JPEG, GIF or PDF, gzip, an old .xls) names
+what the file is; any other NUL byte says "binary". So a 50 MB image renamed .csv costs one
+small read, not a decode of the whole file.
+
 Delimiters: `,`, `;`, tab or `|`, decided by the header line, which never holds a list cell
 (list cells use `;` inside a comma-delimited file). When the header splits on several
 candidates, the data rows decide; when nothing decides, the file is an error that says which
@@ -33,21 +38,56 @@ _BYTE_ORDER_MARKS = (
 _WITHOUT_MARK = (("utf-8", "UTF-8"), ("gb18030", "GB18030"))
 _SAVE_AS = 'save it as "CSV UTF-8" (or as .xlsx)'
 _SAMPLE_ROWS = 50
-_SAMPLE_CHARS = 200_000
+SAMPLE_CHARS = 200_000
+"""How much of a text `find_delimiter` looks at."""
 NEWLINE = b"\n"
+
+
+HEAD_BYTES = 64 * 1024
+"""How much of a file `head_codec` looks at: enough for any signature and for the
+encoding of the header and the first rows."""
+
+_SIGNATURES = (
+    (b"PK\x03\x04", "an Excel workbook or another zip file, not text; name it .xlsx"),
+    (bytes.fromhex("d0cf11e0a1b11ae1"), "an old-format Excel workbook (.xls) or another "
+     "Office file, not text; save it as .xlsx or as CSV UTF-8"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image, not a table"),
+    (b"\xff\xd8\xff", "a JPEG image, not a table"),
+    (b"GIF8", "a GIF image, not a table"),
+    (b"%PDF-", "a PDF document, not a table"),
+    (b"\x1f\x8b", "gzip-compressed, not text; unpack it first"),
+)  # fmt: skip
+"""Starts of files that are certainly not text, and what to tell the user about each."""
 
 
 def decode_text(data: bytes, source: str) -> tuple[str, str]:
     """The text of a file's bytes and the name of the encoding it was read with."""
+    text, _, name = _decode(data, source, final=True)
+    return text, name
+
+
+def head_codec(head: bytes, source: str, *, whole: bool) -> str:
+    """The Python codec to stream a file with, decided from its first bytes `head` (all of
+    it when `whole`) the way `decode_text` decides for a whole file; a binary or undecodable
+    start is the same error. Only a file whose start is UTF-8 but whose later bytes are not
+    is decided differently (UTF-8 here, GB18030 whole): the stream then fails to decode,
+    and the caller reads the file whole."""
+    _, codec, _ = _decode(head, source, final=whole)
+    return codec
+
+
+def _decode(data: bytes, source: str, *, final: bool) -> tuple[str, str, str]:
+    """Text, codec and encoding name of `data`; when not `final`, `data` is the start of a
+    file, so a character cut off at its end is not an error."""
     for mark, codec, name in _BYTE_ORDER_MARKS:
         if data.startswith(mark):
             try:
-                return data.decode(codec), name
+                return _decoded(data, codec, final), codec, name
             except UnicodeDecodeError as exc:
                 raise _undecodable(source, data, exc.start, f"is not {name} text") from exc
-    if data.startswith(b"PK\x03\x04"):
-        message = "is an Excel workbook or another zip file, not text; name it .xlsx"
-        raise InputError([Issue(source, "", "", message)])
+    for signature, what in _SIGNATURES:
+        if data.startswith(signature):
+            raise InputError([Issue(source, "", "", f"is {what}")])
     nul = data.find(b"\x00")
     if nul >= 0:
         message = (
@@ -58,10 +98,16 @@ def decode_text(data: bytes, source: str) -> tuple[str, str]:
     furthest = 0
     for codec, name in _WITHOUT_MARK:
         try:
-            return data.decode(codec), name
+            return _decoded(data, codec, final), codec, name
         except UnicodeDecodeError as exc:
             furthest = max(furthest, exc.start)  # the likelier encoding reads further
     raise _undecodable(source, data, furthest, "is neither UTF-8 nor GB18030 (GBK) text")
+
+
+def _decoded(data: bytes, codec: str, final: bool) -> str:
+    if final:
+        return data.decode(codec)
+    return codecs.getincrementaldecoder(codec)().decode(data, final=False)
 
 
 def _line_of(data: bytes, position: int) -> str:
@@ -126,7 +172,7 @@ def _delimiter_name(delimiter: str) -> str:
 
 def _first_rows(text: str, delimiter: str) -> list[list[str]]:
     """The header and up to `_SAMPLE_ROWS` non-blank rows, split on `delimiter`."""
-    head = io.StringIO(text[:_SAMPLE_CHARS], newline="")
+    head = io.StringIO(text[:SAMPLE_CHARS], newline="")
     reader = csv.reader(head, delimiter=delimiter, skipinitialspace=True)
     try:
         rows = list(itertools.islice(reader, _SAMPLE_ROWS * 2))

@@ -11,6 +11,7 @@ Excel last computed.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -27,9 +28,10 @@ OLE2_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")
 
 
 def read_sheet(
-    path: Path, source: str, table: str | None
+    path: Path, source: str, table: str | None, limit: int | None = None
 ) -> tuple[str, list[tuple[int, list[str]]]]:
-    """The chosen sheet's name and its rows as `(Excel row number, cell texts)`.
+    """The chosen sheet's name and its non-blank rows as `(Excel row number, cell texts)`,
+    the first `limit` of them when a limit is given (the rest is not read).
 
     The sheet is the one named like the table (`volunteers`, `requests`, ..., ignoring case
     and surrounding spaces) if the workbook has one, else the first (leftmost) worksheet.
@@ -56,7 +58,7 @@ def read_sheet(
         wanted = [s for s in sheets if table and s.title.strip().casefold() == table.casefold()]
         sheet = (wanted or sheets)[0]
         sheet.reset_dimensions()  # some writers record a wrong used range
-        rows = list(_rows(sheet.iter_rows(min_row=1, values_only=True)))
+        rows = list(itertools.islice(_rows(sheet.iter_rows(values_only=True)), limit))
     except InputError:
         raise
     except Exception as exc:  # a damaged part of the zip surfaces only while reading
