@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,7 @@ def test_files_written_by_the_output_writer_pass(folder: Path) -> None:
             settings={"walking_speed_m_per_min": 75.0},
         ),
     )
+    shutil.rmtree(folder / "schedule")  # hand-written files: the writer would refuse them
     write_solution(solution, folder / "schedule")
     assert check(folder).ok
 

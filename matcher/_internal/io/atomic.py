@@ -46,9 +46,10 @@ SOLVE_OUTPUTS = frozenset(
 """What `matcher solve` wrote before folders had a manifest: a folder of only these, with
 `summary.json`, is recognised as matcher's own."""
 
-MIN_FREE_BYTES = 4 * 1024 * 1024
+MIN_FREE_BYTES = 1024 * 1024
 """Below this much free space an output folder is refused before solving: a day's sheets and
-calendars take several megabytes, and a disk this full is full."""
+calendars take megabytes, so a disk this full is full. (A disk that fills while writing is
+caught there, and nothing is replaced.)"""
 
 WAIT_SECONDS = 600.0
 """How long a library write waits for another run writing the same folder."""
