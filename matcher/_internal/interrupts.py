@@ -43,6 +43,7 @@ stop = threading.Event()
 """Set by the first signal: the solver's `cancel`, and the writers' reason not to commit."""
 _received: int | None = None
 _deferring = 0
+_prompt = 0
 
 
 def received() -> Interrupted | None:
@@ -84,7 +85,7 @@ def _handle(signum: int, frame: FrameType | None) -> None:
         os._exit(128 + signum)
     _received = signum
     stop.set()
-    if not _deferring:
+    if _prompt or not _deferring:
         raise Interrupted(signum)
 
 
@@ -100,6 +101,20 @@ def deferred() -> Iterator[None]:
         _deferring -= 1
     if _received is not None and not _deferring:
         raise Interrupted(_received)
+
+
+@contextmanager
+def prompt() -> Iterator[None]:
+    """Within the block a signal raises `Interrupted` at once, even inside `deferred`: for
+    work that calls no native code back (writing files) and that is thrown away when
+    interrupted, so a signal need not wait for it to finish."""
+    global _prompt
+    raise_if_stopped()
+    _prompt += 1
+    try:
+        yield
+    finally:
+        _prompt -= 1
 
 
 def reset() -> None:

@@ -36,8 +36,10 @@ MANIFEST = ".matcher-output.json"
 LOCK = ".matcher.lock"
 STAGING = ".matcher-partial-"
 PREVIOUS = ".matcher-previous"
+PROBE = ".matcher-probe-"
 OWN_NAMES = frozenset({MANIFEST, LOCK, PREVIOUS})
-"""Names of matcher's own bookkeeping in an output folder (staging folders too)."""
+"""Names of matcher's own bookkeeping in an output folder (and those starting with STAGING
+or PROBE: a run's staging folder, another run's test of the file system)."""
 
 SOLVE_OUTPUTS = frozenset(
     {"assignments.csv", "unassigned.csv", "summary.json", "communities.csv", "itineraries",
@@ -149,7 +151,7 @@ def written_by_matcher(folder: Path) -> list[str] | None:
 
 
 def _own(name: str) -> bool:
-    return name in OWN_NAMES or name.startswith(STAGING)
+    return name in OWN_NAMES or name.startswith((STAGING, PROBE))
 
 
 def _plain_name(name: str) -> bool:
@@ -160,7 +162,7 @@ def _plain_name(name: str) -> bool:
 def _probe(existing: Path, target: Path) -> None:
     """Try the file system for real: permission bits say nothing of read-only mounts,
     `/proc` or a full disk."""
-    probe = existing / f".matcher-probe-{uuid.uuid4().hex[:12]}"
+    probe = existing / f"{PROBE}{uuid.uuid4().hex[:12]}"
     try:
         probe.mkdir()
         probe.rmdir()
@@ -238,12 +240,12 @@ def write_folder_atomically(
     with claim_output(target, inputs, wait=WAIT_SECONDS) as folder:
         staging = folder / f"{STAGING}{uuid.uuid4().hex[:12]}"
         try:
-            staging.mkdir()
-            write(staging)
-            _refuse_collisions(folder, staging)
-            _write_manifest(staging, sorted(p.name for p in staging.iterdir()))
-            _fsync_tree(staging)
-            interrupts.raise_if_stopped()  # asked to stop: the previous outputs stay
+            with interrupts.prompt():  # asked to stop: the staging folder goes, nothing else
+                staging.mkdir()
+                write(staging)
+                _refuse_collisions(folder, staging)
+                _write_manifest(staging, sorted(p.name for p in staging.iterdir()))
+                _fsync_tree(staging)
         except BaseException as exc:
             shutil.rmtree(staging, ignore_errors=True)
             if isinstance(exc, OSError) and not isinstance(exc, OutputWriteError):
