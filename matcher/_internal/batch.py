@@ -74,6 +74,7 @@ def run_files(
     city = load_city(volunteers, requests, teams=teams, settings=settings, walking=walking)
     result = plan_city(city, strategy=strategy, scheduler=scheduler, progress=progress,
                        cancel=cancel)  # fmt: skip
+    interrupts.raise_if_stopped()  # an interrupted run writes nothing
     if not any(c.solution is not None for c in result.communities):
         return BatchResult(result.solution, result.problem, "nothing written", result.not_planned)
     write_solution(result.solution, out, result.problem)
@@ -108,11 +109,11 @@ def run_database(
              db.describe(url))  # fmt: skip
     result = plan_city(city, strategy=strategy, scheduler=scheduler, progress=progress,
                        cancel=cancel)  # fmt: skip
+    interrupts.raise_if_stopped()  # an interrupted run writes nothing
     planned = [c for c in result.communities if c.solution is not None and c.problem is not None]
     if out is not None and planned:
         write_solution(result.solution, out, result.problem)
         return BatchResult(result.solution, result.problem, str(out), result.not_planned)
-    interrupts.raise_if_stopped()  # before the first commit: nothing written
     runs = []
     for outcome in planned:
         assert outcome.problem is not None and outcome.solution is not None

@@ -205,6 +205,7 @@ def _client(scheduler: str | None, workers: int) -> Iterator[Any]:
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
+            silence_logs=logging.ERROR,  # workers' lines are not the run's log format
             scheduler_kwargs={"allowed_failures": ALLOWED_FAILURES},
         ) as cluster,
         Client(cluster) as client,  # type: ignore[no-untyped-call]
