@@ -200,6 +200,7 @@ def solve(
     from matcher._internal.io.atomic import OutputPlaceError, OutputWriteError
 
     database_file = Path(db) if db is not None and Path(db).is_file() else None
+    out_existed = out is not None and out.exists()
     line = ProgressLine()
     claimed = (
         _output_folder(out, [volunteers, requests, teams, settings, walking, database_file])
@@ -231,8 +232,10 @@ def solve(
     except OutputWriteError as exc:
         raise _write_failed(exc) from exc
     except Interrupted as exc:
-        kept = f"{out} holds what it held before" if out is not None else (
-            "the database keeps its current plan")  # fmt: skip
+        if out is None:
+            kept = "the database keeps its current plan"
+        else:
+            kept = f"{out} holds what it held before" if out_existed else "nothing was written"
         _say(f"interrupted ({exc.name}) before the new plan was written: {kept}", error=True)
         raise typer.Exit(exc.exit_code) from None
     finally:

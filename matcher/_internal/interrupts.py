@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -42,8 +43,14 @@ class Interrupted(BaseException):
 stop = threading.Event()
 """Set by the first signal: the solver's `cancel`, and the writers' reason not to commit."""
 _received: int | None = None
+_received_at = 0.0
 _deferring = 0
 _prompt = 0
+_swapping = 0
+
+ECHO_SECONDS = 1.0
+"""A second signal this soon after the first is the same request: GNU `timeout` and some
+service managers signal the process and then its whole group."""
 
 
 def received() -> Interrupted | None:
@@ -78,12 +85,14 @@ def install() -> None:
 
 
 def _handle(signum: int, frame: FrameType | None) -> None:
-    global _received
+    global _received, _received_at
     if _received is not None:
-        os.write(2, b"interrupted again: stopped at once; the next run tidies any "
-                    b"half-written output\n")  # fmt: skip
+        if _swapping or time.monotonic() - _received_at < ECHO_SECONDS:
+            return  # an echo of the first, or a swap of renames that takes milliseconds
+        os.write(2, b"interrupted again: stopped at once; no output was changed (the next "
+                    b"run clears what this one left half-written)\n")  # fmt: skip
         os._exit(128 + signum)
-    _received = signum
+    _received, _received_at = signum, time.monotonic()
     stop.set()
     if _prompt or not _deferring:
         raise Interrupted(signum)
@@ -115,6 +124,18 @@ def prompt() -> Iterator[None]:
         yield
     finally:
         _prompt -= 1
+
+
+@contextmanager
+def swapping() -> Iterator[None]:
+    """A swap of output entries: even a second signal waits the milliseconds it takes."""
+    global _swapping
+    _swapping += 1
+    try:
+        with deferred():
+            yield
+    finally:
+        _swapping -= 1
 
 
 def reset() -> None:

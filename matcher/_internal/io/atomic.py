@@ -102,9 +102,10 @@ def _check_place(target: Path, inputs: Iterable[str | Path]) -> Path:
     for path in inputs:
         source = Path(path).resolve()
         if source == resolved or resolved in source.parents:
+            elsewhere = target / "plan" if source.parent != resolved else target.parent / "plan"
             raise OutputPlaceError(
                 f"{target} holds the input {path}: an output folder never holds inputs, so "
-                f"nothing you own is replaced. Give another --out, e.g. {target / 'plan'}"
+                f"nothing you own is replaced. Give another --out, e.g. {elsewhere}"
             )
     return existing
 
@@ -256,7 +257,7 @@ def write_folder_atomically(
                     + "; what it held before is unchanged",
                 ) from exc
             raise
-        with interrupts.deferred():  # a swap half done by a signal would await the next run
+        with interrupts.swapping():  # a swap is never cut in half by a signal
             _swap_in(folder, staging)
         return folder
 
