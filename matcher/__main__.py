@@ -14,6 +14,7 @@ def main() -> None:
         from matcher.cli import main as run_command
     except interrupts.Interrupted as exc:
         interrupts.report(exc, "stopped; no output was changed", sys.argv[1:])
+        interrupts.ignore_from_now()
         sys.exit(exc.exit_code)
     run_command()
 

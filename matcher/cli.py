@@ -487,6 +487,9 @@ def main() -> None:
     except Exception:
         logging.getLogger("matcher").exception("internal error")
         sys.exit(ExitCode.INTERNAL_ERROR)
+    finally:
+        if interrupts.received() is not None:
+            interrupts.ignore_from_now()
 
 
 if __name__ == "__main__":

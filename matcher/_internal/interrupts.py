@@ -98,6 +98,14 @@ def _handle(signum: int, frame: FrameType | None) -> None:
         raise Interrupted(signum)
 
 
+def ignore_from_now() -> None:
+    """An interrupted process on its way out: its exit code is already decided, so later
+    signals (an echo arriving while the interpreter shuts down, when Python has put the
+    default handlers back) must not turn it into a death by signal."""
+    for signum in SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+
+
 @contextmanager
 def deferred() -> Iterator[None]:
     """Within the block a signal only sets `stop`; the code inside polls it. Leaving the
