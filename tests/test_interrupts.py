@@ -73,8 +73,8 @@ def _signalled_run(
 
 
 MOMENTS = [
-    pytest.param(None, 0.3, id="starting"),
-    pytest.param(None, 1.2, id="reading"),
+    pytest.param(None, 0.6, id="starting"),
+    pytest.param(None, 1.5, id="reading"),
     pytest.param("candidate pairs", 0.0, id="constructing"),
     pytest.param("proven bound", 0.0, id="searching-beside-the-bound"),
     pytest.param("proven bound", 2.0, id="searching"),

@@ -105,7 +105,7 @@ def test_a_second_run_on_the_same_folder_is_refused_while_the_first_goes_on(tmp_
     root = _project(tmp_path)
     first = subprocess.Popen(
         [sys.executable, "-m", "matcher", "-v", "solve", "--volunteers", "v.csv", "--requests",
-         "r.csv", "--out", "plan", "--time-limit", "8"],
+         "r.csv", "--out", "plan", "--time-limit", "15"],
         cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     assert first.stderr is not None
