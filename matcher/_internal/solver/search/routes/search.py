@@ -10,7 +10,8 @@ random number: the same schedule in gives the same schedule out.
 A pass over a whole community day is not cheap: measured at 2,000 x 3,000 (one generated
 day, this 2-core machine), from the greedy start, six passes gained 537 weight (4.7%) in
 22.6 million insertion tests and 94 s, about 240,000 tests a second; a pass that finds
-nothing costs 3.3 million tests (14 s). Callers give it a budget.
+nothing costs 3.3 million tests (14 s); measured while `Eject` still dropped a visit for
+one of equal weight. Callers give it a budget.
 """
 
 from __future__ import annotations
