@@ -23,6 +23,7 @@ from matcher._internal.solver.search.lns import (
     StallRule,
     improve,
 )
+from matcher._internal.solver.search.routes.search import TESTS_PER_SECOND, improve_routes
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +82,16 @@ def solve(
         schedule = greedy_schedule(inst, cands)
         first = time.perf_counter() - began
         schedule = _better_start(inst, cands, schedule)
+        costs = build_costs(inst, cands)
+        routed = improve_routes(
+            inst, cands, schedule, costs, max_evaluations=_route_budget(settings.time_limit_s)
+        )
+        log.info(
+            "route search on the start: +%d weight, %d moves, %d insertion tests in %.2f s",
+            routed.weight_gain, sum(routed.applied.values()), routed.evaluations, routed.seconds,
+        )  # fmt: skip
         stats = improve(
-            inst, cands, schedule, build_costs(inst, cands),
+            inst, cands, schedule, costs,
             time_limit=_search_budget(settings.time_limit_s, began, settings.deterministic),
             upper_bound=lambda: bounds.total, seed=settings.seed,
             workers=settings.effective_workers, deterministic=settings.deterministic,
@@ -134,6 +143,15 @@ def _better_start(inst: Instance, cands: Candidates, baseline: Schedule) -> Sche
     if served_weight(inst, contended.crews) > served_weight(inst, baseline.crews):
         return contended
     return baseline
+
+
+ROUTE_SHARE = 0.1
+"""The share of the time limit the route search may spend on the starting schedule, as a
+budget of insertion tests (`TESTS_PER_SECOND`): work, so deterministic runs stay so."""
+
+
+def _route_budget(time_limit: float) -> int:
+    return round(ROUTE_SHARE * time_limit * TESTS_PER_SECOND)
 
 
 def _stall_rule(settings: Settings) -> StallRule | None:

@@ -23,13 +23,15 @@ the quantities from here:
   `search.scheduling_model` and `search.route_model`, the crew and language rows of
   `bound.relaxation`;
 - rule 4 (`merge_touching`, `start_window`): `core.instance`, `core.candidates`,
-  `core.schedule`, `bound.route_hulls` and the interval rows of `bound.relaxation`;
+  `core.schedule`, `search.routes.route`, `bound.route_hulls` and the interval rows of
+  `bound.relaxation`;
 - rule 5 (`in_reach`): `core.candidates`;
-- rule 6 (`travel_minutes`): `Instance.walk_between_requests`, read by `core.schedule` and
-  both neighbourhood models;
+- rule 6 (`travel_minutes`): `Instance.walk_between_requests`, read by `core.schedule`
+  (whose `Schedule.travel` the route search reads) and both neighbourhood models;
 - rule 7 (`service_day`, `day_starts`, `within_day_caps`, `day_service_minutes`):
-  `core.schedule`, `search.options`, `search.scheduling_model`, and `Instance.day_capacity`
-  for `bound.relaxation`, `bound.lagrangian` and `bound.route_hulls`.
+  `core.schedule`, `search.routes.route`, `search.options`, `search.scheduling_model`, and
+  `Instance.day_capacity` for `bound.relaxation`, `bound.lagrangian` and
+  `bound.route_hulls`.
 """
 
 from __future__ import annotations

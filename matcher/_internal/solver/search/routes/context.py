@@ -1,0 +1,161 @@
+"""What every move reads: the schedule, the routes built from it, each pair's start
+segments and walk, and the change to the objective's lower levels of adding or dropping one
+visit (`join_cost`).
+
+Only crews of one move: a request is movable when it needs one volunteer and is not frozen;
+its volunteers are its candidates (`core.candidates`: team, community, skills, exclusions,
+reach, availability), speaking its language when it asks for one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from matcher._internal.solver.core.candidates import Candidates
+from matcher._internal.solver.core.instance import Instance
+from matcher._internal.solver.core.objective import (
+    Costs,
+    continuity_bonus,
+    fairness_cost,
+    pair_cost,
+)
+from matcher._internal.solver.core.schedule import Schedule
+from matcher._internal.solver.search.routes.route import (
+    Route,
+    Segment,
+    consecutive_starts,
+    make_route,
+    own_window,
+    pairwise_starts,
+    start_segments,
+)
+
+
+@dataclass
+class RouteContext:
+    inst: Instance
+    cands: Candidates
+    schedule: Schedule
+    costs: Costs
+    frozen_requests: frozenset[int] = frozenset()
+    frozen_volunteers: frozenset[int] = frozenset()
+    evaluations: int = 0
+    """Insertion tests made (each one `Route.fit`), for moves evaluated per second."""
+    _routes: dict[int, Route] = field(default_factory=dict)
+    _segments: dict[tuple[int, int], list[Segment]] = field(default_factory=dict)
+    _pairs: dict[int, dict[int, float]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.costs.untouched:
+            raise ValueError("the route search does not price re-planning moves")
+        self.pairwise = self.inst.walks.has_table
+
+    # ---- who may move where
+    def movable(self, r: int) -> bool:
+        return int(self.inst.r_crew[r]) == 1 and r not in self.frozen_requests
+
+    def volunteers_of(self, r: int) -> dict[int, float]:
+        """r's candidate volunteers (speakers if it asks for a language) and their walks
+        from home, nearest first; frozen volunteers left out."""
+        if r not in self._pairs:
+            span, cands = self.cands.of(r), self.cands
+            needs = bool(cands.needs_language[r])
+            walks = zip(cands.vol[span], cands.walk[span], cands.speaks[span], strict=True)
+            self._pairs[r] = {
+                int(v): float(w)
+                for v, w, speaks in walks
+                if (speaks or not needs) and int(v) not in self.frozen_volunteers
+            }
+        return self._pairs[r]
+
+    def segments(self, r: int, v: int) -> list[Segment]:
+        key = (r, v)
+        if key not in self._segments:
+            self._segments[key] = start_segments(self.inst, r, v)
+        return self._segments[key]
+
+    # ---- routes
+    def route(self, v: int) -> Route:
+        if v not in self._routes:
+            visits, windows = [], []
+            for start, _, r in self.schedule.bookings[v]:
+                visits.append(r)
+                pinned = not self.movable(r)
+                windows.append((start, start) if pinned else own_window(self.inst, r, v, start))
+            self._routes[v] = make_route(self.inst, v, visits, windows, self.schedule.travel)
+        return self._routes[v]
+
+    def variant(self, v: int, visits: list[int], windows: list[tuple[int, int]]) -> Route:
+        return make_route(self.inst, v, visits, windows, self.schedule.travel)
+
+    def without(self, route: Route, pos: int) -> Route:
+        """The route with visit `pos` taken out (its slack recomputed, O(n))."""
+        keep = [i for i in range(len(route)) if i != pos]
+        return self.variant(
+            route.v, [route.visits[i] for i in keep], [(route.lo[i], route.hi[i]) for i in keep]
+        )
+
+    def starts(self, route: Route) -> list[int] | None:
+        """The starts the route would be booked at, or None if it cannot be timed."""
+        return pairwise_starts(route) if self.pairwise else consecutive_starts(route)
+
+    def with_visit(self, route: Route, pos: int, r: int, window: Segment) -> Route:
+        lo, hi, _ = window
+        windows = [(a, b) for a, b in zip(route.lo, route.hi, strict=True)]
+        return self.variant(
+            route.v,
+            [*route.visits[:pos], r, *route.visits[pos:]],
+            [*windows[:pos], (lo, hi), *windows[pos:]],
+        )
+
+    def confirm(self, route: Route, pos: int, r: int, window: Segment) -> bool:
+        """Where walks are not a metric, the O(1) test is necessary only: confirm."""
+        if not self.pairwise:
+            return True
+        return self.starts(self.with_visit(route, pos, r, window)) is not None
+
+    def book_route(self, route: Route) -> None:
+        """Make v's bookings those of `route`, each at its earliest start."""
+        starts = self.starts(route)
+        if starts is None:
+            raise AssertionError("a route that cannot be timed was applied")
+        schedule, v = self.schedule, route.v
+        want = dict(zip(route.visits, starts, strict=True))
+        for start, _, r in list(schedule.bookings[v]):
+            if want.get(r) != start:
+                schedule.unbook(r)
+        for r, start in want.items():
+            if r not in schedule.crews:
+                schedule.book(r, start, [v])
+        self._routes.pop(v, None)
+
+    def unbook(self, r: int) -> None:
+        _, crew = self.schedule.crews[r]
+        self.schedule.unbook(r)
+        for v in crew:
+            self._routes.pop(v, None)
+
+    # ---- the objective's lower levels
+    def join_cost(self, r: int, v: int, *, tasks: int, excluding: int = -1) -> int:
+        """What serving r by v adds to the lower levels when v holds `tasks` other tasks and
+        r is not served by v: r's pair cost, the continuity another request of the same
+        resident gains (`excluding` is treated as unserved) and v's extra fairness cost."""
+        costs = self.costs
+        resident = costs.resident_of[r]
+        same = 0
+        if resident is not None:
+            for y in costs.requests_of_resident.get(resident, ()):
+                if y in (r, excluding):
+                    continue
+                placed = self.schedule.crews.get(y)
+                if placed is not None and v in placed[1]:
+                    same += 1
+        return (
+            pair_cost(costs, r, v, self.volunteers_of(r)[v], continues_care=same >= 1)
+            - continuity_bonus(costs, same == 1)
+            + fairness_cost(costs, tasks + 1)
+            - fairness_cost(costs, tasks)
+        )
+
+    def tasks(self, v: int) -> int:
+        return len(self.schedule.bookings[v])

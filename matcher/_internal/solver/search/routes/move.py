@@ -1,0 +1,84 @@
+"""The interface every route move shares, and the best-gap search they all use.
+
+A move looks at one request (`evaluate`) and proposes its best change, or nothing when no
+change improves the schedule. A proposal's `gain` orders changes lexicographically: served
+weight first, then the lower levels of the objective (`core.objective`: walking from home,
+preferences, continuity and fairness, summed as the models sum them), then the minutes
+walked between visits, which no term of the objective counts but which frees time for
+later insertions. `apply` books the proposal's routes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from matcher._internal.solver.search.routes.context import RouteContext
+from matcher._internal.solver.search.routes.route import Route, Segment
+
+Gain = tuple[int, int, int]
+"""(served weight gained, lower-level cost saved, minutes walked between visits saved)."""
+NOTHING: Gain = (0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    gain: Gain
+    routes: tuple[Route, ...]
+    """The new routes, in the order they are booked: one that drops a request first."""
+
+
+class Move(Protocol):
+    name: str
+
+    def evaluate(self, ctx: RouteContext, r: int) -> Proposal | None:
+        """The best improving change this move can make around request r, or None."""
+        ...
+
+    def apply(self, ctx: RouteContext, proposal: Proposal) -> None:
+        """Book the proposal; the schedule stays valid."""
+        ...
+
+
+def apply_routes(ctx: RouteContext, proposal: Proposal) -> None:
+    for route in proposal.routes:
+        ctx.book_route(route)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Where r fits best in a route: before visit `pos`, in `window`, adding `detour`
+    minutes of walking between visits."""
+
+    pos: int
+    window: Segment
+    detour: int
+
+
+def best_gap(ctx: RouteContext, route: Route, r: int) -> Gap | None:
+    """The feasible position of r in `route` that adds the least walking between visits
+    (the earliest such position on a tie), from the route's slack."""
+    inst, travel = ctx.inst, route.travel
+    d = inst.plain.r_duration[r]
+    segments = ctx.segments(r, route.v)
+    if not segments:
+        return None
+    last_start = segments[-1][1]
+    visits = route.visits
+    best: Gap | None = None
+    for pos in range(len(visits) + 1):
+        ctx.evaluations += 1
+        if route.ready(pos, r) > last_start:
+            break  # later positions are readier still
+        window = route.fit(pos, r, d, segments)
+        if window is None:
+            continue
+        before = travel(visits[pos - 1], r) if pos > 0 else 0
+        after = travel(r, visits[pos]) if pos < len(visits) else 0
+        skipped = travel(visits[pos - 1], visits[pos]) if 0 < pos < len(visits) else 0
+        detour = before + after - skipped
+        if best is not None and detour >= best.detour:
+            continue
+        if ctx.confirm(route, pos, r, window):
+            best = Gap(pos, window, detour)
+    return best

@@ -1,0 +1,177 @@
+"""One volunteer's bookings as a route, with the slack that makes an insertion test O(1).
+
+Each booked visit keeps its own start window while the route search works on it: the
+request's window, inside the availability interval that holds its current start (rule 4),
+on the day its current start counts toward (rule 7), so that no other visit's day load
+changes when it shifts. Visits the route search may not move (crews of several, frozen
+requests) are pinned to their current start.
+
+`earliest[i]` is the earliest start of visit i when every visit before it starts as early
+as it can; `latest[i]` the latest when every visit after it starts as late as it can (rule
+6 between consecutive visits, `travel_minutes` through `Schedule.travel`). Request r fits
+between visits i-1 and i at a start s exactly when s lies in one of r's own start windows
+(`start_window`, rule 4), the day of s has room for it (`within_day_caps`, rule 7),
+s >= earliest[i-1] + d[i-1] + travel(i-1, r) and s + d_r + travel(r, i) <= latest[i].
+
+With a walking-time table the triangle inequality may fail, and the solver's schedules
+keep every pair of a volunteer's visits a walk apart, not just neighbours: there an
+insertion that passes the O(1) test is confirmed by `pairwise_starts`, an O(n^2) pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from matcher._internal.solver.core.instance import Instance
+from matcher._internal.solver.core.rules import (
+    day_starts,
+    service_day,
+    start_window,
+    within_day_caps,
+)
+
+NEVER = -(10**12)
+ALWAYS = 10**12
+
+Segment = tuple[int, int, int]
+"""A closed range of starts (lo, hi) inside one availability interval and one day."""
+Travel = Callable[[int, int], int]
+
+
+def start_segments(inst: Instance, r: int, v: int) -> list[Segment]:
+    """Every start of r that v's availability allows (rule 4), split by the day it counts
+    toward (rule 7): sorted, disjoint, each inside one interval and one day."""
+    col = inst.plain
+    es, ls, d = col.r_earliest[r], col.r_latest[r], col.r_duration[r]
+    out: list[Segment] = []
+    for k in range(col.a_ptr[v], col.a_ptr[v + 1]):
+        lo, hi = start_window(es, ls, d, col.a_start[k], col.a_end[k])
+        while lo <= hi:
+            day = service_day(lo)
+            last = min(hi, day_starts(day)[1])
+            out.append((lo, last, day))
+            lo = last + 1
+    return out
+
+
+def own_window(inst: Instance, r: int, v: int, start: int) -> tuple[int, int]:
+    """The starts a booked visit may take without leaving its availability interval or its
+    day: the segment of `start_segments` that holds its current start."""
+    for lo, hi, _ in start_segments(inst, r, v):
+        if lo <= start <= hi:
+            return lo, hi
+    raise AssertionError(f"request {inst.r_ids[r]} at {start} lies in no window of {v}")
+
+
+@dataclass
+class Route:
+    """Visits of volunteer v in start order, their own windows and their slack."""
+
+    v: int
+    visits: list[int]
+    duration: list[int]
+    lo: list[int]
+    hi: list[int]
+    minutes: dict[int, int]  # service minutes per day (rule 7)
+    tasks: dict[int, int]
+    max_minutes: int
+    max_tasks: int
+    travel: Travel
+    earliest: list[int]
+    latest: list[int]
+
+    def __len__(self) -> int:
+        return len(self.visits)
+
+    def ready(self, pos: int, r: int) -> int:
+        """The earliest start of r placed before visit `pos` (after visit pos-1)."""
+        if pos == 0:
+            return NEVER
+        p = pos - 1
+        return self.earliest[p] + self.duration[p] + self.travel(self.visits[p], r)
+
+    def due(self, pos: int, r: int, d: int) -> int:
+        """The latest start of r (lasting d) placed before visit `pos`."""
+        if pos == len(self.visits):
+            return ALWAYS
+        return self.latest[pos] - d - self.travel(r, self.visits[pos])
+
+    def has_room(self, day: int, d: int) -> bool:
+        return within_day_caps(
+            self.minutes.get(day, 0), self.tasks.get(day, 0), d, self.max_minutes, self.max_tasks
+        )
+
+    def fit(self, pos: int, r: int, d: int, segments: Sequence[Segment]) -> Segment | None:
+        """The part of r's first segment where r fits before visit `pos`, or None: O(1) in
+        the route's length, O(segments) in all."""
+        ready, due = self.ready(pos, r), self.due(pos, r, d)
+        for lo, hi, day in segments:
+            a, b = max(lo, ready), min(hi, due)
+            if a <= b and self.has_room(day, d):
+                return a, b, day
+        return None
+
+    def travel_minutes(self) -> int:
+        """Walking minutes between consecutive visits (not from home)."""
+        return sum(self.travel(a, b) for a, b in zip(self.visits, self.visits[1:], strict=False))
+
+
+def make_route(
+    inst: Instance,
+    v: int,
+    visits: list[int],
+    windows: list[tuple[int, int]],
+    travel: Travel,
+) -> Route:
+    """The route of `visits` (in order) with their own windows; its slack from both ends.
+    A route whose visits cannot all be timed has some earliest[i] > latest[i]."""
+    col = inst.plain
+    duration = [col.r_duration[r] for r in visits]
+    lo = [w[0] for w in windows]
+    hi = [w[1] for w in windows]
+    minutes: dict[int, int] = {}
+    tasks: dict[int, int] = {}
+    for d, first in zip(duration, lo, strict=True):
+        day = service_day(first)
+        minutes[day] = minutes.get(day, 0) + d
+        tasks[day] = tasks.get(day, 0) + 1
+    n = len(visits)
+    earliest = [0] * n
+    latest = [0] * n
+    for i in range(n):
+        earliest[i] = lo[i] if i == 0 else max(
+            lo[i], earliest[i - 1] + duration[i - 1] + travel(visits[i - 1], visits[i])
+        )  # fmt: skip
+    for i in range(n - 1, -1, -1):
+        latest[i] = hi[i] if i == n - 1 else min(
+            hi[i], latest[i + 1] - duration[i] - travel(visits[i], visits[i + 1])
+        )  # fmt: skip
+    return Route(
+        v, list(visits), duration, lo, hi, minutes, tasks,
+        col.v_max_minutes[v], col.v_max_tasks[v], travel, earliest, latest,
+    )  # fmt: skip
+
+
+def is_timed(route: Route) -> bool:
+    """Every visit has a start between its earliest and latest."""
+    return all(e <= h for e, h in zip(route.earliest, route.hi, strict=True))
+
+
+def consecutive_starts(route: Route) -> list[int] | None:
+    """The earliest start of every visit (rule 6 between neighbours), or None."""
+    return list(route.earliest) if is_timed(route) else None
+
+
+def pairwise_starts(route: Route) -> list[int] | None:
+    """The earliest start of every visit with every earlier visit a walk away, not only the
+    previous one (what the solver keeps when walks come from a table), or None."""
+    starts: list[int] = []
+    for i, r in enumerate(route.visits):
+        s = route.lo[i]
+        for j in range(i):
+            s = max(s, starts[j] + route.duration[j] + route.travel(route.visits[j], r))
+        if s > route.hi[i]:
+            return None
+        starts.append(s)
+    return starts

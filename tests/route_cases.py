@@ -1,0 +1,213 @@
+"""Small random problems for the route search's tests, and the brute force they are judged
+against: a whole re-simulation of a route, start minute by start minute, and the
+objective's lower levels summed over the whole schedule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from factories import CENTRE, at, problem, request, volunteer
+from hypothesis import strategies as st
+
+from matcher._internal.check import check_solution
+from matcher._internal.model import Problem, Strategy, WalkingTime
+from matcher._internal.solver.construct.greedy import greedy_schedule
+from matcher._internal.solver.core.candidates import Candidates, find_candidates
+from matcher._internal.solver.core.instance import Instance, build_instance
+from matcher._internal.solver.core.objective import Costs, build_costs, fairness_cost, pair_cost
+from matcher._internal.solver.core.rules import (
+    day_starts,
+    service_day,
+    start_window,
+    within_day_caps,
+)
+from matcher._internal.solver.core.schedule import Schedule
+from matcher._internal.solver.report.result import build_solution
+from matcher._internal.solver.search.routes.context import RouteContext
+
+METRES_PER_DEG = 111_195.0
+
+
+def _place(east: int, north_: int) -> tuple[float, float]:
+    return CENTRE[0] + north_ / METRES_PER_DEG, CENTRE[1] + east / METRES_PER_DEG
+
+
+def _hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+@st.composite
+def small_problems(draw: st.DrawFn) -> Problem:
+    """1-3 volunteers with one or two availability intervals, 3-9 requests a few hundred
+    metres apart, windows of 0-90 minutes, some crews of two, shared residents and
+    preferences, tight daily caps now and then."""
+    n_v = draw(st.integers(1, 3))
+    vols = []
+    for i in range(n_v):
+        first = draw(st.integers(7 * 60, 9 * 60))
+        length = draw(st.integers(60, 240))
+        hours = [f"{at(_hhmm(first))}/{at(_hhmm(first + length))}"]
+        if draw(st.booleans()):
+            later = first + draw(st.integers(250, 330))
+            length = draw(st.integers(30, 120))
+            hours.append(f"{at(_hhmm(later))}/{at(_hhmm(later + length))}")
+        extra: dict[str, Any] = {
+            "availability": hours,
+            "max_minutes_per_day": draw(st.sampled_from([90, 150, 240, 600])),
+            "max_tasks_per_day": draw(st.sampled_from([None, 2, 3])),
+            "max_walk_minutes": 30,
+        }
+        where = _place(draw(st.integers(-600, 600)), draw(st.integers(-600, 600)))
+        vols.append(volunteer(f"V{i}", where=where, **extra))
+    ids = [v.volunteer_id for v in vols]
+    reqs = []
+    for j in range(draw(st.integers(3, 9))):
+        first = draw(st.integers(7 * 60, 13 * 60))
+        last = first + draw(st.integers(0, 90))
+        extra = {
+            "priority": draw(st.integers(1, 5)),
+            "volunteers_needed": 2 if n_v > 1 and draw(st.integers(0, 5)) == 0 else 1,
+            "resident_id": draw(st.sampled_from([None, None, "A", "B"])),
+            "preferred_volunteers": draw(st.lists(st.sampled_from(ids), max_size=1)),
+        }
+        where = _place(draw(st.integers(-800, 800)), draw(st.integers(-800, 800)))
+        minutes = draw(st.sampled_from([15, 30, 45, 60]))
+        window = f"{_hhmm(first)}-{_hhmm(last)}"
+        reqs.append(request(f"R{j}", where=where, window=window, minutes=minutes, **extra))
+    return problem(vols, reqs)
+
+
+@dataclass
+class Case:
+    problem: Problem
+    inst: Instance
+    cands: Candidates
+    costs: Costs
+    schedule: Schedule
+
+    def context(self) -> RouteContext:
+        return RouteContext(self.inst, self.cands, self.schedule, self.costs)
+
+
+def prepare(p: Problem) -> Case:
+    inst = build_instance(p)
+    cands = find_candidates(inst)
+    return Case(p, inst, cands, build_costs(inst, cands), greedy_schedule(inst, cands))
+
+
+def assert_checked(case: Case) -> None:
+    """The independent checker accepts the schedule."""
+    solution = build_solution(
+        case.inst, case.cands, case.schedule, upper_bound=10**9,
+        strategy=Strategy.OPTIMISE, seconds=0.0,
+    )  # fmt: skip
+    report = check_solution(case.problem, solution)
+    assert report.ok, "\n".join(str(v) for v in report.violations)
+
+
+def lower_cost(case: Case) -> int:
+    """The objective's lower levels over the whole schedule, summed from scratch."""
+    cands, costs, schedule = case.cands, case.costs, case.schedule
+    walk = {
+        (int(r), int(v)): float(w)
+        for r, v, w in zip(cands.pair_request, cands.vol, cands.walk, strict=True)
+    }
+    total = 0
+    for r, (_, crew) in schedule.crews.items():
+        resident = costs.resident_of[r]
+        for v in crew:
+            continues = resident is not None and any(
+                y != r and costs.resident_of[y] == resident and v in schedule.crews[y][1]
+                for y in schedule.crews
+            )
+            total += pair_cost(costs, r, v, walk[r, v], continues_care=continues)
+    return total + sum(fairness_cost(costs, len(b)) for b in schedule.bookings)
+
+
+def own_windows(case: Case, v: int) -> list[tuple[int, int, int]]:
+    """(request, lo, hi) of v's visits in start order: crews of several stay where they
+    are; a crew of one may move inside its availability interval and its day."""
+    inst, col = case.inst, case.inst.plain
+    out = []
+    for start, _, r in case.schedule.bookings[v]:
+        if int(inst.r_crew[r]) > 1:
+            out.append((r, start, start))
+            continue
+        for k in range(col.a_ptr[v], col.a_ptr[v + 1]):
+            lo, hi = start_window(
+                col.r_earliest[r], col.r_latest[r], col.r_duration[r],
+                col.a_start[k], col.a_end[k],
+            )  # fmt: skip
+            if lo <= start <= hi:
+                first, last = day_starts(service_day(start))
+                out.append((r, max(lo, first), min(hi, last)))
+                break
+        else:
+            raise AssertionError("a booked visit outside every availability interval")
+    return out
+
+
+def brute_fits(case: Case, v: int, pos: int, r: int) -> bool:
+    """Whether r can be inserted before v's visit `pos`: try every start minute of r's
+    window and re-simulate the whole route around it (neighbours as late as they can
+    before, as early as they can after)."""
+    col, schedule = case.inst.plain, case.schedule
+    visits = own_windows(case, v)
+    d = col.r_duration[r]
+    for s in range(col.r_earliest[r], col.r_latest[r] + 1):
+        inside = any(
+            lo <= s <= hi
+            for k in range(col.a_ptr[v], col.a_ptr[v + 1])
+            for lo, hi in [
+                start_window(col.r_earliest[r], col.r_latest[r], d, col.a_start[k], col.a_end[k])
+            ]
+        )
+        day = service_day(s)
+        room = within_day_caps(
+            schedule.day_minutes.get((v, day), 0), schedule.day_tasks.get((v, day), 0), d,
+            col.v_max_minutes[v], col.v_max_tasks[v],
+        )  # fmt: skip
+        if not (inside and room):
+            continue
+        ok, nxt_start, nxt = True, s, r
+        for q, lo, hi in reversed(visits[:pos]):
+            latest = min(hi, nxt_start - schedule.travel(q, nxt) - col.r_duration[q])
+            if latest < lo:
+                ok = False
+                break
+            nxt_start, nxt = latest, q
+        prev_end, prev = s + d, r
+        for q, lo, hi in visits[pos:] if ok else []:
+            earliest = max(lo, prev_end + schedule.travel(prev, q))
+            if earliest > hi:
+                ok = False
+                break
+            prev_end, prev = earliest + col.r_duration[q], q
+        if ok:
+            return True
+    return False
+
+
+@st.composite
+def table_problems(draw: st.DrawFn) -> Problem:
+    """`small_problems` with a walking-time table of arbitrary minutes: walks that break the
+    triangle inequality, where a neighbour's walk no longer implies the others'."""
+    p = draw(small_problems())
+    places = [v.volunteer_id for v in p.volunteers] + [r.request_id for r in p.requests]
+    rows = [
+        WalkingTime(from_place=a, to_place=b, minutes=draw(st.integers(0, 40)))
+        for i, a in enumerate(places)
+        for b in places[i + 1 :]
+        if not (a.startswith("V") and b.startswith("V"))
+    ]
+    return p.model_copy(update={"walking_times": tuple(rows)})
+
+
+def assert_pairwise(case: Case) -> None:
+    """Every two visits of a volunteer are a walk apart (the solver's own invariant under a
+    walking-time table), not only neighbours."""
+    for booked in case.schedule.bookings:
+        for i, (_, end, a) in enumerate(booked):
+            for start, _, b in booked[i + 1 :]:
+                assert start >= end + case.schedule.travel(a, b), (a, b)
