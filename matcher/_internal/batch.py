@@ -24,7 +24,6 @@ from matcher._internal import interrupts
 from matcher._internal.city import CityInput, CommunityOutcome, load_city, plan_city
 from matcher._internal.city.inputs import Community
 from matcher._internal.io import plans
-from matcher._internal.io.atomic import check_output_place
 from matcher._internal.io.errors import InputError, Issue
 from matcher._internal.io.load import load_settings
 from matcher._internal.io.output import write_solution
@@ -69,8 +68,9 @@ def run_files(
     scheduler: str | None = None, cancel: threading.Event | None = None,
 ) -> BatchResult:  # fmt: skip
     """Plan every community of the files into one folder; a community that cannot be
-    planned is listed in `summary.json` and `communities.csv` and left out of the rest."""
-    check_output_place(out)
+    planned is listed in `summary.json` and `communities.csv` and left out of the rest.
+    The caller claims `out` before the long solve (`io.atomic.claim_output`, as the command
+    line does); the write checks it again."""
     city = load_city(volunteers, requests, teams=teams, settings=settings, walking=walking)
     result = plan_city(city, strategy=strategy, scheduler=scheduler, progress=progress,
                        cancel=cancel)  # fmt: skip
@@ -93,8 +93,6 @@ def run_database(
     last run had some (`held_back`), unless `allow_empty`."""
     from matcher._internal.io import database as db
 
-    if out is not None:
-        check_output_place(out)
     started = datetime.now()
     first_day = plan_date or default_plan_date(settings.timezone)
     engine = db.engine_for(url)

@@ -16,6 +16,7 @@ from matcher._internal.solver.search.routes.move import (
     Proposal,
     apply_routes,
     best_gap,
+    gaps_elsewhere,
 )
 
 
@@ -45,13 +46,7 @@ class Eject:
                     x, v, tasks=n_v - 1
                 )
                 travel = swapped.travel_minutes() - route.travel_minutes()
-                for u in ctx.volunteers_of(x):
-                    if u == v:
-                        continue
-                    target = ctx.route(u)
-                    moved = best_gap(ctx, target, x)
-                    if moved is None:
-                        continue
+                for u, target, moved in gaps_elsewhere(ctx, x, away_from=v):
                     cost = change + ctx.join_cost(x, u, tasks=ctx.tasks(u))
                     gain = (weights[r], -cost, -(travel + moved.detour))
                     if best is None or gain > best.gain:

@@ -10,6 +10,7 @@ later insertions. `apply` books the proposal's routes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -82,3 +83,15 @@ def best_gap(ctx: RouteContext, route: Route, r: int) -> Gap | None:
         if ctx.confirm(route, pos, r, window):
             best = Gap(pos, window, detour)
     return best
+
+
+def gaps_elsewhere(ctx: RouteContext, r: int, away_from: int) -> Iterator[tuple[int, Route, Gap]]:
+    """Each other volunteer who could take r, with their route and r's best gap in it:
+    where a move sends a visit it takes off `away_from`'s route."""
+    for u in ctx.volunteers_of(r):
+        if u == away_from:
+            continue
+        target = ctx.route(u)
+        gap = best_gap(ctx, target, r)
+        if gap is not None:
+            yield u, target, gap

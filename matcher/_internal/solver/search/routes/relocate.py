@@ -10,6 +10,7 @@ from matcher._internal.solver.search.routes.move import (
     Proposal,
     apply_routes,
     best_gap,
+    gaps_elsewhere,
 )
 
 
@@ -35,13 +36,7 @@ class Relocate:
             if gain > NOTHING:
                 best = Proposal(gain, (ctx.with_visit(reduced, gap.pos, r, gap.window),))
         leave = -ctx.join_cost(r, v, tasks=ctx.tasks(v) - 1)
-        for u in ctx.volunteers_of(r):
-            if u == v:
-                continue
-            target = ctx.route(u)
-            moved = best_gap(ctx, target, r)
-            if moved is None:
-                continue
+        for u, target, moved in gaps_elsewhere(ctx, r, away_from=v):
             gain = (
                 0,
                 -(leave + ctx.join_cost(r, u, tasks=ctx.tasks(u))),
