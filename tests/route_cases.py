@@ -192,14 +192,23 @@ def brute_fits(case: Case, v: int, pos: int, r: int) -> bool:
 @st.composite
 def table_problems(draw: st.DrawFn) -> Problem:
     """`small_problems` with a walking-time table of arbitrary minutes: walks that break the
-    triangle inequality, where a neighbour's walk no longer implies the others'."""
+    triangle inequality, where a neighbour's walk no longer implies the others', and some
+    that differ by direction (a one-way gate)."""
     p = draw(small_problems())
     places = [v.volunteer_id for v in p.volunteers] + [r.request_id for r in p.requests]
-    rows = [
-        WalkingTime(from_place=a, to_place=b, minutes=draw(st.integers(0, 40)))
+    pairs = [
+        (a, b)
         for i, a in enumerate(places)
         for b in places[i + 1 :]
         if not (a.startswith("V") and b.startswith("V"))
+    ]
+    rows = [
+        WalkingTime(from_place=a, to_place=b, minutes=draw(st.integers(0, 40))) for a, b in pairs
+    ]
+    rows += [
+        WalkingTime(from_place=b, to_place=a, minutes=draw(st.integers(0, 40)))
+        for a, b in pairs
+        if a.startswith("R") and draw(st.integers(0, 3)) == 0
     ]
     return p.model_copy(update={"walking_times": tuple(rows)})
 

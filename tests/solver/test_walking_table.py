@@ -53,6 +53,29 @@ def test_travel_between_services_follows_the_table() -> None:
     assert [v.rule.value for v in report.violations] == ["R6 travel"]
 
 
+@pytest.mark.parametrize("strategy", ["greedy", "optimise"])
+@pytest.mark.parametrize("listed_first", ["a", "b"])
+def test_a_walk_that_differs_by_direction_is_read_one_way(strategy: str, listed_first: str) -> None:
+    """A gate that is a short walk one way and a long one back (a one-way door): b, then a,
+    cannot both be served; a, then b, can. Either request may come first in the input, so
+    no index order hides a walk read in the wrong direction."""
+    b = request("b", window="09:00-09:00", minutes=30, where=north(40))
+    a = request("a", window="09:31-09:40", minutes=10)
+    first, second = (a, b) if listed_first == "a" else (b, a)
+    hard = _with_table(problem([volunteer("v0")], [first, second]),
+                       ("a", "b", 1.0), ("b", "a", 30.0))  # fmt: skip
+    solution = solve(hard, strategy=strategy)
+    assert_valid(hard, solution)
+    assert solution.summary.requests_served == 1
+    # The other way round both fit: a at 8:30 ends 8:40, one minute to b at 9:00.
+    a_first = request("a", window="08:30-08:40", minutes=10)
+    easy = _with_table(problem([volunteer("v0")], [a_first, b]),
+                       ("a", "b", 1.0), ("b", "a", 30.0))  # fmt: skip
+    served = solve(easy, strategy=strategy)
+    assert_valid(easy, served)
+    assert served.summary.requests_served == 2
+
+
 def test_a_missing_pair_is_an_error_when_the_settings_say_so() -> None:
     reqs = [request("a", window="09:00-09:00"), request("b", window="10:30-10:30")]
     strict = _with_table(problem([volunteer("v0")], reqs), ("v0", "a", 1.0), ("v0", "b", 1.0),

@@ -70,9 +70,11 @@ class Schedule:
         return copy
 
     def travel(self, i: int, j: int) -> int:
-        key = (i, j) if i < j else (j, i)
+        """Walking minutes from request i's place to request j's (a table may differ by
+        direction)."""
+        key = (i, j)
         if key not in self._travel:
-            self._travel[key] = self.inst.walk_between_requests(*key)
+            self._travel[key] = self.inst.walk_between_requests(i, j)
         return self._travel[key]
 
     def feasible_starts(self, v: int, r: int) -> Ranges:
@@ -94,8 +96,10 @@ class Schedule:
                 break  # bookings are sorted by start: no later one is close enough either
             if end + reach <= ranges[0][0]:
                 continue  # too early to need a walk checked
-            t = self.travel(r, j)
-            ranges = subtract(ranges, start - d - t + 1, end + t - 1)
+            # r before j needs the walk r -> j; r after j the walk j -> r
+            ranges = subtract(
+                ranges, start - d - self.travel(r, j) + 1, end + self.travel(j, r) - 1
+            )
         return ranges
 
     def _drop_full_days(self, v: int, duration: int, ranges: Ranges) -> Ranges:

@@ -72,7 +72,8 @@ class Walks:
         if listed is not None:
             return listed
         if self.strict:
-            raise self.missing(f"{self.r_ids[i]} and {self.r_ids[j]}")
+            first, second = sorted((i, j))  # neither way is listed: name them in input order
+            raise self.missing(f"{self.r_ids[first]} and {self.r_ids[second]}")
         lat, lon = self.r_lat, self.r_lon
         return self.estimate.minutes_between(
             float(lat[i]), float(lon[i]), float(lat[j]), float(lon[j])

@@ -314,7 +314,8 @@ class _Walks:
         self.table = np.zeros((n, n), np.int64)
         for i in range(n):
             for j in range(i + 1, n):
-                self.table[i, j] = self.table[j, i] = schedule.travel(requests[i], requests[j])
+                self.table[i, j] = schedule.travel(requests[i], requests[j])
+                self.table[j, i] = schedule.travel(requests[j], requests[i])
 
     def among(self, requests: list[int]) -> IntArray:
         at = [self.position[r] for r in requests]

@@ -336,26 +336,26 @@ def _add_travel(inst: Instance, schedule: Schedule, sub: _Model, pairs: list[_Pa
         a, b = pairs[i], pairs[k]
         if a.r == b.r:
             continue  # two days' options of one request: never both taken
-        t = schedule.travel(a.r, b.r)
+        ab, ba = schedule.travel(a.r, b.r), schedule.travel(b.r, a.r)
         da, db = durations_list[i], durations_list[k]
         a_lo, a_hi = a.ranges[0][0], a.ranges[-1][1]
         b_lo, b_hi = b.ranges[0][0], b.ranges[-1][1]
-        if a_hi + da + t <= b_lo or b_hi + db + t <= a_lo:
+        if a_hi + da + ab <= b_lo or b_hi + db + ba <= a_lo:
             continue  # always far enough apart
-        a_first = a_lo + da + t <= b_hi
-        b_first = b_lo + db + t <= a_hi
+        a_first = a_lo + da + ab <= b_hi
+        b_first = b_lo + db + ba <= a_hi
         sa, sb = sub.s[a.r], sub.s[b.r]
         both = [a.y, b.y]
         if not a_first and not b_first:
             m.add_bool_or([a.y.Not(), b.y.Not()])
         elif a_first and not b_first:
-            m.add(sb >= sa + da + t).only_enforce_if(both)
+            m.add(sb >= sa + da + ab).only_enforce_if(both)
         elif b_first and not a_first:
-            m.add(sa >= sb + db + t).only_enforce_if(both)
+            m.add(sa >= sb + db + ba).only_enforce_if(both)
         else:
             order = m.new_bool_var(f"o{a.r}_{b.r}_{a.v}")
-            m.add(sb >= sa + da + t).only_enforce_if([*both, order])
-            m.add(sa >= sb + db + t).only_enforce_if([*both, order.Not()])
+            m.add(sb >= sa + da + ab).only_enforce_if([*both, order])
+            m.add(sa >= sb + db + ba).only_enforce_if([*both, order.Not()])
             sub.hint[order] = 1 if sub.hint[sa] <= sub.hint[sb] else 0
 
 
