@@ -30,6 +30,10 @@ from matcher._internal.solver.search.routes.route import (
     start_segments,
 )
 
+Change = tuple[int, int, tuple[int, ...]]
+"""A booking change: (request, start, crew) of an unbooking; start -1 for a booking."""
+BOOKED = -1
+
 
 @dataclass
 class RouteContext:
@@ -41,6 +45,8 @@ class RouteContext:
     frozen_volunteers: frozenset[int] = frozenset()
     evaluations: int = 0
     """Insertion tests made (each one `Route.fit`), for moves evaluated per second."""
+    journal: list[Change] | None = None
+    """When a list, every booking change is appended to it, so `undo` can take it back."""
     _routes: dict[int, Route] = field(default_factory=dict)
     _segments: dict[tuple[int, int], list[Segment]] = field(default_factory=dict)
     _pairs: dict[int, dict[int, float]] = field(default_factory=dict)
@@ -123,17 +129,41 @@ class RouteContext:
         want = dict(zip(route.visits, starts, strict=True))
         for start, _, r in list(schedule.bookings[v]):
             if want.get(r) != start:
-                schedule.unbook(r)
+                self.unbook(r)
         for r, start in want.items():
             if r not in schedule.crews:
-                schedule.book(r, start, [v])
+                self._book(r, start, (v,))
         self._routes.pop(v, None)
 
     def unbook(self, r: int) -> None:
-        _, crew = self.schedule.crews[r]
+        start, crew = self.schedule.crews[r]
         self.schedule.unbook(r)
+        if self.journal is not None:
+            self.journal.append((r, start, tuple(crew)))
         for v in crew:
             self._routes.pop(v, None)
+
+    def _book(self, r: int, start: int, crew: tuple[int, ...]) -> None:
+        self.schedule.book(r, start, list(crew))
+        if self.journal is not None:
+            self.journal.append((r, BOOKED, crew))
+        for v in crew:
+            self._routes.pop(v, None)
+
+    def undo(self, to: int) -> None:
+        """Take back the journal's changes after its first `to`, newest first."""
+        journal = self.journal
+        if journal is None:
+            raise AssertionError("undo without a journal")
+        schedule = self.schedule
+        while len(journal) > to:
+            r, start, crew = journal.pop()
+            if start == BOOKED:
+                schedule.unbook(r)
+            else:
+                schedule.book(r, start, list(crew))
+            for v in crew:
+                self._routes.pop(v, None)
 
     # ---- the objective's lower levels
     def join_cost(self, r: int, v: int, *, tasks: int, excluding: int = -1) -> int:

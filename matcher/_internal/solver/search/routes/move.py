@@ -59,7 +59,7 @@ class Gap:
 def best_gap(ctx: RouteContext, route: Route, r: int) -> Gap | None:
     """The feasible position of r in `route` that adds the least walking between visits
     (the earliest such position on a tie), from the route's slack."""
-    inst, travel = ctx.inst, route.travel
+    inst = ctx.inst
     d = inst.plain.r_duration[r]
     segments = ctx.segments(r, route.v)
     if not segments:
@@ -74,10 +74,7 @@ def best_gap(ctx: RouteContext, route: Route, r: int) -> Gap | None:
         window = route.fit(pos, r, d, segments)
         if window is None:
             continue
-        before = travel(visits[pos - 1], r) if pos > 0 else 0
-        after = travel(r, visits[pos]) if pos < len(visits) else 0
-        skipped = travel(visits[pos - 1], visits[pos]) if 0 < pos < len(visits) else 0
-        detour = before + after - skipped
+        detour = route.detour(pos, r)
         if best is not None and detour >= best.detour:
             continue
         if ctx.confirm(route, pos, r, window):

@@ -112,6 +112,14 @@ class Route:
                 return a, b, day
         return None
 
+    def detour(self, pos: int, r: int) -> int:
+        """The walking minutes between visits that r placed before visit `pos` adds."""
+        travel, visits = self.travel, self.visits
+        before = travel(visits[pos - 1], r) if pos > 0 else 0
+        after = travel(r, visits[pos]) if pos < len(visits) else 0
+        skipped = travel(visits[pos - 1], visits[pos]) if 0 < pos < len(visits) else 0
+        return before + after - skipped
+
     def travel_minutes(self) -> int:
         """Walking minutes between consecutive visits (not from home)."""
         return sum(self.travel(a, b) for a, b in zip(self.visits, self.visits[1:], strict=False))
