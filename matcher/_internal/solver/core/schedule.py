@@ -73,9 +73,10 @@ class Schedule:
         """Walking minutes from request i's place to request j's (a table may differ by
         direction)."""
         key = (i, j)
-        if key not in self._travel:
-            self._travel[key] = self.inst.walk_between_requests(i, j)
-        return self._travel[key]
+        minutes = self._travel.get(key)
+        if minutes is None:
+            minutes = self._travel[key] = self.inst.walk_between_requests(i, j)
+        return minutes
 
     def feasible_starts(self, v: int, r: int) -> Ranges:
         """Start minutes at which volunteer v could serve request r, given their bookings."""

@@ -87,7 +87,7 @@ class RouteContext:
             for start, _, r in self.schedule.bookings[v]:
                 visits.append(r)
                 pinned = not self.movable(r)
-                windows.append((start, start) if pinned else own_window(self.inst, r, v, start))
+                windows.append((start, start) if pinned else own_window(self.segments(r, v), start))
             self._routes[v] = make_route(self.inst, v, visits, windows, self.schedule.travel)
         return self._routes[v]
 

@@ -59,21 +59,13 @@ class Gap:
 def best_gap(ctx: RouteContext, route: Route, r: int) -> Gap | None:
     """The feasible position of r in `route` that adds the least walking between visits
     (the earliest such position on a tie), from the route's slack."""
-    inst = ctx.inst
-    d = inst.plain.r_duration[r]
     segments = ctx.segments(r, route.v)
     if not segments:
         return None
-    last_start = segments[-1][1]
-    visits = route.visits
+    gaps, tested = route.gaps(r, ctx.inst.plain.r_duration[r], segments)
+    ctx.evaluations += tested
     best: Gap | None = None
-    for pos in range(len(visits) + 1):
-        ctx.evaluations += 1
-        if route.ready(pos, r) > last_start:
-            break  # later positions are readier still
-        window = route.fit(pos, r, d, segments)
-        if window is None:
-            continue
+    for pos, window in gaps:
         detour = route.detour(pos, r)
         if best is not None and detour >= best.detour:
             continue

@@ -55,13 +55,13 @@ def start_segments(inst: Instance, r: int, v: int) -> list[Segment]:
     return out
 
 
-def own_window(inst: Instance, r: int, v: int, start: int) -> tuple[int, int]:
+def own_window(segments: Sequence[Segment], start: int) -> tuple[int, int]:
     """The starts a booked visit may take without leaving its availability interval or its
-    day: the segment of `start_segments` that holds its current start."""
-    for lo, hi, _ in start_segments(inst, r, v):
+    day: the segment of its `start_segments` that holds its current start."""
+    for lo, hi, _ in segments:
         if lo <= start <= hi:
             return lo, hi
-    raise AssertionError(f"request {inst.r_ids[r]} at {start} lies in no window of {v}")
+    raise AssertionError(f"a booked start {start} lies in no start segment")
 
 
 @dataclass
@@ -111,6 +111,34 @@ class Route:
             if a <= b and self.has_room(day, d):
                 return a, b, day
         return None
+
+    def gaps(
+        self, r: int, d: int, segments: Sequence[Segment]
+    ) -> tuple[list[tuple[int, Segment]], int]:
+        """Every position where r fits (its window there), in order, and how many positions
+        were tested: `fit` at each, stopping once r could start no earlier than its last
+        start (later positions are readier still)."""
+        visits, earliest, latest, duration = self.visits, self.earliest, self.latest, self.duration
+        travel, n = self.travel, len(visits)
+        last = segments[-1][1] if segments else NEVER
+        found: list[tuple[int, Segment]] = []
+        for pos in range(n + 1):
+            if pos:
+                p = pos - 1
+                ready = earliest[p] + duration[p] + travel(visits[p], r)
+                if ready > last:
+                    return found, pos + 1
+            else:
+                ready = NEVER
+            due = latest[pos] - d - travel(r, visits[pos]) if pos < n else ALWAYS
+            if ready > due:
+                continue
+            for lo, hi, day in segments:
+                a, b = max(lo, ready), min(hi, due)
+                if a <= b and self.has_room(day, d):
+                    found.append((pos, (a, b, day)))
+                    break
+        return found, n + 1
 
     def detour(self, pos: int, r: int) -> int:
         """The walking minutes between visits that r placed before visit `pos` adds."""

@@ -19,6 +19,7 @@ give the same schedule.
 from __future__ import annotations
 
 import math
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -97,7 +98,7 @@ def ruin_and_recreate(
     movable = [r for r in range(inst.n_requests) if ctx.movable(r) and ctx.volunteers_of(r)]
     if not movable:
         return stats
-    rng = np.random.default_rng(seed)
+    rng = random.Random(seed)
     weights = inst.plain.r_weight
     mean_weight = float(np.mean([weights[r] for r in movable]))
     hot, cold = START_TEMPERATURE * mean_weight, END_TEMPERATURE * mean_weight
@@ -152,9 +153,9 @@ def _seed_time(ctx: RouteContext, r: int) -> int:
     return (int(col.r_earliest[r]) + int(col.r_latest[r])) // 2
 
 
-def _ruin(ctx: RouteContext, rng: np.random.Generator, movable: list[int]) -> _Step:
+def _ruin(ctx: RouteContext, rng: random.Random, movable: list[int]) -> _Step:
     """Remove strings of visits from the routes nearest in time to a random seed request."""
-    seed_r = movable[int(rng.integers(len(movable)))]
+    seed_r = movable[rng.randrange(len(movable))]
     t0 = _seed_time(ctx, seed_r)
     step = _Step(seed_r, t0)
     nearest: list[tuple[float, int, int]] = []  # (time to t0, volunteer, position)
@@ -179,11 +180,11 @@ def _ruin(ctx: RouteContext, rng: np.random.Generator, movable: list[int]) -> _S
     sizes = [len(ctx.route(v)) for _, v, _ in nearest]
     longest = min(MAX_STRING, max(1, round(sum(sizes) / len(sizes))))
     most_strings = max(1, int(4 * MEAN_REMOVED / (1 + longest) - 1))
-    n_strings = min(len(nearest), int(rng.integers(1, most_strings + 1)))
+    n_strings = min(len(nearest), rng.randint(1, most_strings))
     for _, v, pos in nearest[:n_strings]:
         route = ctx.route(v)
-        length = int(rng.integers(1, min(longest, len(route)) + 1))
-        first = max(0, min(pos - int(rng.integers(length)), len(route) - length))
+        length = rng.randint(1, min(longest, len(route)))
+        first = max(0, min(pos - rng.randrange(length), len(route) - length))
         out = [i for i in range(first, first + length) if ctx.movable(route.visits[i])]
         _remove(ctx, route, out, step)
         step.ruined.add(v)
@@ -201,7 +202,7 @@ def _remove(ctx: RouteContext, route: Route, positions: list[int], step: _Step) 
 
 
 def _recreate(
-    ctx: RouteContext, rng: np.random.Generator, step: _Step, by_volunteer: list[list[int]]
+    ctx: RouteContext, rng: random.Random, step: _Step, by_volunteer: list[list[int]]
 ) -> None:
     """Offer the removed requests and some unserved ones nearby back, in a random order of
     kind, each at its best gap among the ruined and nearby routes (skipping gaps by blinks)."""
@@ -218,8 +219,8 @@ def _recreate(
         nearby = _closest(ctx, rng, step, nearby)[:UNSERVED_OFFERED]
     offered += nearby
     col = ctx.inst.plain
-    order = int(rng.integers(11))
-    noise = rng.random(len(offered))
+    order = rng.randrange(11)
+    noise = [rng.random() for _ in offered]
     if order < 4:  # heaviest first
         key = [(-int(col.r_weight[r]), noise[i]) for i, r in enumerate(offered)]
     elif order < 8:
@@ -233,14 +234,12 @@ def _recreate(
             _insert(ctx, rng, r, step)
 
 
-def _closest(
-    ctx: RouteContext, rng: np.random.Generator, step: _Step, requests: list[int]
-) -> list[int]:
+def _closest(ctx: RouteContext, rng: random.Random, step: _Step, requests: list[int]) -> list[int]:
     """`requests` nearest the seed first, in walking minutes plus half the minutes between
     the middle of their window and the seed's time, each blurred by up to half again."""
     col = ctx.inst.plain
     travel = ctx.schedule.travel
-    noise = 1.0 + 0.5 * rng.random(len(requests))
+    noise = [1.0 + 0.5 * rng.random() for _ in requests]
     keyed = sorted(
         (
             (travel(step.seed, r) + abs((col.r_earliest[r] + col.r_latest[r]) // 2 - step.when) / 2)
@@ -252,7 +251,7 @@ def _closest(
     return [r for _, r in keyed]
 
 
-def _insert(ctx: RouteContext, rng: np.random.Generator, r: int, step: _Step) -> None:
+def _insert(ctx: RouteContext, rng: random.Random, r: int, step: _Step) -> None:
     """Book r at its cheapest gap among the routes the step may use, if it fits anywhere."""
     col = ctx.inst.plain
     d = int(col.r_duration[r])
@@ -266,13 +265,11 @@ def _insert(ctx: RouteContext, rng: np.random.Generator, r: int, step: _Step) ->
         if not segments:
             continue
         route = ctx.route(v)
+        gaps, tested = route.gaps(r, d, segments)
+        ctx.evaluations += tested
         join: int | None = None
-        for pos in range(len(route) + 1):
-            ctx.evaluations += 1
-            if route.ready(pos, r) > segments[-1][1]:
-                break
-            window = route.fit(pos, r, d, segments)
-            if window is None or rng.random() < BLINK:
+        for pos, window in gaps:
+            if rng.random() < BLINK:
                 continue
             if join is None:
                 join = ctx.join_cost(r, v, tasks=ctx.tasks(v))
