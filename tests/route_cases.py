@@ -202,10 +202,10 @@ def brute_fits(case: Case, v: int, pos: int, r: int) -> bool:
 
 
 @st.composite
-def table_problems(draw: st.DrawFn) -> Problem:
+def table_problems(draw: st.DrawFn, *, roomy: bool = False) -> Problem:
     """`small_problems` with a walking-time table of arbitrary minutes: walks that break the
     triangle inequality, where a neighbour's walk no longer implies the others'."""
-    p = draw(small_problems())
+    p = draw(small_problems(roomy=roomy))
     places = [v.volunteer_id for v in p.volunteers] + [r.request_id for r in p.requests]
     rows = [
         WalkingTime(from_place=a, to_place=b, minutes=draw(st.integers(0, 40)))

@@ -31,12 +31,10 @@ class StringGap:
     detour: int
 
 
-def best_string_gap(
-    ctx: RouteContext, route: Route, string: list[int], skip: int = -1
-) -> StringGap | None:
-    """The feasible position of `string` in `route` (other than `skip`) that adds the
-    least walking between visits, the earliest on a tie: `best_gap` for several visits,
-    each position tested by a forward pass over the string (`run_windows`)."""
+def best_string_gap(ctx: RouteContext, route: Route, string: list[int]) -> StringGap | None:
+    """The feasible position of `string` in `route` that adds the least walking between
+    visits, the earliest on a tie: `best_gap` for several visits, each position tested by
+    a forward pass over the string (`run_windows`)."""
     travel, visits = route.travel, route.visits
     first, last = string[0], string[-1]
     segments = ctx.segments(first, route.v)
@@ -46,8 +44,6 @@ def best_string_gap(
     for pos in range(len(visits) + 1):
         if route.ready(pos, first) > segments[-1][1]:
             break  # later positions are readier still
-        if pos == skip:
-            continue
         before = travel(visits[pos - 1], first) if pos > 0 else 0
         after = travel(last, visits[pos]) if pos < len(visits) else 0
         skipped = travel(visits[pos - 1], visits[pos]) if 0 < pos < len(visits) else 0
@@ -99,7 +95,7 @@ class OrOpt:
                 v, [route.visits[j] for j in keep], [(route.lo[j], route.hi[j]) for j in keep]
             )
             walked = reduced.travel_minutes() + sum(route.travel(a, b) for a, b in pairwise(string))
-            gap = best_string_gap(ctx, reduced, string, skip=i)  # i: where it was
+            gap = best_string_gap(ctx, reduced, string)  # where it was gains nothing
             if gap is not None:
                 gain = (0, 0, before_v - (walked + gap.detour))
                 if gain > NOTHING and (best is None or gain > best.gain):

@@ -102,15 +102,6 @@ class Route:
             self.minutes.get(day, 0), self.tasks.get(day, 0), d, self.max_minutes, self.max_tasks
         )
 
-    def within_caps(self) -> bool:
-        """Every day's whole load within the daily caps (rule 7): the check for a route
-        re-made from several changed visits, where no single insertion was tested. A day
-        of T tasks and M minutes is read as one service of M minutes on a day of T - 1."""
-        return all(
-            within_day_caps(0, self.tasks[day] - 1, minutes, self.max_minutes, self.max_tasks)
-            for day, minutes in self.minutes.items()
-        )
-
     def fit(self, pos: int, r: int, d: int, segments: Sequence[Segment]) -> Segment | None:
         """The part of r's first segment where r fits before visit `pos`, or None: O(1) in
         the route's length, O(segments) in all."""
