@@ -115,34 +115,35 @@ def run_windows(
     the visits that leave and those placed before it), then the last one's end is tested
     against the next visit's latest start. O(len(run) + resume - head)."""
     ctx.evaluations += 1
-    minutes, tasks = dict(route.minutes), dict(route.tasks)
+    minutes: dict[int, int] = {}  # what the change adds to each day's load
+    tasks: dict[int, int] = {}
+
+    def load(day: int, d: int, count: int) -> None:
+        minutes[day] = minutes.get(day, 0) + d
+        tasks[day] = tasks.get(day, 0) + count
+
+    def has_room(day: int, d: int) -> bool:
+        return within_day_caps(
+            route.minutes.get(day, 0) + minutes.get(day, 0),
+            route.tasks.get(day, 0) + tasks.get(day, 0),
+            d, route.max_minutes, route.max_tasks,
+        )  # fmt: skip
+
     for i in range(head, resume):
-        day = service_day(route.lo[i])
-        minutes[day] -= route.duration[i]
-        tasks[day] -= 1
+        load(service_day(route.lo[i]), -route.duration[i], -1)
     prev = route.visits[head - 1] if head else -1  # -1: nothing before, no walk
     end = route.earliest[head - 1] + route.duration[head - 1] if head else NEVER
     windows: list[Segment] = []
     for r in run:
         d = ctx.inst.plain.r_duration[r]
         ready = end + route.travel(prev, r) if prev >= 0 else NEVER
-        window = next(
-            (
-                (lo, hi, day)
-                for lo, hi, day in ctx.segments(r, route.v)
-                if max(lo, ready) <= hi
-                and within_day_caps(
-                    minutes.get(day, 0), tasks.get(day, 0), d, route.max_minutes, route.max_tasks
-                )
-            ),
-            None,
-        )
-        if window is None:
+        for lo, hi, day in ctx.segments(r, route.v):
+            if max(lo, ready) <= hi and has_room(day, d):
+                break
+        else:
             return None
-        lo, _, day = window
-        minutes[day] = minutes.get(day, 0) + d
-        tasks[day] = tasks.get(day, 0) + 1
-        windows.append(window)
+        load(day, d, 1)
+        windows.append((lo, hi, day))
         prev, end = r, max(lo, ready) + d
     after = route.visits[resume] if resume < len(route) else -1
     if prev >= 0 and after >= 0 and end + route.travel(prev, after) > route.latest[resume]:
