@@ -84,7 +84,6 @@ class OrOpt:
         route = ctx.route(v)
         i = route.visits.index(r)
         before_v = route.travel_minutes()
-        cost_v = ctx.serving_cost(v, route.visits)
         best: Proposal | None = None
         for k in LENGTHS:
             string = route.visits[i : i + k]
@@ -101,7 +100,7 @@ class OrOpt:
                 if gain > NOTHING and (best is None or gain > best.gain):
                     moved = with_string(ctx, reduced, gap.pos, string, gap.windows)
                     best = Proposal(gain, (moved,))
-            leave = ctx.serving_cost(v, reduced.visits) - cost_v
+            leave: int | None = None  # priced once another volunteer can take the string
             for u in ctx.volunteers_of(r):
                 if u == v or any(u not in ctx.volunteers_of(x) for x in string):
                     continue
@@ -109,6 +108,8 @@ class OrOpt:
                 gap = best_string_gap(ctx, target, string)
                 if gap is None:
                     continue
+                if leave is None:
+                    leave = ctx.serving_cost(v, reduced.visits) - ctx.serving_cost(v, route.visits)
                 join = ctx.serving_cost(u, [*target.visits, *string]) - ctx.serving_cost(
                     u, target.visits
                 )
