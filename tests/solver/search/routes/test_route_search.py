@@ -1,10 +1,12 @@
 """The route search as a whole: valid after every pass (the checker), never below the
 weight it started from, the same schedule from the same start, and under a walking-time
-table that breaks the triangle inequality every two visits stay a walk apart."""
+table that breaks the triangle inequality every two visits stay a walk apart. Roomy
+problems (long routes) give the swaps, tail exchanges and or-opt moves work to do."""
 
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from route_cases import (
     assert_checked,
     assert_pairwise,
@@ -32,13 +34,13 @@ def _bookings(p: Problem) -> tuple[int, list[list[tuple[int, int, int]]]]:
 
 
 @SETTINGS
-@given(small_problems())
+@given(st.one_of(small_problems(), small_problems(roomy=True)))
 def test_the_search_is_valid_and_deterministic(p: Problem) -> None:
     assert _bookings(p) == _bookings(p)
 
 
 @SETTINGS
-@given(table_problems())
+@given(st.one_of(table_problems(), table_problems(roomy=True)))
 def test_under_a_walking_table_every_pair_stays_apart(p: Problem) -> None:
     case = prepare(p)
     ctx = case.context()

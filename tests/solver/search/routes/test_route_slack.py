@@ -28,11 +28,15 @@ def test_fit_agrees_with_a_full_resimulation(p: Problem, data: st.DataObject) ->
         for v in ctx.volunteers_of(r):
             route = ctx.route(v)
             assert consecutive_starts(route) is not None  # the schedule it came from is valid
+            fits = {}
             for pos in range(len(route) + 1):
                 window = route.fit(pos, r, d[r], ctx.segments(r, v))
                 assert (window is not None) == brute_fits(case, v, pos, r), (r, v, pos)
                 if window is not None:  # and the route with r in it can be timed
                     assert consecutive_starts(ctx.with_visit(route, pos, r, window)) is not None
+                    fits[pos] = window
+            # the one-pass scan the moves use finds the same gaps and windows
+            assert dict(route.gaps(r, d[r], ctx.segments(r, v))[0]) == fits
 
 
 @SETTINGS

@@ -9,6 +9,8 @@ reach, availability), speaking its language when it asks for one.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from matcher._internal.solver.core.candidates import Candidates
@@ -180,12 +182,43 @@ class RouteContext:
                 placed = self.schedule.crews.get(y)
                 if placed is not None and v in placed[1]:
                     same += 1
+        return self._added_cost(r, v, tasks=tasks, same=same)
+
+    def serving_cost(self, v: int, visits: Iterable[int]) -> int:
+        """The lower levels of v serving exactly `visits` (every one of v's bookings, crews
+        of several too): their join costs one after another from an empty route. Moves that
+        shift several visits at once price themselves as the change of this sum."""
+        residents = self.costs.resident_of
+        total, seen = 0, Counter[str]()
+        for tasks, r in enumerate(visits):
+            resident = residents[r]
+            same = 0 if resident is None else seen[resident]
+            total += self._added_cost(r, v, tasks=tasks, same=same)
+            if resident is not None:
+                seen[resident] += 1
+        return total
+
+    def _added_cost(self, r: int, v: int, *, tasks: int, same: int) -> int:
+        """`join_cost` once v's other tasks and those of r's resident (`same`) are counted."""
+        costs = self.costs
         return (
-            pair_cost(costs, r, v, self.volunteers_of(r)[v], continues_care=same >= 1)
+            pair_cost(costs, r, v, self._walk(r, v), continues_care=same >= 1)
             - continuity_bonus(costs, same == 1)
             + fairness_cost(costs, tasks + 1)
             - fairness_cost(costs, tasks)
         )
+
+    def _walk(self, r: int, v: int) -> float:
+        """v's walk from home to r: from `volunteers_of` when v may take r, else from every
+        candidate pair (a crew member of several need not speak r's language)."""
+        walk = self.volunteers_of(r).get(v)
+        if walk is not None:
+            return walk
+        span = self.cands.of(r)
+        for u, w in zip(self.cands.vol[span], self.cands.walk[span], strict=True):
+            if int(u) == v:
+                return float(w)
+        raise AssertionError(f"volunteer {v} is no candidate of request {r}")
 
     def tasks(self, v: int) -> int:
         return len(self.schedule.bookings[v])

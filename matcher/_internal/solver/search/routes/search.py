@@ -1,7 +1,8 @@
 """The route local search: passes of the moves over the requests until none improves.
 
 A pass offers every unserved request (heaviest first) to `Insert`, then to
-`Eject`, and every served one to `Relocate`, applying each improving proposal at once. Every
+`Eject`, and every served one to `Relocate`, then `Swap`, `TwoOptStar` and `OrOpt` (the
+first that improves wins), applying each improving proposal at once. Every
 accepted proposal raises (served weight, -lower-level cost, -minutes walked between visits)
 lexicographically, so the search ends; `max_passes` bounds it, and so does
 `max_evaluations`, a budget of insertion tests (work, not time). Nothing reads a clock or a
@@ -28,7 +29,10 @@ from matcher._internal.solver.search.routes.context import RouteContext
 from matcher._internal.solver.search.routes.eject import Eject
 from matcher._internal.solver.search.routes.insert import Insert
 from matcher._internal.solver.search.routes.move import Move
+from matcher._internal.solver.search.routes.or_opt import OrOpt
 from matcher._internal.solver.search.routes.relocate import Relocate
+from matcher._internal.solver.search.routes.swap import Swap
+from matcher._internal.solver.search.routes.two_opt_star import TwoOptStar
 
 MAX_PASSES = 8
 TESTS_PER_SECOND = 200_000
@@ -76,7 +80,7 @@ def improve_routes(
         key=lambda r: (-weight[r], r),
     )
     for_unserved: tuple[Move, ...] = (Insert(), Eject())
-    for_served: tuple[Move, ...] = (Relocate(),)
+    for_served: tuple[Move, ...] = (Relocate(), Swap(), TwoOptStar(), OrOpt())
     while stats.passes < max_passes:
         stats.passes += 1
         improved = False
