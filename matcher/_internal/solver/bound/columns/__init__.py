@@ -8,6 +8,7 @@ from matcher._internal.solver.bound.columns.generation import (
     ColumnBound,
     VolunteerRoute,
     column_bound,
+    combined_total,
 )
 
-__all__ = ["ColumnBound", "VolunteerRoute", "column_bound"]
+__all__ = ["ColumnBound", "VolunteerRoute", "column_bound", "combined_total"]

@@ -19,6 +19,7 @@ import numpy as np
 from matcher._internal.solver.bound.columns.master import Duals, Master
 from matcher._internal.solver.bound.columns.pricing import knapsack_upper, price_unit
 from matcher._internal.solver.bound.columns.units import Unit, build_units
+from matcher._internal.solver.bound.relaxation import Bound
 from matcher._internal.solver.core.candidates import Candidates, linked_parts
 from matcher._internal.solver.core.instance import Instance, IntArray
 
@@ -60,9 +61,11 @@ def column_bound(
     stop: Callable[[], bool] | None = None,
     part_pairs: int = PART_PAIRS,
     label_limit: int = LABEL_LIMIT,
+    label_budget: int | None = None,
 ) -> ColumnBound:
     """Column generation over every part of at most `part_pairs` pairs, round-robin, until
-    each converges, `rounds` pass, `deadline` (a `time.perf_counter()` reading) or `stop()`.
+    each converges, `rounds` pass, `deadline` (a `time.perf_counter()` reading), `stop()`
+    or more than `label_budget` pricing labels (work: what deterministic runs count).
     `routes` (say, the search's schedule) start the masters beside one-service routes."""
     servable = cands.servable(inst.r_crew)
     parts = linked_parts(cands, inst.n_volunteers, servable)
@@ -78,13 +81,15 @@ def column_bound(
 
     def halted() -> bool:
         late = deadline is not None and time.perf_counter() > deadline
-        return late or (stop is not None and stop())
+        spent = label_budget is not None and sum(p.labels for p in work) > label_budget
+        return late or spent or (stop is not None and stop())
 
     done = 0
-    for done in range(1, rounds + 1):
+    while done < rounds:
         open_parts = [p for p in work if not p.converged]
         if not open_parts or halted():
             break
+        done += 1
         for part in open_parts:
             part.step(halted)
             bounds[part.index] = min(bounds[part.index], part.best)
@@ -118,6 +123,7 @@ class _Part:
         self.converged = False
         self.last: Duals | None = None
         self.overflowed: set[int] = set()  # units whose elementary labels overflowed
+        self.labels = 0
         for u, unit in enumerate(self.units):
             for p in range(unit.size):
                 self.master.add(u, (p,))
@@ -156,6 +162,7 @@ class _Part:
                 unit, prizes, label_limit=self.label_limit, halted=halted,
                 elementary=u not in self.overflowed,
             )  # fmt: skip
+            self.labels += priced.labels
             if not priced.exact:
                 self.overflowed.add(u)
             uppers.append(priced.upper)
@@ -181,3 +188,15 @@ class _Part:
                 unit = self.units[u]
                 out.append((unit.volunteer, tuple(unit.requests[p] for p in nodes)))
         return out
+
+
+def combined_total(lp: Bound, found: ColumnBound) -> int:
+    """The lower of the two bounds, part by part where both split the same parts (the full
+    relaxation does; the priced one, for very large instances, states one total)."""
+    same = len(lp.part_bounds) == len(found.part_bounds) and np.array_equal(
+        lp.part_of_request, found.part_of_request
+    )
+    if not same:
+        return min(lp.total, found.total)
+    parts = sum(min(a, b) for a, b in zip(lp.part_bounds, found.part_bounds, strict=True))
+    return min(lp.total, found.total, _floor(parts))

@@ -83,7 +83,9 @@ class Master:
         ub_c = [x for _, x in pr] + np.flatnonzero(lang).tolist()
         ub_v = [-1.0] * len(pr) + [1.0] * int(lang.sum())
         self._eq: tuple[list[int], list[int], list[float]] = (
-            eq[0].tolist(), eq[1].tolist(), eq[2].tolist()
+            eq[0].tolist(),
+            eq[1].tolist(),
+            eq[2].tolist(),
         )
         self._ub: tuple[list[int], list[int], list[float]] = (ub_r, ub_c, ub_v)
         self.columns: list[tuple[int, tuple[int, ...]]] = []

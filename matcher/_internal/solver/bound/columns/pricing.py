@@ -47,6 +47,7 @@ class Priced:
     upper: float
     routes: list[tuple[float, tuple[int, ...]]]
     exact: bool
+    labels: int = 0  # labels the searches kept: the work done
 
 
 def price_unit(
@@ -69,21 +70,23 @@ def price_unit(
         active = [j for j in range(unit.size) if prizes[j] > EPS]
     else:  # a service of no prize may still shorten the walk between two others
         active = list(range(unit.size))
-    upper, routes = cheap, []
+    upper, routes, labels = cheap, [], 0
     if elementary or ng >= len(active):
         everything = (1 << unit.size) - 1
         search = _Search(unit, prizes, active, [everything] * unit.size, label_limit, halted)
         if search.finished:
-            return Priced(min(search.best, cheap), search.routes(keep), True)
+            return Priced(min(search.best, cheap), search.routes(keep), True, search.pushed)
         upper, routes = min(search.upper, cheap), search.routes(keep)
+        labels += search.pushed
     if ng < len(active):
         memory = _ng_memory(unit, active, ng)
         relaxed = _Search(unit, prizes, active, memory, label_limit, halted)
         upper = min(upper, relaxed.upper)
+        labels += relaxed.pushed
         seen = {r for _, r in routes}
         routes += [r for r in relaxed.routes(keep) if r[1] not in seen]
         routes = sorted(routes, reverse=True)[:keep]
-    return Priced(max(0.0, upper), routes, False)
+    return Priced(max(0.0, upper), routes, False, labels)
 
 
 def knapsack_upper(unit: Unit, prizes: list[float]) -> float:
