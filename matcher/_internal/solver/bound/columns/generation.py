@@ -29,8 +29,10 @@ LABEL_LIMIT = 4000
 """Labels per unit and pricing search; past it pricing bounds instead of solving."""
 LABEL_GROWTH = 16
 """A round that adds no route doubles the label limit, up to this multiple of the first."""
-PART_PAIRS = 200_000
-"""Parts with more candidate pairs are left to the other bounds."""
+PART_PAIRS = 20_000
+"""Parts with more candidate pairs are left to the other bounds. Measured on the tight day
+(one part of 125,000 pairs, units of up to 693 services): building the units took 16 s and
+one pricing round 450 s of Python, which would also hold the interpreter from the search."""
 IMPROVING = 1e-6
 """A route joins the master when its prize beats its unit's convexity dual by this."""
 
@@ -49,6 +51,7 @@ class ColumnBound:
     part_bounds: list[float]
     routes: list[VolunteerRoute]
     rounds: int
+    converged: bool  # every part worked on reached its master's value: no route is missing
 
 
 def column_bound(
@@ -94,7 +97,8 @@ def column_bound(
             part.step(halted)
             bounds[part.index] = min(bounds[part.index], part.best)
     found = [r for part in work for r in part.used_routes()]
-    return ColumnBound(_floor(sum(bounds)), parts.of_request, bounds, found, done)
+    converged = all(p.proven for p in work)
+    return ColumnBound(_floor(sum(bounds)), parts.of_request, bounds, found, done, converged)
 
 
 def _floor(value: float) -> int:
@@ -120,7 +124,7 @@ class _Part:
         self.units: list[Unit] = build_units(inst, cands, pairs)
         self.master = Master(inst, cands, requests, self.units)
         self.best = float(inst.r_weight[requests].sum())
-        self.converged = False
+        self.converged = self.proven = False
         self.last: Duals | None = None
         self.overflowed: set[int] = set()  # units whose elementary labels overflowed
         self.labels = 0
@@ -171,7 +175,7 @@ class _Part:
                     added += self.master.add(u, nodes)
         self.best = min(self.best, duals.bound(uppers))
         if _floor(self.best) <= _floor(duals.value):
-            self.converged = True  # no master over more routes can floor lower
+            self.converged = self.proven = True  # no master over more routes floors lower
         elif added == 0:  # pricing bounded, not solved, and found nothing: search deeper
             if not self.overflowed or self.label_limit >= LABEL_GROWTH * self.base_limit:
                 self.converged = True
