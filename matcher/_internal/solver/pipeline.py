@@ -10,7 +10,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from matcher._internal.model import Problem, Settings, Solution, Strategy
-from matcher._internal.solver.bound.relaxation import lp_bound, team_bounds
+from matcher._internal.solver.bound.columns import VolunteerRoute, column_bound, combined_total
+from matcher._internal.solver.bound.relaxation import Bound, lp_bound, team_bounds
 from matcher._internal.solver.bound.servable import servable_bound
 from matcher._internal.solver.construct.contention import least_contended_first
 from matcher._internal.solver.construct.greedy import greedy_schedule
@@ -75,9 +76,7 @@ def solve(
     # or where a clock stops them, must not change the search or the stated bound.
     bounds = _Bounds(servable_bound(inst, cands))
     bounder: threading.Thread | None = None
-    if settings.deterministic:
-        bounds.compute(inst, cands, None)
-    else:
+    if not settings.deterministic:
         deadline = began + settings.time_limit_s
         bounder = threading.Thread(target=bounds.compute, args=(inst, cands, deadline))
         bounder.start()
@@ -85,6 +84,9 @@ def solve(
         schedule = greedy_schedule(inst, cands)
         first = time.perf_counter() - began
         schedule = _better_start(inst, cands, schedule)
+        bounds.start_routes = _routes_of(schedule)
+        if settings.deterministic:  # after the (deterministic) start: its routes seed it
+            bounds.compute(inst, cands, None)
         costs = build_costs(inst, cands)
         routed = improve_routes(
             inst, cands, schedule, costs, max_evaluations=_route_budget(settings.time_limit_s)
@@ -115,6 +117,7 @@ def solve(
             stall=_stall_rule(settings),
         )  # fmt: skip
     finally:
+        bounds.search_done.set()  # the column bound stops with the search
         if bounder is not None:
             bounder.join()
     if bounds.error is not None:
@@ -138,6 +141,9 @@ class _Bounds:
     total: int
     per_team: dict[str, int] = field(default_factory=dict)
     error: BaseException | None = None
+    start_routes: list[VolunteerRoute] = field(default_factory=list)
+    search_done: threading.Event = field(default_factory=threading.Event)
+    column_routes: list[VolunteerRoute] = field(default_factory=list)
 
     def compute(self, inst: Instance, cands: Candidates, deadline: float | None) -> None:
         """Run in its own thread: an error is kept and re-raised by the caller."""
@@ -147,8 +153,44 @@ class _Bounds:
             self.total = proven.total
             log.info("proven bound %d after %.1f s", proven.total, time.perf_counter() - began)
             self.per_team = team_bounds(inst, cands, proven.prices, deadline)
+            self._columns(inst, cands, proven, deadline)
         except BaseException as exc:
             self.error = exc
+
+    def _columns(
+        self, inst: Instance, cands: Candidates, proven: Bound, deadline: float | None
+    ) -> None:
+        """The column bound, where parts are small enough, can only lower the total. It
+        runs until the deadline or the search ends; deterministic runs (no deadline) count
+        rounds and labels instead, so the bound never depends on the clock."""
+        if self.total == 0 or proven.prices is not None:
+            return  # nothing to lower, or an instance too large for the full relaxation
+        began = time.perf_counter()
+        if deadline is None:
+            found = column_bound(
+                inst, cands, routes=self.start_routes, rounds=COLUMN_ROUNDS,
+                label_budget=COLUMN_LABELS,
+            )  # fmt: skip
+        else:
+            found = column_bound(
+                inst, cands, routes=list(self.start_routes), deadline=deadline,
+                stop=self.search_done.is_set,
+            )  # fmt: skip
+        self.total = min(self.total, combined_total(proven, found))
+        self.column_routes = found.routes
+        log.info("column bound %d (%d rounds) after %.1f s; bound %d",
+                 found.total, found.rounds, time.perf_counter() - began, self.total)  # fmt: skip
+
+
+COLUMN_ROUNDS = 12
+"""Deterministic runs: rounds of the column bound at most."""
+COLUMN_LABELS = 400_000
+"""Deterministic runs: pricing labels of the column bound at most (about 10 s of work)."""
+
+
+def _routes_of(schedule: Schedule) -> list[VolunteerRoute]:
+    """Each volunteer's bookings in start order: routes to start the column bound with."""
+    return [(v, tuple(r for _, _, r in b)) for v, b in enumerate(schedule.bookings) if b]
 
 
 def _better_start(inst: Instance, cands: Candidates, baseline: Schedule) -> Schedule:
