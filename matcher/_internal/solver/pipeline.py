@@ -103,6 +103,7 @@ def solve(
                 settings.time_limit_s, began, deterministic=False
             ),
             should_stop=cancel.is_set if cancel is not None else None,
+            upper_bound=lambda: bounds.total,
         )  # fmt: skip
         log.info(
             "ruin and recreate: +%d weight in %d steps (%d accepted) in %.2f s",

@@ -28,7 +28,7 @@ import numpy as np
 
 from matcher._internal.solver.core.candidates import Candidates
 from matcher._internal.solver.core.instance import Instance
-from matcher._internal.solver.core.objective import Costs
+from matcher._internal.solver.core.objective import Costs, served_weight
 from matcher._internal.solver.core.schedule import Schedule
 from matcher._internal.solver.search.routes.context import RouteContext
 from matcher._internal.solver.search.routes.route import Route
@@ -86,10 +86,12 @@ def ruin_and_recreate(
     frozen_requests: frozenset[int] = frozenset(),
     frozen_volunteers: frozenset[int] = frozenset(),
     should_stop: Callable[[], bool] | None = None,
+    upper_bound: Callable[[], int] | None = None,
 ) -> RuinStats:
     """Improve `schedule` in place by at most `steps` ruin-and-recreate steps (and, when
-    `seconds` is given, no longer than that); the schedule is valid after every step and is
-    left at the best one seen."""
+    `seconds` is given, no longer than that, and not once the best served weight meets
+    `upper_bound`); the schedule is valid after every step and is left at the best one
+    seen."""
     began = time.perf_counter()
     stats = RuinStats()
     if costs.untouched or steps <= 0:
@@ -106,9 +108,12 @@ def ruin_and_recreate(
     ctx.journal = []
     weight = cost = 0  # relative to the start
     best = (0, 0)
+    start_weight = served_weight(inst, schedule.crews)
     for step in range(steps):
         if should_stop is not None and should_stop():
             break
+        if upper_bound is not None and start_weight + best[0] >= upper_bound():
+            break  # proven optimal: nothing left to gain
         elapsed = time.perf_counter() - began
         if seconds is not None and elapsed >= seconds:
             break
