@@ -46,7 +46,7 @@ UNSERVED_OFFERED = 20
 COST_PER_WEIGHT = 10_000
 """Lower-level units worth one unit of served weight in the annealing's score only (1,000
 walking minutes): the lower levels steer among equal weights, never against weight."""
-START_TEMPERATURE = 0.3
+START_TEMPERATURE = 1.0
 END_TEMPERATURE = 0.01
 """Temperatures as shares of the mean weight of the requests offered."""
 
