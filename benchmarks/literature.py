@@ -433,8 +433,12 @@ def run_matcher(inst: Instance, paths: int, budget: float, seed: int) -> dict[st
     from matcher import solve
 
     conv = convert(inst, paths, time_limit_s=budget, seed=seed)
+    heard: list[tuple[float, int]] = []  # (seconds since the start, served weight)
     began = time.perf_counter()
-    solution = solve(conv.problem)
+    solution = solve(
+        conv.problem,
+        progress=lambda p: heard.append((time.perf_counter() - began, p.served_weight)),
+    )
     seconds = time.perf_counter() - began
     report = check_solution(conv.problem, solution)
     recheck = check_routes(inst, routes_from_schedule(conv, solution, paths))
@@ -447,11 +451,21 @@ def run_matcher(inst: Instance, paths: int, budget: float, seed: int) -> dict[st
         "checker_ok": report.ok,
         "violations": [str(v) for v in report.violations[:5]],
         "route_check_ok": recheck.feasible and recheck.score == s.served_weight,
+        "share_at_tenth": share_at(heard, budget / 10, s.served_weight),
         "route_check": recheck.problem or f"feasible, score {recheck.score}",
         "requests": len(conv.problem.requests),
         "dropped_zero_profit": list(conv.zero_profit),
         "dropped_empty_window": list(conv.empty_window),
     }
+
+
+def share_at(heard: Sequence[tuple[float, int]], seconds: float, final: int) -> float | None:
+    """Time to quality: the share of the final served weight that progress reports had
+    reached by `seconds` (None when nothing was reported by then)."""
+    reached = [weight for at, weight in heard if at <= seconds]
+    if not reached or final <= 0:
+        return None
+    return round(max(reached) / final, 4)
 
 
 def run_pyvrp(inst: Instance, paths: int, budget: float, seed: int) -> dict[str, Any]:

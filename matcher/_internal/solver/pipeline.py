@@ -105,6 +105,9 @@ def solve(
             ),
             should_stop=cancel.is_set if cancel is not None else None,
             upper_bound=lambda: bounds.total,
+            on_better=None if progress is None else lambda weight, steps: progress(
+                Progress(weight, bounds.total, time.perf_counter() - began, steps)
+            ),
         )  # fmt: skip
         log.info(
             "ruin and recreate: +%d weight in %d steps (%d accepted) in %.2f s",

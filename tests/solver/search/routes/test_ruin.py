@@ -105,3 +105,22 @@ def test_frozen_requests_and_volunteers_are_left_alone() -> None:
         frozen_volunteers=frozenset({0, 1}),
     )  # fmt: skip
     assert case.schedule.crews[0] == kept
+
+
+@SETTINGS
+@given(small_problems(), st.integers(0, 3))
+def test_each_better_schedule_is_reported_as_found(p: Problem, seed: int) -> None:
+    case = prepare(p)
+    start = served_weight(case.inst, case.schedule.crews)
+    heard: list[int] = []
+    ruin_and_recreate(
+        case.inst, case.cands, case.schedule, case.costs, seed=seed, steps=40,
+        on_better=lambda weight, _: heard.append(weight),
+    )  # fmt: skip
+    ctx = case.context()
+    if not any(ctx.movable(r) and ctx.volunteers_of(r) for r in range(case.inst.n_requests)):
+        assert heard == []  # nothing it could move: it did not run
+        return
+    assert heard[0] == start
+    assert heard == sorted(set(heard))  # each report serves more than the last
+    assert heard[-1] == served_weight(case.inst, case.schedule.crews)

@@ -87,11 +87,12 @@ def ruin_and_recreate(
     frozen_volunteers: frozenset[int] = frozenset(),
     should_stop: Callable[[], bool] | None = None,
     upper_bound: Callable[[], int] | None = None,
+    on_better: Callable[[int, int], None] | None = None,
 ) -> RuinStats:
     """Improve `schedule` in place by at most `steps` ruin-and-recreate steps (and, when
     `seconds` is given, no longer than that, and not once the best served weight meets
     `upper_bound`); the schedule is valid after every step and is left at the best one
-    seen."""
+    seen. `on_better(served weight, steps)` hears of each better schedule as it is found."""
     began = time.perf_counter()
     stats = RuinStats()
     if costs.untouched or steps <= 0:
@@ -109,6 +110,8 @@ def ruin_and_recreate(
     weight = cost = 0  # relative to the start
     best = (0, 0)
     start_weight = served_weight(inst, schedule.crews)
+    if on_better is not None:
+        on_better(start_weight, 0)
     for step in range(steps):
         if should_stop is not None and should_stop():
             break
@@ -128,6 +131,8 @@ def ruin_and_recreate(
             stats.accepted += 1
             weight, cost = weight + change.weight, cost + change.cost
             if (weight, -cost) > best:
+                if on_better is not None and weight > best[0]:
+                    on_better(start_weight + weight, stats.steps)
                 best = (weight, -cost)
                 stats.improved += 1
                 ctx.journal.clear()
