@@ -214,3 +214,33 @@ def test_lagrangian_bound_holds_for_any_prices(seed: int) -> None:
     for _ in range(5):
         prices = rng.uniform(-2, 20, inst.n_requests)
         assert lagrangian_bound(inst, cands, prices, servable) >= s.summary.served_weight - 1e-9
+
+
+def test_progress_reports_count_seconds_from_the_solves_start() -> None:
+    """The neighbourhood search runs after the start and ruin and recreate; its reports
+    count from the solve's start (`started`), as theirs do, so the progress line never
+    goes back in time."""
+    import time
+
+    from matcher._internal.solver.search.lns import improve
+
+    reqs = [
+        request(
+            f"r{i}",
+            where=north(90 * (i % 7)),
+            window="08:00-11:30",
+            minutes=15 + i % 4,
+            priority=1 + i % 3,
+        )
+        for i in range(24)
+    ]
+    p = problem([volunteer("v0", max_tasks_per_day=None)], reqs)
+    inst = build_instance(p)
+    cands = find_candidates(inst)
+    schedule = greedy_schedule(inst, cands)
+    heard: list[Progress] = []
+    improve(
+        inst, cands, schedule, build_costs(inst, cands), time_limit=3.0, upper_bound=10**6,
+        seed=0, workers=1, progress=heard.append, started=time.perf_counter() - 100.0,
+    )  # fmt: skip
+    assert heard and all(100.0 <= h.elapsed < 110.0 for h in heard)

@@ -119,7 +119,7 @@ def solve(
             upper_bound=lambda: bounds.total, seed=settings.seed,
             workers=settings.effective_workers, deterministic=settings.deterministic,
             progress=progress, should_stop=cancel.is_set if cancel is not None else None,
-            stall=_stall_rule(settings),
+            stall=_stall_rule(settings), started=began,
         )  # fmt: skip
     finally:
         bounds.search_done.set()  # the column bound stops with the search

@@ -259,16 +259,24 @@ def improve(
     sub_time_limit: float = SUB_TIME_LIMIT,
     frozen: frozenset[int] = frozenset(),
     stall: StallRule | None = None,
+    started: float | None = None,
 ) -> LnsStats:
     """Improve `schedule` in place; it stays valid after every step. `frozen` requests
     (pinned ones when re-planning) keep their bookings untouched. `upper_bound` may be a
-    callable, read as the search goes, so a bound still being computed can tighten later."""
+    callable, read as the search goes, so a bound still being computed can tighten later.
+    Progress reports count seconds from `started` (a `time.perf_counter()` reading; default:
+    this call), so a solve's stages report on one clock."""
     current_bound = upper_bound if callable(upper_bound) else (lambda: upper_bound)
     search = _Search(
         inst, cands, schedule, costs, current_bound(), deterministic, LnsStats(),
         np.random.default_rng(seed), time.perf_counter(),
     )  # fmt: skip
     stats = search.stats
+    origin = search.began if started is None else started
+
+    def shown() -> float:
+        return time.perf_counter() - origin
+
     search.claimed_requests |= frozen
     if deterministic:
         workers = 1
@@ -293,7 +301,7 @@ def improve(
             stats.proven_optimal = True
             stats.seconds = search.elapsed()
             if progress is not None:
-                progress(Progress(search.weight, search.weight, stats.seconds, stats.iterations))
+                progress(Progress(search.weight, search.weight, shown(), stats.iterations))
             return stats
 
     def done() -> bool:
@@ -307,7 +315,7 @@ def improve(
         return should_stop is not None and should_stop()
 
     def report() -> Progress:
-        return Progress(search.weight, search.upper_bound, search.elapsed(), stats.iterations)
+        return Progress(search.weight, search.upper_bound, shown(), stats.iterations)
 
     def worker() -> None:
         while True:
