@@ -7,7 +7,7 @@ best routing heuristics leave it by destroying a small part of the schedule and 
 it (Christiaens and Vanden Berghe's slack-induction by string removals, SISR, which this
 follows: strings around a seed, greedy re-insertion in a random order with blinks).
 Requests are prizes here, so the recreate step also offers unserved requests whose windows
-meet the ruined time, and the seed is an unserved request as often as a served one.
+meet the ruined time, and the seed may be any movable request, served or not.
 
 Every step books routes through `RouteContext`, whose journal lets a rejected step be taken
 back exactly; the best schedule seen, by (served weight, -lower-level cost), is the one left
@@ -70,7 +70,9 @@ class _Step:
     when: int
     weight: int = 0
     cost: int = 0
-    ruined: set[int] = field(default_factory=set)
+    open_routes: set[int] = field(default_factory=set)
+    """Volunteers whose routes the step ruined or that lie nearest the seed: where it
+    re-inserts."""
     removed: list[int] = field(default_factory=list)
 
 
@@ -184,7 +186,7 @@ def _ruin(ctx: RouteContext, rng: random.Random, movable: list[int]) -> _Step:
         if best is not None:
             nearest.append(best)
     nearest.sort()
-    step.ruined.update(volunteers[:NEAR_ROUTES])
+    step.open_routes.update(volunteers[:NEAR_ROUTES])
     if not nearest:
         return step
     sizes = [len(ctx.route(v)) for _, v, _ in nearest]
@@ -197,7 +199,7 @@ def _ruin(ctx: RouteContext, rng: random.Random, movable: list[int]) -> _Step:
         first = max(0, min(pos - rng.randrange(length), len(route) - length))
         out = [i for i in range(first, first + length) if ctx.movable(route.visits[i])]
         _remove(ctx, route, out, step)
-        step.ruined.add(v)
+        step.open_routes.add(v)
     return step
 
 
@@ -215,12 +217,12 @@ def _recreate(
     ctx: RouteContext, rng: random.Random, step: _Step, by_volunteer: list[list[int]]
 ) -> None:
     """Offer the removed requests and some unserved ones nearby back, in a random order of
-    kind, each at its best gap among the ruined and nearby routes (skipping gaps by blinks)."""
+    kind, each at its best gap among the step's open routes (skipping gaps by blinks)."""
     served = ctx.schedule.crews
     offered = list(step.removed)
     seen = set(offered)
     nearby: list[int] = []
-    for v in step.ruined:
+    for v in step.open_routes:
         for r in by_volunteer[v]:
             if r not in served and r not in seen and r not in ctx.frozen_requests:
                 seen.add(r)
@@ -267,7 +269,7 @@ def _insert(ctx: RouteContext, rng: random.Random, r: int, step: _Step) -> None:
     d = int(col.r_duration[r])
     best: tuple[tuple[int, int], Route, int, tuple[int, int, int]] | None = None
     volunteers = ctx.volunteers_of(r)
-    targets = volunteers if len(volunteers) <= NEAR_ROUTES else step.ruined
+    targets = volunteers if len(volunteers) <= NEAR_ROUTES else step.open_routes
     for v in targets:
         if v not in volunteers:
             continue
