@@ -107,14 +107,32 @@ class RouteContext:
         """The starts the route would be booked at, or None if it cannot be timed."""
         return pairwise_starts(route) if self.pairwise else consecutive_starts(route)
 
-    def with_visit(self, route: Route, pos: int, r: int, window: Segment) -> Route:
-        lo, hi, _ = window
-        windows = [(a, b) for a, b in zip(route.lo, route.hi, strict=True)]
+    def spliced(
+        self, route: Route, head: int, visits: list[int], windows: list[Segment], end: int
+    ) -> Route:
+        """The route's first `head` visits, then `visits` in `windows`, then its visits from
+        `end` on: an insertion when head == end, a tail exchange when end is the route's end."""
+        kept = list(zip(route.lo, route.hi, strict=True))
         return self.variant(
             route.v,
-            [*route.visits[:pos], r, *route.visits[pos:]],
-            [*windows[:pos], (lo, hi), *windows[pos:]],
+            [*route.visits[:head], *visits, *route.visits[end:]],
+            [*kept[:head], *((lo, hi) for lo, hi, _ in windows), *kept[end:]],
         )
+
+    def with_visit(self, route: Route, pos: int, r: int, window: Segment) -> Route:
+        return self.spliced(route, pos, [r], [window], pos)
+
+    def placed_route(self, r: int) -> tuple[Route, int] | None:
+        """The route of the volunteer serving r and r's position in it, where a move may take
+        r from it: None when r is unserved, not movable, or its volunteer is frozen."""
+        placed = self.schedule.crews.get(r)
+        if placed is None or not self.movable(r):
+            return None
+        v = placed[1][0]
+        if v in self.frozen_volunteers:
+            return None
+        route = self.route(v)
+        return route, route.visits.index(r)
 
     def confirm(self, route: Route, pos: int, r: int, window: Segment) -> bool:
         """Where walks are not a metric, the O(1) test is necessary only: confirm."""

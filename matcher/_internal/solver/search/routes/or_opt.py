@@ -53,36 +53,21 @@ def best_string_gap(ctx: RouteContext, route: Route, string: list[int]) -> Strin
         windows = run_windows(ctx, route, pos, string, pos)
         if windows is None:
             continue
-        if ctx.pairwise and ctx.starts(with_string(ctx, route, pos, string, windows)) is None:
+        if ctx.pairwise and ctx.starts(ctx.spliced(route, pos, string, windows, pos)) is None:
             continue
         best = StringGap(pos, windows, detour)
     return best
-
-
-def with_string(
-    ctx: RouteContext, route: Route, pos: int, string: list[int], windows: list[Segment]
-) -> Route:
-    """The route with `string` placed before visit `pos`."""
-    kept = list(zip(route.lo, route.hi, strict=True))
-    return ctx.variant(
-        route.v,
-        [*route.visits[:pos], *string, *route.visits[pos:]],
-        [*kept[:pos], *((lo, hi) for lo, hi, _ in windows), *kept[pos:]],
-    )
 
 
 class OrOpt:
     name = "or_opt"
 
     def evaluate(self, ctx: RouteContext, r: int) -> Proposal | None:
-        placed = ctx.schedule.crews.get(r)
-        if placed is None or not ctx.movable(r):
+        found = ctx.placed_route(r)
+        if found is None:
             return None
-        v = placed[1][0]
-        if v in ctx.frozen_volunteers:
-            return None
-        route = ctx.route(v)
-        i = route.visits.index(r)
+        route, i = found
+        v = route.v
         before_v = route.travel_minutes()
         best: Proposal | None = None
         for k in LENGTHS:
@@ -98,7 +83,7 @@ class OrOpt:
             if gap is not None:
                 gain = (0, 0, before_v - (walked + gap.detour))
                 if gain > NOTHING and (best is None or gain > best.gain):
-                    moved = with_string(ctx, reduced, gap.pos, string, gap.windows)
+                    moved = ctx.spliced(reduced, gap.pos, string, gap.windows, gap.pos)
                     best = Proposal(gain, (moved,))
             leave: int | None = None  # priced once another volunteer can take the string
             for u in ctx.volunteers_of(r):
@@ -115,7 +100,7 @@ class OrOpt:
                 )
                 gain = (0, -(leave + join), before_v - (walked + gap.detour))
                 if gain > NOTHING and (best is None or gain > best.gain):
-                    moved = with_string(ctx, target, gap.pos, string, gap.windows)
+                    moved = ctx.spliced(target, gap.pos, string, gap.windows, gap.pos)
                     best = Proposal(gain, (reduced, moved))
         return best
 

@@ -18,14 +18,11 @@ class Relocate:
     name = "relocate"
 
     def evaluate(self, ctx: RouteContext, r: int) -> Proposal | None:
-        placed = ctx.schedule.crews.get(r)
-        if placed is None or not ctx.movable(r):
+        found = ctx.placed_route(r)
+        if found is None:
             return None
-        v = placed[1][0]
-        if v in ctx.frozen_volunteers:
-            return None
-        route = ctx.route(v)
-        pos = route.visits.index(r)
+        route, pos = found
+        v = route.v
         reduced = ctx.without(route, pos)
         before = route.travel_minutes()
         left = reduced.travel_minutes()

@@ -35,15 +35,13 @@ class Swap:
     name = "swap"
 
     def evaluate(self, ctx: RouteContext, r: int) -> Proposal | None:
-        placed = ctx.schedule.crews.get(r)
-        if placed is None or not ctx.movable(r):
+        found = ctx.placed_route(r)
+        if found is None:
             return None
-        v = placed[1][0]
-        if v in ctx.frozen_volunteers:
-            return None
+        route, pos = found
+        v = route.v
         col = ctx.inst.plain
-        route = ctx.route(v)
-        without_r = ctx.without(route, route.visits.index(r))
+        without_r = ctx.without(route, pos)
         n_v = ctx.tasks(v)
         leave_r = ctx.join_cost(r, v, tasks=n_v - 1)
         best: Proposal | None = None

@@ -18,7 +18,7 @@ from matcher._internal.solver.search.routes.move import (
     apply_routes,
     run_windows,
 )
-from matcher._internal.solver.search.routes.route import Route, Segment
+from matcher._internal.solver.search.routes.route import Route
 
 
 def tail_end(ctx: RouteContext, route: Route, start: int) -> int:
@@ -30,31 +30,16 @@ def tail_end(ctx: RouteContext, route: Route, start: int) -> int:
     return end
 
 
-def exchanged(
-    ctx: RouteContext, route: Route, head: int, tail: list[int], windows: list[Segment], end: int
-) -> Route:
-    """The route's first `head` visits, then `tail` in `windows`, then its visits from
-    `end` on."""
-    kept = list(zip(route.lo, route.hi, strict=True))
-    return ctx.variant(
-        route.v,
-        [*route.visits[:head], *tail, *route.visits[end:]],
-        [*kept[:head], *((lo, hi) for lo, hi, _ in windows), *kept[end:]],
-    )
-
-
 class TwoOptStar:
     name = "two_opt_star"
 
     def evaluate(self, ctx: RouteContext, r: int) -> Proposal | None:
-        placed = ctx.schedule.crews.get(r)
-        if placed is None or not ctx.movable(r):
+        found = ctx.placed_route(r)
+        if found is None:
             return None
-        v = placed[1][0]
-        if v in ctx.frozen_volunteers:
-            return None
-        route = ctx.route(v)
-        head_v = route.visits.index(r) + 1
+        route, pos = found
+        v = route.v
+        head_v = pos + 1
         end_v = tail_end(ctx, route, head_v)
         tail_v = route.visits[head_v:end_v]
         best: Proposal | None = None
@@ -79,8 +64,8 @@ class TwoOptStar:
                 to_u = run_windows(ctx, other, head_u, tail_v, end_u)
                 if to_u is None:
                     continue
-                new_v = exchanged(ctx, route, head_v, tail_u, to_v, end_v)
-                new_u = exchanged(ctx, other, head_u, tail_v, to_u, end_u)
+                new_v = ctx.spliced(route, head_v, tail_u, to_v, end_v)
+                new_u = ctx.spliced(other, head_u, tail_v, to_u, end_u)
                 if ctx.pairwise and (ctx.starts(new_v) is None or ctx.starts(new_u) is None):
                     continue
                 cost = ctx.serving_cost(v, new_v.visits) + ctx.serving_cost(u, new_u.visits)
