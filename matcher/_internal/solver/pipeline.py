@@ -108,10 +108,11 @@ def solve(
             on_better=None if progress is None else lambda weight, steps: progress(
                 Progress(weight, bounds.total, time.perf_counter() - began, steps)
             ),
+            leads=lambda: bounds.column_routes,
         )  # fmt: skip
         log.info(
-            "ruin and recreate: +%d weight in %d steps (%d accepted) in %.2f s",
-            ruined.weight_gain, ruined.steps, ruined.accepted, ruined.seconds,
+            "ruin and recreate: +%d weight in %d steps (%d accepted, %d recombined) in %.2f s",
+            ruined.weight_gain, ruined.steps, ruined.accepted, ruined.recombined, ruined.seconds,
         )  # fmt: skip
         stats = improve(
             inst, cands, schedule, costs,

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,6 +31,7 @@ from matcher._internal.solver.core.instance import Instance
 from matcher._internal.solver.core.objective import Costs, served_weight
 from matcher._internal.solver.core.schedule import Schedule
 from matcher._internal.solver.search.routes.context import RouteContext
+from matcher._internal.solver.search.routes.pool import RoutePool, VolunteerRoute
 from matcher._internal.solver.search.routes.route import Route
 
 MAX_STRING = 10
@@ -49,6 +50,10 @@ walking minutes): the lower levels steer among equal weights, never against weig
 START_TEMPERATURE = 1.0
 END_TEMPERATURE = 0.01
 """Temperatures as shares of the mean weight of the requests offered."""
+RECOMBINE_SECONDS = 1.0
+RECOMBINE_NODES = 200
+"""A recombination's MIP stops after this long, or in deterministic runs (no clock) after
+this many branch-and-bound nodes."""
 
 
 @dataclass
@@ -56,6 +61,8 @@ class RuinStats:
     steps: int = 0
     accepted: int = 0
     improved: int = 0
+    recombined: int = 0
+    """Recombinations of the route pool that found a better schedule."""
     weight_gain: int = 0
     cost_saved: int = 0
     """Lower-level units the best schedule saves against the start."""
@@ -90,11 +97,17 @@ def ruin_and_recreate(
     should_stop: Callable[[], bool] | None = None,
     upper_bound: Callable[[], int] | None = None,
     on_better: Callable[[int, int], None] | None = None,
+    leads: Callable[[], Sequence[VolunteerRoute]] | None = None,
 ) -> RuinStats:
     """Improve `schedule` in place by at most `steps` ruin-and-recreate steps (and, when
     `seconds` is given, no longer than that, and not once the best served weight meets
     `upper_bound`); the schedule is valid after every step and is left at the best one
-    seen. `on_better(served weight, steps)` hears of each better schedule as it is found."""
+    seen. `on_better(served weight, steps)` hears of each better schedule as it is found.
+    Where several volunteers take part, the routes of every step, and the routes `leads()`
+    names (say, the column bound's), are pooled and recombined with the best schedule at
+    the end (`pool`). Measured on four OPTW instances with 2-4 paths, 4,000 steps: at the
+    end it adds 0-18 weight (mean 6) to the best; every 1,000 steps it left less, as its
+    jumps cut the annealing's walk short."""
     began = time.perf_counter()
     stats = RuinStats()
     if costs.untouched or steps <= 0:
@@ -114,6 +127,8 @@ def ruin_and_recreate(
     start_weight = served_weight(inst, schedule.crews)
     if on_better is not None:
         on_better(start_weight, 0)
+    pool = RoutePool(ctx)
+    pooling = len(pool.poolable) >= 2
     for step in range(steps):
         if should_stop is not None and should_stop():
             break
@@ -128,6 +143,9 @@ def ruin_and_recreate(
         change = _ruin(ctx, rng, movable)
         _recreate(ctx, rng, change, by_volunteer)
         stats.steps += 1
+        if pooling:  # every step's routes, kept or not, are valid routes to pool
+            for v in change.open_routes:
+                pool.add(ctx.route(v))
         score = (change.weight - change.cost / COST_PER_WEIGHT) / temperature
         if score >= 0 or score > math.log(1.0 - rng.random()):
             stats.accepted += 1
@@ -141,6 +159,20 @@ def ruin_and_recreate(
         else:
             ctx.undo(mark)
     ctx.undo(0)  # back to the best schedule seen
+    if pooling and stats.steps and not (should_stop is not None and should_stop()):
+        for v, visits in leads() if leads is not None else ():
+            pool.add_visits(v, visits)
+        found = pool.recombine(
+            cost_per_weight=COST_PER_WEIGHT,
+            seconds=None if seconds is None else RECOMBINE_SECONDS,
+            nodes=RECOMBINE_NODES if seconds is None else None,
+        )
+        if found is not None:  # better than the best by construction
+            best = (best[0] + found.weight, best[1] - found.cost)
+            stats.improved += 1
+            stats.recombined += 1
+            if on_better is not None and found.weight > 0:
+                on_better(start_weight + best[0], stats.steps)
     stats.weight_gain, stats.cost_saved = best
     stats.seconds = time.perf_counter() - began
     return stats
