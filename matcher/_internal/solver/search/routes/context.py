@@ -57,6 +57,8 @@ class RouteContext:
         if self.costs.untouched:
             raise ValueError("the route search does not price re-planning moves")
         self.pairwise = self.inst.walks.has_table
+        self.matrix = self.schedule.travel_matrix
+        """Travel minutes for the compiled route kernels, or None (a large instance)."""
 
     # ---- who may move where
     def movable(self, r: int) -> bool:
@@ -90,11 +92,13 @@ class RouteContext:
                 visits.append(r)
                 pinned = not self.movable(r)
                 windows.append((start, start) if pinned else own_window(self.segments(r, v), start))
-            self._routes[v] = make_route(self.inst, v, visits, windows, self.schedule.travel)
+            self._routes[v] = make_route(
+                self.inst, v, visits, windows, self.schedule.travel, self.matrix
+            )
         return self._routes[v]
 
     def variant(self, v: int, visits: list[int], windows: list[tuple[int, int]]) -> Route:
-        return make_route(self.inst, v, visits, windows, self.schedule.travel)
+        return make_route(self.inst, v, visits, windows, self.schedule.travel, self.matrix)
 
     def without(self, route: Route, pos: int) -> Route:
         """The route with visit `pos` taken out (its slack recomputed, O(n))."""

@@ -16,12 +16,19 @@ s >= earliest[i-1] + d[i-1] + travel(i-1, r) and s + d_r + travel(r, i) <= lates
 With a walking-time table the triangle inequality may fail, and the solver's schedules
 keep every pair of a volunteer's visits a walk apart, not just neighbours: there an
 insertion that passes the O(1) test is confirmed by `pairwise_starts`, an O(n^2) pass.
+
+Where the instance has a travel matrix (`Walks.travel_matrix`, up to 2,000 requests) the
+slack pass, the gap scan and `pairwise_starts` run compiled (`kernels`), on arrays the route
+keeps beside its lists; above that they run here in Python, with the same arithmetic.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
 
 from matcher._internal.solver.core.instance import Instance
 from matcher._internal.solver.core.rules import (
@@ -30,9 +37,9 @@ from matcher._internal.solver.core.rules import (
     start_window,
     within_day_caps,
 )
-
-NEVER = -(10**12)
-ALWAYS = 10**12
+from matcher._internal.solver.search.routes import kernels
+from matcher._internal.solver.search.routes.kernels import ALWAYS as ALWAYS
+from matcher._internal.solver.search.routes.kernels import NEVER as NEVER
 
 Segment = tuple[int, int, int]
 """A closed range of starts (lo, hi) inside one availability interval and one day."""
@@ -53,6 +60,18 @@ def start_segments(inst: Instance, r: int, v: int) -> list[Segment]:
             out.append((lo, last, day))
             lo = last + 1
     return out
+
+
+class Arrays(NamedTuple):
+    """A route's lists as int64 arrays, and the travel matrix, for the compiled kernels."""
+
+    visits: np.ndarray
+    duration: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    earliest: np.ndarray
+    latest: np.ndarray
+    travel: np.ndarray
 
 
 def own_window(segments: Sequence[Segment], start: int) -> tuple[int, int]:
@@ -80,6 +99,10 @@ class Route:
     travel: Travel
     earliest: list[int]
     latest: list[int]
+    walked: int | None = None
+    """Walking minutes between consecutive visits, when the slack pass counted them."""
+    arrays: Arrays | None = None
+    """The same route for the kernels, when the instance has a travel matrix."""
 
     def __len__(self) -> int:
         return len(self.visits)
@@ -118,6 +141,15 @@ class Route:
         """Every position where r fits (its window there), in order, and how many positions
         were tested: `fit` at each, stopping once r could start no earlier than its last
         start (later positions are readier still)."""
+        if self.arrays is not None:
+            a = self.arrays
+            found, tested = kernels.gaps(
+                a.visits, a.duration, a.earliest, a.latest, r, d,
+                np.array(segments, dtype=np.int64).reshape(-1, 3),
+                np.array([self.has_room(day, d) for _, _, day in segments], dtype=np.bool_),
+                a.travel,
+            )  # fmt: skip
+            return [(pos, (lo, hi, day)) for pos, lo, hi, day in found.tolist()], tested
         visits, earliest, latest, duration = self.visits, self.earliest, self.latest, self.duration
         travel, n = self.travel, len(visits)
         last = segments[-1][1] if segments else NEVER
@@ -150,6 +182,8 @@ class Route:
 
     def travel_minutes(self) -> int:
         """Walking minutes between consecutive visits (not from home)."""
+        if self.walked is not None:
+            return self.walked
         return sum(self.travel(a, b) for a, b in zip(self.visits, self.visits[1:], strict=False))
 
 
@@ -159,10 +193,14 @@ def make_route(
     visits: list[int],
     windows: list[tuple[int, int]],
     travel: Travel,
+    matrix: np.ndarray | None = None,
 ) -> Route:
     """The route of `visits` (in order) with their own windows; its slack from both ends.
-    A route whose visits cannot all be timed has some earliest[i] > latest[i]."""
+    A route whose visits cannot all be timed has some earliest[i] > latest[i]. With the
+    instance's travel `matrix` (the same minutes as `travel`), compiled."""
     col = inst.plain
+    if matrix is not None:
+        return _compiled_route(inst, v, visits, windows, travel, matrix)
     duration = [col.r_duration[r] for r in visits]
     lo = [w[0] for w in windows]
     hi = [w[1] for w in windows]
@@ -189,6 +227,36 @@ def make_route(
     )  # fmt: skip
 
 
+def _compiled_route(
+    inst: Instance,
+    v: int,
+    visits: list[int],
+    windows: list[tuple[int, int]],
+    travel: Travel,
+    matrix: np.ndarray,
+) -> Route:
+    """`make_route` by `kernels.slack`."""
+    col = inst.plain
+    n = len(visits)
+    visits_a = np.array(visits, dtype=np.int64)
+    lo_a, hi_a = np.array(windows, dtype=np.int64).reshape(n, 2).T.copy()
+    duration_a = inst.r_duration[visits_a]
+    earliest_a, latest_a, walked = kernels.slack(visits_a, duration_a, lo_a, hi_a, matrix)
+    duration, lo = duration_a.tolist(), lo_a.tolist()
+    minutes: dict[int, int] = {}
+    tasks: dict[int, int] = {}
+    for d, first in zip(duration, lo, strict=True):
+        day = service_day(first)
+        minutes[day] = minutes.get(day, 0) + d
+        tasks[day] = tasks.get(day, 0) + 1
+    arrays = Arrays(visits_a, duration_a, lo_a, hi_a, earliest_a, latest_a, matrix)
+    return Route(
+        v, list(visits), duration, lo, hi_a.tolist(), minutes, tasks,
+        col.v_max_minutes[v], col.v_max_tasks[v], travel, earliest_a.tolist(),
+        latest_a.tolist(), int(walked), arrays,
+    )  # fmt: skip
+
+
 def is_timed(route: Route) -> bool:
     """Every visit has a start between its earliest and latest."""
     return all(e <= h for e, h in zip(route.earliest, route.hi, strict=True))
@@ -202,6 +270,10 @@ def consecutive_starts(route: Route) -> list[int] | None:
 def pairwise_starts(route: Route) -> list[int] | None:
     """The earliest start of every visit with every earlier visit a walk away, not only the
     previous one (what the solver keeps when walks come from a table), or None."""
+    if route.arrays is not None:
+        a = route.arrays
+        found, timed = kernels.pairwise_starts(a.visits, a.duration, a.lo, a.hi, a.travel)
+        return found.tolist() if timed else None
     starts: list[int] = []
     for i, r in enumerate(route.visits):
         s = route.lo[i]
