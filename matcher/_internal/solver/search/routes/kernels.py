@@ -23,7 +23,7 @@ NEVER = -(10**12)
 ALWAYS = 10**12
 
 
-@numba.njit(cache=True)  # type: ignore[misc]
+@numba.njit(cache=True)
 def slack(
     visits: np.ndarray, duration: np.ndarray, lo: np.ndarray, hi: np.ndarray, travel: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, int]:
@@ -36,19 +36,19 @@ def slack(
         if i == 0:
             earliest[i] = lo[i]
         else:
-            walk = np.int64(travel[visits[i - 1], visits[i]])
+            walk = int(travel[visits[i - 1], visits[i]])
             walked += walk
             earliest[i] = max(lo[i], earliest[i - 1] + duration[i - 1] + walk)
     for i in range(n - 1, -1, -1):
         if i == n - 1:
             latest[i] = hi[i]
         else:
-            walk = np.int64(travel[visits[i], visits[i + 1]])
+            walk = int(travel[visits[i], visits[i + 1]])
             latest[i] = min(hi[i], latest[i + 1] - duration[i] - walk)
     return earliest, latest, walked
 
 
-@numba.njit(cache=True)  # type: ignore[misc]
+@numba.njit(cache=True)
 def gaps(
     visits: np.ndarray,
     duration: np.ndarray,
@@ -71,12 +71,12 @@ def gaps(
     for pos in range(n + 1):
         if pos:
             p = pos - 1
-            ready = earliest[p] + duration[p] + np.int64(travel[visits[p], r])
+            ready = earliest[p] + duration[p] + int(travel[visits[p], r])
             if ready > last:
                 return found[:m], pos + 1
         else:
             ready = NEVER
-        due = latest[pos] - d - np.int64(travel[r, visits[pos]]) if pos < n else ALWAYS
+        due = latest[pos] - d - int(travel[r, visits[pos]]) if pos < n else ALWAYS
         if ready > due:
             continue
         for s in range(k):
@@ -92,7 +92,7 @@ def gaps(
     return found[:m], n + 1
 
 
-@numba.njit(cache=True)  # type: ignore[misc]
+@numba.njit(cache=True)
 def pairwise_starts(
     visits: np.ndarray, duration: np.ndarray, lo: np.ndarray, hi: np.ndarray, travel: np.ndarray
 ) -> tuple[np.ndarray, bool]:
@@ -103,7 +103,7 @@ def pairwise_starts(
         r = visits[i]
         s = lo[i]
         for j in range(i):
-            s = max(s, starts[j] + duration[j] + np.int64(travel[visits[j], r]))
+            s = max(s, starts[j] + duration[j] + int(travel[visits[j], r]))
         if s > hi[i]:
             return starts, False
         starts[i] = s
