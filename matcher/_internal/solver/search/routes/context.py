@@ -99,6 +99,9 @@ class RouteContext:
             )
         return self._routes[v]
 
+    def variant(self, v: int, visits: list[int], windows: list[tuple[int, int]]) -> Route:
+        return make_route(self.inst, v, visits, windows, self.schedule.travel, self.matrix)
+
     def without(self, route: Route, pos: int) -> Route:
         """The route with visit `pos` taken out (its slack recomputed, O(n))."""
         return self.spliced(route, pos, [], [], pos + 1)
