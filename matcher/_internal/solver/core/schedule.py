@@ -10,6 +10,8 @@ from bisect import insort
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from matcher._internal.solver.core.instance import Instance
 from matcher._internal.solver.core.rules import (
     day_starts,
@@ -69,13 +71,22 @@ class Schedule:
         copy._travel = self._travel  # a cache of fixed walks: shared, never copied
         return copy
 
+    @property
+    def travel_matrix(self) -> np.ndarray | None:
+        """`travel` between every two requests at once (`Walks.travel_matrix`), or None
+        where the instance is too large or a strict walking table lacks a pair."""
+        return self.inst.walks.travel_matrix
+
     def travel(self, i: int, j: int) -> int:
         """Walking minutes from request i's place to request j's (a table may differ by
         direction)."""
         key = (i, j)
         minutes = self._travel.get(key)
         if minutes is None:
-            minutes = self._travel[key] = self.inst.walk_between_requests(i, j)
+            matrix = self.travel_matrix
+            minutes = self._travel[key] = (
+                int(matrix[i, j]) if matrix is not None else self.inst.walk_between_requests(i, j)
+            )
         return minutes
 
     def feasible_starts(self, v: int, r: int) -> Ranges:

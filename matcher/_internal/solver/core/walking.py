@@ -28,6 +28,10 @@ FloatArray = np.ndarray
 METRIC_CHECK_REQUESTS = 400
 """With a table, the triangle check runs over all requests up to this many (n^3 work);
 above it, travel is taken as not metric."""
+TRAVEL_MATRIX_REQUESTS = 2_000
+"""`travel_matrix` is built for instances of up to this many requests: n^2 int32 minutes,
+16 MB at the limit (and a float64 matrix twice that while it is built). Above it (the
+15,000-request district would need 900 MB) travel is looked up pair by pair, as before."""
 
 
 @dataclass
@@ -90,6 +94,48 @@ class Walks:
                 if a != b:
                     walk[a, b] = self.between_requests(i, j)
         return walk
+
+    @cached_property
+    def travel_matrix(self) -> np.ndarray | None:
+        """Whole walking minutes (`travel_minutes`) between every two requests, int32, row
+        i column j the walk from i to j; None above `TRAVEL_MATRIX_REQUESTS` requests, and
+        where a strict table lacks a pair (its error is raised only when a stage needs that
+        pair, so the pair-by-pair path keeps answering there)."""
+        n = len(self.r_ids)
+        if n > TRAVEL_MATRIX_REQUESTS:
+            return None
+        walk, listed = self._between_and_listed(np.arange(n))
+        if self.strict and not listed.all():
+            return None
+        whole = np.ceil(walk - 1e-9)
+        # a float a hair from a whole minute may round either way in numpy's trigonometry:
+        # take those few from the scalar path, so the matrix equals `between_requests`
+        near = np.argwhere(np.abs(walk - np.rint(walk)) < 1e-6)
+        for i, j in near.tolist():
+            whole[i, j] = travel_minutes(self.between_requests(i, j))
+        return whole.astype(np.int32)
+
+    def _between_and_listed(self, idx: np.ndarray) -> tuple[FloatArray, np.ndarray]:
+        """Minutes between the requests `idx` (the table's where it lists the pair, else the
+        estimate; 0 from a place to itself) and which pairs that holds without the estimate
+        (all when no table is strict)."""
+        lat, lon = self.r_lat[idx], self.r_lon[idx]
+        walk = self.estimate.matrix(lat, lon, lat, lon)
+        np.fill_diagonal(walk, 0.0)
+        listed = np.ones(walk.shape, dtype=bool)
+        if not self.between:
+            return walk, listed
+        if self.strict:
+            listed[:] = False
+            np.fill_diagonal(listed, True)
+        position = np.full(len(self.r_ids), -1, dtype=np.int64)
+        position[idx] = np.arange(len(idx))
+        for (i, j), minutes in self.between.items():
+            a, b = position[i], position[j]
+            if a >= 0 and b >= 0 and a != b:
+                walk[a, b] = minutes
+                listed[a, b] = True
+        return walk, listed
 
     def missing(self, pair: str) -> InputError:
         return InputError(

@@ -25,10 +25,12 @@ from matcher._internal.solver.core.schedule import Schedule
 from matcher._internal.solver.search.routes.route import (
     Route,
     Segment,
+    Segments,
     consecutive_starts,
     make_route,
     own_window,
     pairwise_starts,
+    spliced_route,
     start_segments,
 )
 
@@ -50,13 +52,15 @@ class RouteContext:
     journal: list[Change] | None = None
     """When a list, every booking change is appended to it, so `undo` can take it back."""
     _routes: dict[int, Route] = field(default_factory=dict)
-    _segments: dict[tuple[int, int], list[Segment]] = field(default_factory=dict)
+    _segments: dict[tuple[int, int], Segments] = field(default_factory=dict)
     _pairs: dict[int, dict[int, float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.costs.untouched:
             raise ValueError("the route search does not price re-planning moves")
         self.pairwise = self.inst.walks.has_table
+        self.matrix = self.schedule.travel_matrix
+        """Travel minutes for the compiled route kernels, or None (a large instance)."""
 
     # ---- who may move where
     def movable(self, r: int) -> bool:
@@ -76,7 +80,7 @@ class RouteContext:
             }
         return self._pairs[r]
 
-    def segments(self, r: int, v: int) -> list[Segment]:
+    def segments(self, r: int, v: int) -> Segments:
         key = (r, v)
         if key not in self._segments:
             self._segments[key] = start_segments(self.inst, r, v)
@@ -90,18 +94,17 @@ class RouteContext:
                 visits.append(r)
                 pinned = not self.movable(r)
                 windows.append((start, start) if pinned else own_window(self.segments(r, v), start))
-            self._routes[v] = make_route(self.inst, v, visits, windows, self.schedule.travel)
+            self._routes[v] = make_route(
+                self.inst, v, visits, windows, self.schedule.travel, self.matrix
+            )
         return self._routes[v]
 
     def variant(self, v: int, visits: list[int], windows: list[tuple[int, int]]) -> Route:
-        return make_route(self.inst, v, visits, windows, self.schedule.travel)
+        return make_route(self.inst, v, visits, windows, self.schedule.travel, self.matrix)
 
     def without(self, route: Route, pos: int) -> Route:
         """The route with visit `pos` taken out (its slack recomputed, O(n))."""
-        keep = [i for i in range(len(route)) if i != pos]
-        return self.variant(
-            route.v, [route.visits[i] for i in keep], [(route.lo[i], route.hi[i]) for i in keep]
-        )
+        return self.spliced(route, pos, [], [], pos + 1)
 
     def starts(self, route: Route) -> list[int] | None:
         """The starts the route would be booked at, or None if it cannot be timed."""
@@ -112,12 +115,8 @@ class RouteContext:
     ) -> Route:
         """The route's first `head` visits, then `visits` in `windows`, then its visits from
         `end` on: an insertion when head == end, a tail exchange when end is the route's end."""
-        kept = list(zip(route.lo, route.hi, strict=True))
-        return self.variant(
-            route.v,
-            [*route.visits[:head], *visits, *route.visits[end:]],
-            [*kept[:head], *((lo, hi) for lo, hi, _ in windows), *kept[end:]],
-        )
+        pairs = [(lo, hi) for lo, hi, _ in windows]
+        return spliced_route(self.inst, route, head, visits, pairs, end, self.matrix)
 
     def with_visit(self, route: Route, pos: int, r: int, window: Segment) -> Route:
         return self.spliced(route, pos, [r], [window], pos)

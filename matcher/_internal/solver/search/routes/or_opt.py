@@ -74,10 +74,7 @@ class OrOpt:
             string = route.visits[i : i + k]
             if len(string) < k or not all(ctx.movable(x) for x in string):
                 break  # a longer string holds this one
-            keep = [j for j in range(len(route)) if not i <= j < i + k]
-            reduced = ctx.variant(
-                v, [route.visits[j] for j in keep], [(route.lo[j], route.hi[j]) for j in keep]
-            )
+            reduced = ctx.spliced(route, i, [], [], i + k)
             walked = reduced.travel_minutes() + sum(route.travel(a, b) for a, b in pairwise(string))
             gap = best_string_gap(ctx, reduced, string)  # where it was gains nothing
             if gap is not None:

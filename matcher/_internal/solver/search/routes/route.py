@@ -16,12 +16,20 @@ s >= earliest[i-1] + d[i-1] + travel(i-1, r) and s + d_r + travel(r, i) <= lates
 With a walking-time table the triangle inequality may fail, and the solver's schedules
 keep every pair of a volunteer's visits a walk apart, not just neighbours: there an
 insertion that passes the O(1) test is confirmed by `pairwise_starts`, an O(n^2) pass.
+
+Where the instance has a travel matrix (`Walks.travel_matrix`, up to 2,000 requests) the
+slack pass, the gap scan and `pairwise_starts` run compiled (`kernels`), on arrays the route
+keeps beside its lists; above that they run here in Python, with the same arithmetic.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
+
+import numpy as np
 
 from matcher._internal.solver.core.instance import Instance
 from matcher._internal.solver.core.rules import (
@@ -30,21 +38,30 @@ from matcher._internal.solver.core.rules import (
     start_window,
     within_day_caps,
 )
-
-NEVER = -(10**12)
-ALWAYS = 10**12
+from matcher._internal.solver.search.routes import kernels
+from matcher._internal.solver.search.routes.kernels import ALWAYS as ALWAYS
+from matcher._internal.solver.search.routes.kernels import NEVER as NEVER
 
 Segment = tuple[int, int, int]
 """A closed range of starts (lo, hi) inside one availability interval and one day."""
 Travel = Callable[[int, int], int]
 
 
-def start_segments(inst: Instance, r: int, v: int) -> list[Segment]:
+class Segments(list[Segment]):
+    """The start segments of one request and volunteer, and the same as an int64 array
+    of rows (lo, hi, day) for the kernels, made once."""
+
+    @cached_property
+    def array(self) -> np.ndarray:
+        return np.array(self, dtype=np.int64).reshape(-1, 3)
+
+
+def start_segments(inst: Instance, r: int, v: int) -> Segments:
     """Every start of r that v's availability allows (rule 4), split by the day it counts
     toward (rule 7): sorted, disjoint, each inside one interval and one day."""
     col = inst.plain
     es, ls, d = col.r_earliest[r], col.r_latest[r], col.r_duration[r]
-    out: list[Segment] = []
+    out = Segments()
     for k in range(col.a_ptr[v], col.a_ptr[v + 1]):
         lo, hi = start_window(es, ls, d, col.a_start[k], col.a_end[k])
         while lo <= hi:
@@ -53,6 +70,18 @@ def start_segments(inst: Instance, r: int, v: int) -> list[Segment]:
             out.append((lo, last, day))
             lo = last + 1
     return out
+
+
+class Arrays(NamedTuple):
+    """A route's lists as int64 arrays, and the travel matrix, for the compiled kernels."""
+
+    visits: np.ndarray
+    duration: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    earliest: np.ndarray
+    latest: np.ndarray
+    travel: np.ndarray
 
 
 def own_window(segments: Sequence[Segment], start: int) -> tuple[int, int]:
@@ -73,16 +102,38 @@ class Route:
     duration: list[int]
     lo: list[int]
     hi: list[int]
-    minutes: dict[int, int]  # service minutes per day (rule 7)
-    tasks: dict[int, int]
     max_minutes: int
     max_tasks: int
     travel: Travel
     earliest: list[int]
     latest: list[int]
+    walked: int | None = None
+    """Walking minutes between consecutive visits, when the slack pass counted them."""
+    arrays: Arrays | None = None
+    """The same route for the kernels, when the instance has a travel matrix."""
 
     def __len__(self) -> int:
         return len(self.visits)
+
+    @cached_property
+    def minutes(self) -> dict[int, int]:
+        """Service minutes per day (rule 7), each visit on the day its window counts toward."""
+        return self._day_loads[0]
+
+    @cached_property
+    def tasks(self) -> dict[int, int]:
+        """Services per day (rule 7)."""
+        return self._day_loads[1]
+
+    @cached_property
+    def _day_loads(self) -> tuple[dict[int, int], dict[int, int]]:
+        minutes: dict[int, int] = {}
+        tasks: dict[int, int] = {}
+        for d, first in zip(self.duration, self.lo, strict=True):
+            day = service_day(first)
+            minutes[day] = minutes.get(day, 0) + d
+            tasks[day] = tasks.get(day, 0) + 1
+        return minutes, tasks
 
     def ready(self, pos: int, r: int) -> int:
         """The earliest start of r placed before visit `pos` (after visit pos-1)."""
@@ -118,6 +169,15 @@ class Route:
         """Every position where r fits (its window there), in order, and how many positions
         were tested: `fit` at each, stopping once r could start no earlier than its last
         start (later positions are readier still)."""
+        if self.arrays is not None:
+            arr = self.arrays
+            rows, tested = kernels.gaps(
+                arr.visits, arr.duration, arr.earliest, arr.latest, r, d,
+                segments.array if isinstance(segments, Segments) else Segments(segments).array,
+                np.array([self.has_room(day, d) for _, _, day in segments], dtype=np.bool_),
+                arr.travel,
+            )  # fmt: skip
+            return [(pos, (lo, hi, day)) for pos, lo, hi, day in rows.tolist()], tested
         visits, earliest, latest, duration = self.visits, self.earliest, self.latest, self.duration
         travel, n = self.travel, len(visits)
         last = segments[-1][1] if segments else NEVER
@@ -150,6 +210,8 @@ class Route:
 
     def travel_minutes(self) -> int:
         """Walking minutes between consecutive visits (not from home)."""
+        if self.walked is not None:
+            return self.walked
         return sum(self.travel(a, b) for a, b in zip(self.visits, self.visits[1:], strict=False))
 
 
@@ -159,19 +221,20 @@ def make_route(
     visits: list[int],
     windows: list[tuple[int, int]],
     travel: Travel,
+    matrix: np.ndarray | None = None,
 ) -> Route:
     """The route of `visits` (in order) with their own windows; its slack from both ends.
-    A route whose visits cannot all be timed has some earliest[i] > latest[i]."""
+    A route whose visits cannot all be timed has some earliest[i] > latest[i]. With the
+    instance's travel `matrix` (the same minutes as `travel`), compiled."""
     col = inst.plain
-    duration = [col.r_duration[r] for r in visits]
     lo = [w[0] for w in windows]
     hi = [w[1] for w in windows]
-    minutes: dict[int, int] = {}
-    tasks: dict[int, int] = {}
-    for d, first in zip(duration, lo, strict=True):
-        day = service_day(first)
-        minutes[day] = minutes.get(day, 0) + d
-        tasks[day] = tasks.get(day, 0) + 1
+    if matrix is not None:
+        return _compiled_route(
+            inst, v, np.array(visits, dtype=np.int64), np.array(lo, dtype=np.int64),
+            np.array(hi, dtype=np.int64), travel, matrix,
+        )  # fmt: skip
+    duration = [col.r_duration[r] for r in visits]
     n = len(visits)
     earliest = [0] * n
     latest = [0] * n
@@ -184,8 +247,57 @@ def make_route(
             hi[i], latest[i + 1] - duration[i] - travel(visits[i], visits[i + 1])
         )  # fmt: skip
     return Route(
-        v, list(visits), duration, lo, hi, minutes, tasks,
+        v, list(visits), duration, lo, hi,
         col.v_max_minutes[v], col.v_max_tasks[v], travel, earliest, latest,
+    )  # fmt: skip
+
+
+def spliced_route(
+    inst: Instance,
+    route: Route,
+    head: int,
+    visits: Sequence[int],
+    windows: Sequence[tuple[int, int]],
+    end: int,
+    matrix: np.ndarray | None = None,
+) -> Route:
+    """`make_route` of the route's first `head` visits, then `visits` in `windows`, then its
+    visits from `end` on (each keeping its window): on the route's arrays when it has them."""
+    if route.arrays is None or matrix is None:
+        kept = list(zip(route.lo, route.hi, strict=True))
+        return make_route(
+            inst, route.v, [*route.visits[:head], *visits, *route.visits[end:]],
+            [*kept[:head], *windows, *kept[end:]], route.travel, matrix,
+        )  # fmt: skip
+    a = route.arrays
+
+    def join(old: np.ndarray, new: Sequence[int]) -> np.ndarray:
+        return np.concatenate((old[:head], np.array(new, dtype=np.int64), old[end:]))
+
+    return _compiled_route(
+        inst, route.v, join(a.visits, visits), join(a.lo, [w[0] for w in windows]),
+        join(a.hi, [w[1] for w in windows]), route.travel, matrix,
+    )  # fmt: skip
+
+
+def _compiled_route(
+    inst: Instance,
+    v: int,
+    visits: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    travel: Travel,
+    matrix: np.ndarray,
+) -> Route:
+    """`make_route` by `kernels.slack`, from int64 arrays."""
+    col = inst.plain
+    duration = inst.r_duration[visits]
+    earliest, latest, walked = kernels.slack(visits, duration, lo, hi, matrix)
+    arrays = Arrays(visits, duration, lo, hi, earliest, latest, matrix)
+    return Route(
+        v, visits.tolist(), duration.tolist(), lo.tolist(), hi.tolist(),
+        col.v_max_minutes[v], col.v_max_tasks[v], travel, earliest.tolist(),
+        latest.tolist(), int(walked), arrays,
     )  # fmt: skip
 
 
@@ -202,6 +314,10 @@ def consecutive_starts(route: Route) -> list[int] | None:
 def pairwise_starts(route: Route) -> list[int] | None:
     """The earliest start of every visit with every earlier visit a walk away, not only the
     previous one (what the solver keeps when walks come from a table), or None."""
+    if route.arrays is not None:
+        a = route.arrays
+        found, timed = kernels.pairwise_starts(a.visits, a.duration, a.lo, a.hi, a.travel)
+        return found.tolist() if timed else None
     starts: list[int] = []
     for i, r in enumerate(route.visits):
         s = route.lo[i]

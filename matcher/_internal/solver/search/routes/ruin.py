@@ -282,12 +282,14 @@ def _closest(ctx: RouteContext, rng: random.Random, step: _Step, requests: list[
     """`requests` nearest the seed first, in walking minutes plus half the minutes between
     the middle of their window and the seed's time, each blurred by up to half again."""
     col = ctx.inst.plain
-    travel = ctx.schedule.travel
     noise = [1.0 + 0.5 * rng.random() for _ in requests]
+    if ctx.matrix is not None:
+        walks = ctx.matrix[step.seed, requests].tolist()
+    else:
+        walks = [ctx.schedule.travel(step.seed, r) for r in requests]
     keyed = sorted(
         (
-            (travel(step.seed, r) + abs((col.r_earliest[r] + col.r_latest[r]) // 2 - step.when) / 2)
-            * noise[i],
+            (walks[i] + abs((col.r_earliest[r] + col.r_latest[r]) // 2 - step.when) / 2) * noise[i],
             r,
         )
         for i, r in enumerate(requests)
