@@ -75,6 +75,7 @@ def solve(
     # at the time limit. Deterministic runs compute them first and in full: when they land,
     # or where a clock stops them, must not change the search or the stated bound.
     bounds = _Bounds(servable_bound(inst, cands))
+    heard = None if progress is None else _Heard(progress)
     bounder: threading.Thread | None = None
     if not settings.deterministic:
         deadline = began + settings.time_limit_s
@@ -108,7 +109,7 @@ def solve(
             ),
             should_stop=cancel.is_set if cancel is not None else None,
             upper_bound=lambda: bounds.total,
-            on_better=None if progress is None else lambda weight, steps: progress(
+            on_better=None if heard is None else lambda weight, steps: heard(
                 Progress(weight, bounds.total, time.perf_counter() - began, steps)
             ),
             leads=lambda: bounds.column_routes,
@@ -122,7 +123,7 @@ def solve(
             time_limit=_search_budget(settings.time_limit_s, began, settings.deterministic),
             upper_bound=lambda: bounds.total, seed=settings.seed,
             workers=settings.effective_workers, deterministic=settings.deterministic,
-            progress=progress, should_stop=cancel.is_set if cancel is not None else None,
+            progress=heard, should_stop=cancel.is_set if cancel is not None else None,
             stall=_stall_rule(settings), started=began,
         )  # fmt: skip
     finally:
@@ -132,9 +133,10 @@ def solve(
     if bounds.error is not None:
         raise bounds.error
     log.info("first schedule after %.1f s; bound %d", first, bounds.total)
-    if progress is not None:  # the last report is the result, however little time there was
-        weight = served_weight(inst, schedule.crews)
-        progress(Progress(weight, bounds.total, time.perf_counter() - began, stats.iterations))
+    weight = served_weight(inst, schedule.crews)
+    if heard is not None and heard.last != (weight, bounds.total):
+        # the last report is the result, however little time there was
+        heard(Progress(weight, bounds.total, time.perf_counter() - began, stats.iterations))
     if stats.stalled:
         quiet, gap = settings.effective_stall_seconds, 100 * settings.stall_gap
         log.info("stopped after %.1f s: nothing moved for %.0f s within a %.1f%% gap",
@@ -192,6 +194,19 @@ class _Bounds:
         self.column_routes = found.routes
         log.info("column bound %d (%d rounds) after %.1f s; bound %d",
                  found.total, found.rounds, time.perf_counter() - began, self.total)  # fmt: skip
+
+
+@dataclass
+class _Heard:
+    """Passes progress reports on and remembers what the last one said, so that the solve
+    ends with a report of its result without repeating one just made."""
+
+    progress: ProgressCallback
+    last: tuple[int, int] | None = None
+
+    def __call__(self, report: Progress) -> None:
+        self.last = (report.served_weight, report.upper_bound)
+        self.progress(report)
 
 
 COLUMN_ROUNDS = 12
