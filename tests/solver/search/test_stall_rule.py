@@ -11,7 +11,7 @@ from matcher._internal.model import Settings
 from matcher._internal.solver import Progress
 from matcher._internal.solver.search.lns import HEARTBEAT_SECONDS, StallRule
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[3] / "data" / "sample"
 
 
 def test_the_rule_needs_both_quiet_and_a_small_gap() -> None:

@@ -38,7 +38,7 @@ def _community(volunteers: int, requests: int, seed: int, **settings: object) ->
 
 def test_greedy_schedule_is_an_exactly_feasible_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fixing every variable of the scheduling model to its hint must be feasible, or
-    CP-SAT ignores the hint. (The route model's hint is tested in test_route_model.)"""
+    CP-SAT ignores the hint. (The route model's hint is tested in search/test_route_model.py.)"""
     monkeypatch.setattr(scheduling_model, "build_route_model", lambda *_: None)
     p = _community(300, 500, seed=2)
     inst = build_instance(p)
