@@ -1,32 +1,18 @@
-"""The CP-SAT optimiser: exact hints, a valid bound, determinism, and never worse than greedy."""
+"""The pipeline (`solver.pipeline.solve`): valid and never worse than greedy, deterministic when
+asked, the bound thread's errors reach the caller, progress reports weight and bound."""
 
 from __future__ import annotations
 
 import importlib
 from datetime import date
-from typing import Any
 
-import numpy as np
 import pytest
 from factories import assert_valid, north, problem, request, volunteer
-from ortools.sat.python import cp_model
 
 import matcher
 from matcher._internal.generate import generate_community
 from matcher._internal.model import Problem, Settings
 from matcher._internal.solver import Progress, solve
-from matcher._internal.solver.bound.lagrangian import lagrangian_bound
-from matcher._internal.solver.bound.relaxation import lp_bound, request_prices
-from matcher._internal.solver.construct.greedy import greedy_schedule
-from matcher._internal.solver.core.candidates import find_candidates
-from matcher._internal.solver.core.instance import build_instance
-from matcher._internal.solver.core.objective import build_costs
-from matcher._internal.solver.search import scheduling_model
-from matcher._internal.solver.search.neighbourhood import grow_neighbourhood
-from matcher._internal.solver.search.route_model import RouteModel
-
-# The package re-exports the function lp_bound under the module's name: fetch the module.
-lp_bound_module = importlib.import_module("matcher._internal.solver.bound.relaxation")
 
 
 def _community(volunteers: int, requests: int, seed: int, **settings: object) -> Problem:
@@ -34,109 +20,6 @@ def _community(volunteers: int, requests: int, seed: int, **settings: object) ->
         volunteers, requests, days=1, seed=seed, start=date(2026, 12, 1)
     )
     return matcher.load_problem(vols, reqs, settings=Settings(**settings))  # type: ignore[arg-type]
-
-
-def test_greedy_schedule_is_an_exactly_feasible_hint(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fixing every variable of the scheduling model to its hint must be feasible, or
-    CP-SAT ignores the hint. (The route model's hint is tested in search/test_route_model.py.)"""
-    monkeypatch.setattr(scheduling_model, "build_route_model", lambda *_: None)
-    p = _community(300, 500, seed=2)
-    inst = build_instance(p)
-    cands = find_candidates(inst)
-    schedule = greedy_schedule(inst, cands)
-    costs = build_costs(inst, cands)
-    rng = np.random.default_rng(0)
-    open_requests = [
-        r for r in np.flatnonzero(cands.servable(inst.r_crew)) if r not in schedule.crews
-    ]
-    served = list(schedule.crews)
-    for seed_request in [*open_requests[:4], *served[:4]]:
-        nb = grow_neighbourhood(
-            inst,
-            cands,
-            schedule,
-            int(seed_request),
-            rng,
-            max_volunteers=15,
-            max_requests=60,
-            origin="test",
-        )
-        prepared = scheduling_model.prepare(inst, cands, schedule, costs, nb)
-        sub = prepared.sub
-        assert not isinstance(sub, RouteModel) and sub.hint
-        for var, value in sub.hint.items():
-            sub.model.add(var == value)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.max_time_in_seconds = 20
-        assert solver.solve(sub.model) == cp_model.OPTIMAL
-        for r, (start, crew) in prepared.freed.items():
-            schedule.book(r, start, crew)
-
-
-@pytest.mark.parametrize("seed", range(6))
-def test_lp_bound_is_never_below_a_proven_optimum(
-    seed: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    rng = np.random.default_rng(seed)
-    vols = [
-        volunteer(
-            f"v{i}",
-            where=north(float(rng.uniform(0, 500))),
-            hours=str(rng.choice(["08:00-12:00", "09:00-11:00", "10:00-13:00"])),
-            max_minutes_per_day=int(rng.choice([60, 120, 240])),
-        )
-        for i in range(5)
-    ]
-    reqs = [
-        request(
-            f"r{i}",
-            where=north(float(rng.uniform(0, 500))),
-            window=str(rng.choice(["08:00-10:00", "09:00-09:00", "10:00-12:00"])),
-            minutes=int(rng.choice([30, 45, 60, 90])),
-            volunteers_needed=int(rng.choice([1, 1, 2])),
-            priority=int(rng.integers(1, 6)),
-        )
-        for i in range(10)
-    ]
-    p = problem(vols, reqs, time_limit_s=20)
-    s = solve(p)
-    assert_valid(p, s)
-    assert s.summary.status == "optimal"
-    inst = build_instance(p)
-    cands = find_candidates(inst)
-    assert lp_bound(inst, cands).total >= s.summary.served_weight
-    # The bound large instances get (Lagrangian, pairs priced in) holds as well.
-    monkeypatch.setattr(lp_bound_module, "FULL_LP_PAIRS", 0)
-    assert lp_bound(inst, cands).total >= s.summary.served_weight
-
-
-def test_pricing_pairs_in_reaches_the_relaxation_over_all_pairs(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Starting from each request's two nearest pairs, pricing must add pairs until the
-    Lagrangian bound equals the crew-and-minutes relaxation solved over every pair."""
-    monkeypatch.setattr(lp_bound_module, "NEAREST_PAIRS", 2)
-    solved_over: list[int] = []
-    solve_lp = lp_bound_module._solve_lp
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        solved_over.append(len(args[3]))
-        return solve_lp(*args, **kwargs)
-
-    monkeypatch.setattr(lp_bound_module, "_solve_lp", counting)
-    inst = build_instance(_community(200, 300, seed=3))
-    cands = find_candidates(inst)
-    servable = cands.servable(inst.r_crew)
-    requests = np.flatnonzero(servable)
-    prices = request_prices(inst, cands, servable)
-    priced = lagrangian_bound(inst, cands, prices, servable)
-    every_pair = np.flatnonzero(servable[cands.pair_request])
-    exact = solve_lp(inst, cands, requests, every_pair, simple=True).value
-    assert len(solved_over) >= 2 and solved_over[-1] < len(every_pair)  # grew, not all
-    assert exact - 1e-6 <= priced <= exact + 0.5
-    weights = int(inst.r_weight[servable].sum())
-    assert priced < weights  # tighter than counting every servable request
 
 
 @pytest.mark.slow
@@ -196,51 +79,3 @@ def test_optimiser_uses_travel_time_and_caps_on_a_hand_made_day() -> None:
     # or by "a" + "near" (4 + 4).
     assert s.summary.served_weight == 8
     assert s.summary.status == "optimal"
-
-
-# Seeds 1 and 2 are not proven optimal, so their solves run the whole 20 s limit.
-@pytest.mark.parametrize(
-    "seed", [0, pytest.param(1, marks=pytest.mark.slow), pytest.param(2, marks=pytest.mark.slow), 3]
-)
-def test_lagrangian_bound_holds_for_any_prices(seed: int) -> None:
-    """The Lagrangian bound is valid whatever the multipliers: try random ones."""
-    p = _community(40, 60, seed=seed, time_limit_s=20)
-    s = solve(p)
-    assert_valid(p, s)
-    inst = build_instance(p)
-    cands = find_candidates(inst)
-    servable = cands.servable(inst.r_crew)
-    rng = np.random.default_rng(seed)
-    for _ in range(5):
-        prices = rng.uniform(-2, 20, inst.n_requests)
-        assert lagrangian_bound(inst, cands, prices, servable) >= s.summary.served_weight - 1e-9
-
-
-def test_progress_reports_count_seconds_from_the_solves_start() -> None:
-    """The neighbourhood search runs after the start and ruin and recreate; its reports
-    count from the solve's start (`started`), as theirs do, so the progress line never
-    goes back in time."""
-    import time
-
-    from matcher._internal.solver.search.lns import improve
-
-    reqs = [
-        request(
-            f"r{i}",
-            where=north(90 * (i % 7)),
-            window="08:00-11:30",
-            minutes=15 + i % 4,
-            priority=1 + i % 3,
-        )
-        for i in range(24)
-    ]
-    p = problem([volunteer("v0", max_tasks_per_day=None)], reqs)
-    inst = build_instance(p)
-    cands = find_candidates(inst)
-    schedule = greedy_schedule(inst, cands)
-    heard: list[Progress] = []
-    improve(
-        inst, cands, schedule, build_costs(inst, cands), time_limit=3.0, upper_bound=10**6,
-        seed=0, workers=1, progress=heard.append, started=time.perf_counter() - 100.0,
-    )  # fmt: skip
-    assert heard and all(100.0 <= h.elapsed < 110.0 for h in heard)
