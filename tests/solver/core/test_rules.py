@@ -615,3 +615,35 @@ def test_rule_7_day_service_minutes_holds_every_accepted_day(
             counted = sum(d for _, s, d in booked if service_day(s) == day)
             most = day_service_minutes(inst.a_start, inst.a_end, day, inst.longest_service)
             assert counted <= most
+
+
+# --- rule 8: exclusions and language (no function in rules.py: a pair filter and a crew
+# count, both read from core.candidates) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("excluded", [[], ["v"], ["other"]])
+def test_rule_8_an_excluded_volunteer_is_never_a_candidate(excluded: list[str]) -> None:
+    p = problem([volunteer("v"), volunteer("other")], [request("r", excluded_volunteers=excluded)])
+    inst = instance(p)
+    cands = find_candidates(inst)
+    says = inst.v_ids.index("v") in cands.vol[cands.of(0)].tolist()
+    assert says == ("v" not in excluded)
+    agrees(checked(p, [("r", "v", 9 * 60)]), says, Rule.EXCLUSION)
+
+
+@pytest.mark.parametrize(
+    ("languages", "expected"),
+    [((["zh"], ["zh"]), True), ((["zh"], []), True), (([], []), False), ((["wu"], ["en"]), False)],
+)
+def test_rule_8_a_crew_has_a_speaker_of_the_requests_language(
+    languages: tuple[list[str], list[str]], expected: bool
+) -> None:
+    p = problem(
+        [volunteer(f"v{i}", languages=spoken) for i, spoken in enumerate(languages)],
+        [request("r", language="zh", volunteers_needed=2)],
+    )
+    cands = find_candidates(instance(p))
+    assert cands.needs_language[0]
+    says = bool(cands.speaks[cands.of(0)].any())
+    assert says == expected
+    agrees(checked(p, [("r", "v0", 9 * 60), ("r", "v1", 9 * 60)]), says, Rule.LANGUAGE)
