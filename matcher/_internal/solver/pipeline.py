@@ -83,7 +83,10 @@ def solve(
     try:
         schedule = greedy_schedule(inst, cands)
         first = time.perf_counter() - began
-        schedule = _better_start(inst, cands, schedule)
+        if settings.deterministic or 2 * first <= settings.time_limit_s:
+            schedule = _better_start(inst, cands, schedule)
+        else:  # the second greedy costs about what the first did: it would end past the limit
+            log.info("no contention-ordered start: the first schedule took %.1f s", first)
         bounds.start_routes = _routes_of(schedule)
         if settings.deterministic:  # after the (deterministic) start: its routes seed it
             bounds.compute(inst, cands, None)
