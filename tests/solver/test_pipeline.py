@@ -79,3 +79,16 @@ def test_optimiser_uses_travel_time_and_caps_on_a_hand_made_day() -> None:
     # or by "a" + "near" (4 + 4).
     assert s.summary.served_weight == 8
     assert s.summary.status == "optimal"
+
+
+def test_a_solve_with_almost_no_time_still_reports_its_result() -> None:
+    """However short the limit (or busy the machine), a progress callback hears at least
+    once, and its last report is the schedule returned with its stated bound."""
+    p = _community(200, 300, seed=4, time_limit_s=0.05)
+    seen: list[Progress] = []
+    s = solve(p, progress=seen.append)
+    assert seen
+    assert (seen[-1].served_weight, seen[-1].upper_bound) == (
+        s.summary.served_weight,
+        s.summary.upper_bound,
+    )
