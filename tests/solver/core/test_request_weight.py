@@ -28,7 +28,7 @@ def test_a_request_weight_decides_who_is_served() -> None:
 
 
 def test_weights_read_from_csv_and_blank_means_priority(tmp_path: Path) -> None:
-    sample = Path(__file__).resolve().parents[2] / "data" / "sample"
+    sample = Path(__file__).resolve().parents[3] / "data" / "sample"
     reqs = pd.read_csv(sample / "requests.csv", dtype=str, keep_default_na=False)
     reqs["weight"] = ""
     reqs.loc[0, "weight"] = "25"
@@ -42,7 +42,7 @@ def test_weights_read_from_csv_and_blank_means_priority(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("bad", ["0", "-3", "2.5", "heavy"])
 def test_a_bad_weight_names_file_row_and_field(tmp_path: Path, bad: str) -> None:
-    sample = Path(__file__).resolve().parents[2] / "data" / "sample"
+    sample = Path(__file__).resolve().parents[3] / "data" / "sample"
     reqs = pd.read_csv(sample / "requests.csv", dtype=str, keep_default_na=False)
     reqs["weight"] = ""
     reqs.loc[3, "weight"] = bad

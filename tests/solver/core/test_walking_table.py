@@ -99,7 +99,7 @@ def test_travel_that_breaks_the_triangle_inequality_proves_nothing_by_itself() -
 
 
 def test_walking_file_errors_name_file_row_and_field(tmp_path: Path) -> None:
-    sample = Path(__file__).resolve().parents[2] / "data" / "sample"
+    sample = Path(__file__).resolve().parents[3] / "data" / "sample"
     vols = pd.read_csv(sample / "volunteers.csv", dtype=str)
     reqs = pd.read_csv(sample / "requests.csv", dtype=str)
     table = pd.DataFrame(
@@ -125,7 +125,7 @@ def test_walking_file_errors_name_file_row_and_field(tmp_path: Path) -> None:
 
 
 def test_the_command_line_takes_a_walking_table(tmp_path: Path) -> None:
-    sample = Path(__file__).resolve().parents[2] / "data" / "sample"
+    sample = Path(__file__).resolve().parents[3] / "data" / "sample"
     reqs = pd.read_csv(sample / "requests.csv", dtype=str)
     vols = pd.read_csv(sample / "volunteers.csv", dtype=str)
     pd.DataFrame(

@@ -24,7 +24,7 @@ from matcher._internal.solver.core.candidates import find_candidates
 from matcher._internal.solver.core.instance import build_instance
 from matcher._internal.solver.core.rules import day_starts, service_day, within_day_caps
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 if str(ROOT) not in sys.path:  # `benchmarks` is a folder of scripts beside `matcher`
     sys.path.insert(0, str(ROOT))
 
