@@ -49,8 +49,7 @@ from matcher._internal.model import (
     Request as ServiceRequest,
 )
 from matcher._internal.service.plans import LivePlan, Plans, UnknownPlan
-from matcher._internal.solver import Progress
-from matcher._internal.solver.services.explain import explain
+from matcher._internal.solver import Progress, explain
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -15,10 +15,11 @@ from matcher._internal.solver.bound.relaxation import Bound, lp_bound, team_boun
 from matcher._internal.solver.bound.servable import servable_bound
 from matcher._internal.solver.construct.contention import least_contended_first
 from matcher._internal.solver.construct.greedy import greedy_schedule
-from matcher._internal.solver.core.candidates import Candidates, find_candidates
-from matcher._internal.solver.core.instance import Instance, build_instance
+from matcher._internal.solver.core.candidates import Candidates
+from matcher._internal.solver.core.instance import Instance
 from matcher._internal.solver.core.objective import build_costs, served_weight
 from matcher._internal.solver.core.schedule import Schedule
+from matcher._internal.solver.prepared import Prepared, prepare
 from matcher._internal.solver.report.result import build_solution
 from matcher._internal.solver.search.lns import (
     Progress,
@@ -41,27 +42,25 @@ def solve(
     strategy: Strategy | str = Strategy.OPTIMISE,
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
-    prepared: tuple[Instance, Candidates] | None = None,
+    prepared: Prepared | None = None,
 ) -> Solution:
     """Solve `problem`; every request comes back either assigned or explained.
 
     `greedy` is the constructive baseline alone; `optimise` starts from it, proves an upper
     bound with a linear relaxation, and improves with CP-SAT neighbourhoods until the time
     limit in the settings (or until the bound is met). Setting `cancel` stops the search
-    early; the best valid schedule found so far is returned. `prepared` is the instance and
-    candidates of this very problem, when the caller already built them (a run that split a
-    community into parts and found one part: the whole).
+    early; the best valid schedule found so far is returned. `prepared` is what `prepare`
+    (or `decompose`) built for this very problem's volunteers and requests, when the caller
+    has it already (a run that split a community and found one part: the whole).
     """
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}; choose from {', '.join(STRATEGIES)}")
     strategy = Strategy(strategy)
     settings = problem.settings
     began = time.perf_counter()
-    if prepared is None:
-        inst = build_instance(problem)
-        cands = find_candidates(inst)
-    else:  # the same volunteers and requests; only the time limit or threads may differ
-        inst, cands = replace(prepared[0], problem=problem), prepared[1]
+    # The same volunteers and requests when prepared; only the time limit or threads differ.
+    ready = prepare(problem) if prepared is None else prepared.for_problem(problem)
+    inst, cands = ready.instance, ready.candidates
     log.info("%d candidate pairs for %d requests", cands.n_pairs, inst.n_requests)
     if strategy is Strategy.GREEDY:
         schedule = greedy_schedule(inst, cands)
@@ -188,6 +187,23 @@ class _Bounds:
                  found.total, found.rounds, time.perf_counter() - began, self.total)  # fmt: skip
 
 
+@dataclass(frozen=True)
+class BoundAlone:
+    """The bound without a search (`benchmarks/bounds.py` compares versions of it)."""
+
+    servable: int
+    """The weight of every request with enough candidates."""
+    relaxation: int
+    """The linear relaxation's bound, in full (no deadline), as a deterministic run has it
+    before the column bound."""
+
+
+def bound_alone(prepared: Prepared) -> BoundAlone:
+    """Prove the bound of a prepared problem, and nothing else."""
+    inst, cands = prepared.instance, prepared.candidates
+    return BoundAlone(servable_bound(inst, cands), lp_bound(inst, cands).total)
+
+
 COLUMN_ROUNDS = 12
 """Deterministic runs: rounds of the column bound at most."""
 COLUMN_LABELS = 400_000
@@ -258,4 +274,4 @@ def _search_budget(time_limit: float, began: float, deterministic: bool) -> floa
     return max(0.0, time_limit - (time.perf_counter() - began))
 
 
-__all__ = ["STRATEGIES", "Progress", "ProgressCallback", "solve"]
+__all__ = ["STRATEGIES", "BoundAlone", "Progress", "ProgressCallback", "bound_alone", "solve"]
