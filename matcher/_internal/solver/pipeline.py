@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from matcher._internal.model import Problem, Settings, Solution, Strategy
+from matcher._internal.model import Problem, SearchStats, Settings, Solution, Strategy
 from matcher._internal.solver.bound.columns import VolunteerRoute, column_bound, combined_total
 from matcher._internal.solver.bound.relaxation import Bound, lp_bound, team_bounds
 from matcher._internal.solver.bound.servable import servable_bound
@@ -74,6 +74,7 @@ def solve(
         inst, cands, done.schedule, upper_bound=done.upper_bound, strategy=strategy,
         seconds=time.perf_counter() - began, proven_optimal=done.proven_optimal,
         first_schedule_seconds=done.first_schedule_seconds, team_bounds=done.team_bounds,
+        search=done.search,
     )  # fmt: skip
 
 
@@ -110,6 +111,8 @@ class Optimised:
     was solved to optimality, and its objective was the served weight alone (nothing
     frozen, no move cost)."""
     first_schedule_seconds: float
+    search: SearchStats
+    """How many neighbourhoods, moves and ruin steps the search tried and kept."""
 
 
 def optimise(
@@ -155,8 +158,11 @@ def optimise(
         if settings.deterministic:  # after the (deterministic) start: its routes seed it
             bounds.compute(inst, cands, None)
         costs = build_costs(inst, cands, {} if start is None else start.priced)
+        on_start = SearchStats()
         if start is None:
-            _route_stages(inst, cands, schedule, costs, began, bounds, progress, should_stop)
+            on_start = _route_stages(
+                inst, cands, schedule, costs, began, bounds, progress, should_stop
+            )
         stats = improve(
             inst, cands, schedule, costs,
             time_limit=_search_budget(settings.time_limit_s, began, settings.deterministic),
@@ -178,7 +184,12 @@ def optimise(
                  stats.seconds, quiet, gap)  # fmt: skip
     weight_alone = start is None or (not start.frozen and costs.move_unit_cost == 0)
     proven = stats.proven_optimal and weight_alone
-    return Optimised(schedule, bounds.total, bounds.per_team, proven, first)
+    search = SearchStats(
+        iterations=stats.iterations,
+        moves_accepted=on_start.moves_accepted + stats.improved + stats.route_moves,
+        ruin_steps=on_start.ruin_steps,
+    )
+    return Optimised(schedule, bounds.total, bounds.per_team, proven, first, search)
 
 
 def _route_stages(
@@ -190,8 +201,9 @@ def _route_stages(
     bounds: _Bounds,
     progress: ProgressCallback | None,
     should_stop: Callable[[], bool] | None,
-) -> None:
-    """Route moves on the start, then ruin and recreate where routes are long."""
+) -> SearchStats:
+    """Route moves on the start, then ruin and recreate where routes are long; what they
+    tried and kept."""
     settings = inst.problem.settings
     routed = improve_routes(
         inst, cands, schedule, costs, max_evaluations=_route_budget(settings.time_limit_s)
@@ -219,6 +231,8 @@ def _route_stages(
         "ruin and recreate: +%d weight in %d steps (%d accepted, %d recombined) in %.2f s",
         ruined.weight_gain, ruined.steps, ruined.accepted, ruined.recombined, ruined.seconds,
     )  # fmt: skip
+    moves = sum(routed.applied.values()) + ruined.accepted
+    return SearchStats(moves_accepted=moves, ruin_steps=ruined.steps)
 
 
 @dataclass

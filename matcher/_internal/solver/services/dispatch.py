@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 
 import numpy as np
 
@@ -139,14 +139,11 @@ def _book(inst: Instance, schedule: Schedule, solution: Solution) -> None:
     """Book the published plan as it is (it was valid for the same volunteers)."""
     r_index = {rid: i for i, rid in enumerate(inst.r_ids)}
     v_index = {vid: i for i, vid in enumerate(inst.v_ids)}
-    crews: defaultdict[str, list[int]] = defaultdict(list)
-    starts = {}
-    for a in solution.assignments:
-        if a.request_id in r_index and a.volunteer_id in v_index:
-            crews[a.request_id].append(v_index[a.volunteer_id])
-            starts[a.request_id] = round((a.start - inst.origin).total_seconds() / 60)
-    for rid, crew in crews.items():
-        schedule.book(r_index[rid], starts[rid], crew)
+    for rid, crew in solution.crews().items():
+        members = [v_index[a.volunteer_id] for a in crew if a.volunteer_id in v_index]
+        if rid in r_index and members:
+            start = round((crew[0].start - inst.origin).total_seconds() / 60)
+            schedule.book(r_index[rid], start, members)
 
 
 def _bump(

@@ -16,7 +16,7 @@ def explain(problem: Problem, solution: Solution, request_id: str) -> Explanatio
         u = left[request_id]
         return Explanation(request_id=request_id, served=False,
                            summary=f"{u.reason.value}: {u.detail}")  # fmt: skip
-    mine = [a for a in solution.assignments if a.request_id == request_id]
+    mine = solution.crews().get(request_id, [])
     if not mine:
         raise KeyError(f"request {request_id!r} is not in this solution")
     if request_id not in {q.request_id for q in problem.requests}:

@@ -63,6 +63,7 @@ def replan(
         inst, cands, schedule, upper_bound=done.upper_bound, strategy=Strategy.REPLAN,
         seconds=time.perf_counter() - began, proven_optimal=done.proven_optimal,
         first_schedule_seconds=done.first_schedule_seconds, team_bounds=done.team_bounds,
+        search=done.search,
     )  # fmt: skip
     changes = _changes(inst, schedule, published, dropped, previous, solution, settings)
     return solution.model_copy(update={"changes": changes})
@@ -125,7 +126,7 @@ def _changes(
     changes = []
     present = set(inst.r_ids)
     published_text = _as_published(previous)
-    for rid in sorted({a.request_id for a in previous.assignments} - present):
+    for rid in sorted(previous.crews().keys() - present):
         changes.append(Change(request_id=rid, kind=ChangeKind.REMOVED, reason=dropped[rid]))
     for r, (start, crew) in sorted(published.items(), key=lambda kv: inst.r_ids[kv[0]]):
         rid = inst.r_ids[r]
@@ -153,10 +154,7 @@ def _changes(
 def _as_published(previous: Solution) -> dict[str, str]:
     """Each request's crew as the published plan had it, in `Instance.describe`'s form; a
     volunteer who has since left the roster is still named there."""
-    crews: dict[str, list[str]] = {}
-    starts = {}
-    for a in previous.assignments:
-        crews.setdefault(a.request_id, []).append(a.volunteer_id)
-        starts[a.request_id] = a.start
-    return {rid: f"{starts[rid]:%Y-%m-%d %H:%M}: {', '.join(sorted(crew))}"
-            for rid, crew in crews.items()}  # fmt: skip
+    return {
+        rid: f"{crew[0].start:%Y-%m-%d %H:%M}: {', '.join(sorted(a.volunteer_id for a in crew))}"
+        for rid, crew in previous.crews().items()
+    }
