@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matcher._internal.model import Explanation, Problem, Solution
 from matcher._internal.solver.core.schedule import Schedule, contains
-from matcher._internal.solver.services.dispatch import prepared
+from matcher._internal.solver.services.dispatch import prepared_once
 from matcher._internal.solver.services.published import book_previous
 
 RUNNERS_UP = 3
@@ -21,7 +21,8 @@ def explain(problem: Problem, solution: Solution, request_id: str) -> Explanatio
         raise KeyError(f"request {request_id!r} is not in this solution")
     if request_id not in {q.request_id for q in problem.requests}:
         raise KeyError(f"request {request_id!r} is not in this problem")
-    inst, cands = prepared(problem)
+    ready = prepared_once(problem)
+    inst, cands = ready.instance, ready.candidates
     schedule = Schedule(inst)
     book_previous(inst, cands, schedule, solution, set())
     r = inst.r_ids.index(request_id)
