@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -42,8 +43,9 @@ def _place(east: int, north_: int) -> tuple[float, float]:
     return CENTRE[0] + north_ / METRES_PER_DEG, CENTRE[1] + east / METRES_PER_DEG
 
 
-def _hhmm(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"
+def _stamp(minute: int) -> str:
+    """The time `minute` minutes after midnight of the test day, past midnight too."""
+    return (datetime.fromisoformat(at("00:00")) + timedelta(minutes=minute)).isoformat()
 
 
 @st.composite
@@ -52,18 +54,20 @@ def small_problems(draw: st.DrawFn, *, roomy: bool = False) -> Problem:
     metres apart, windows of 0-90 minutes, some crews of two, shared residents and
     preferences, tight daily caps now and then. `roomy`: volunteers free from 7:00 for 6-8
     hours without binding caps and windows of up to 4 hours, so that routes are long and
-    can be reordered (what or-opt, swaps and tail exchanges need)."""
+    can be reordered (what or-opt, swaps and tail exchanges need). Half of the problems
+    happen 14 hours later, so that shifts and windows span midnight (rule 7's days)."""
+    shift = 14 * 60 if draw(st.booleans()) else 0
     n_v = draw(st.integers(1, 3))
     longest_window = 240 if roomy else 90
     vols = []
     for i in range(n_v):
         first = 7 * 60 if roomy else draw(st.integers(7 * 60, 9 * 60))
         length = draw(st.integers(360, 480) if roomy else st.integers(60, 240))
-        hours = [f"{at(_hhmm(first))}/{at(_hhmm(first + length))}"]
+        hours = [f"{_stamp(shift + first)}/{_stamp(shift + first + length)}"]
         if draw(st.booleans()):
             later = first + (length if roomy else 0) + draw(st.integers(250, 330))
             length = draw(st.integers(30, 120))
-            hours.append(f"{at(_hhmm(later))}/{at(_hhmm(later + length))}")
+            hours.append(f"{_stamp(shift + later)}/{_stamp(shift + later + length)}")
         extra: dict[str, Any] = {
             "availability": hours,
             "max_minutes_per_day": 600 if roomy else draw(st.sampled_from([90, 150, 240, 600])),
@@ -85,8 +89,8 @@ def small_problems(draw: st.DrawFn, *, roomy: bool = False) -> Problem:
         }
         where = _place(draw(st.integers(-800, 800)), draw(st.integers(-800, 800)))
         minutes = draw(st.sampled_from([15, 30, 45, 60]))
-        window = f"{_hhmm(first)}-{_hhmm(last)}"
-        reqs.append(request(f"R{j}", where=where, window=window, minutes=minutes, **extra))
+        extra |= {"earliest_start": _stamp(shift + first), "latest_start": _stamp(shift + last)}
+        reqs.append(request(f"R{j}", where=where, minutes=minutes, **extra))
     return problem(vols, reqs)
 
 
@@ -139,8 +143,12 @@ def lower_cost(case: Case) -> int:
 
 def own_windows(case: Case, v: int) -> list[tuple[int, int, int]]:
     """(request, lo, hi) of v's visits in start order: crews of several stay where they
-    are; a crew of one may move inside its availability interval and its day."""
+    are; a crew of one may move inside its availability interval, and inside its day
+    unless v's daily caps could never refuse a service (minute cap at least all of v's
+    available minutes, task cap at least v's candidate requests)."""
     inst, col = case.inst, case.inst.plain
+    free = sum(col.a_end[k] - col.a_start[k] for k in range(col.a_ptr[v], col.a_ptr[v + 1]))
+    by_day = col.v_max_minutes[v] < free or col.v_max_tasks[v] < int((case.cands.vol == v).sum())
     out = []
     for start, _, r in case.schedule.bookings[v]:
         if int(inst.r_crew[r]) > 1:
@@ -152,7 +160,7 @@ def own_windows(case: Case, v: int) -> list[tuple[int, int, int]]:
                 col.a_start[k], col.a_end[k],
             )  # fmt: skip
             if lo <= start <= hi:
-                first, last = day_starts(service_day(start))
+                first, last = day_starts(service_day(start)) if by_day else (lo, hi)
                 out.append((r, max(lo, first), min(hi, last)))
                 break
         else:

@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from matcher._internal.solver.core.candidates import Candidates
 from matcher._internal.solver.core.instance import Instance
 from matcher._internal.solver.core.objective import (
@@ -26,6 +28,7 @@ from matcher._internal.solver.search.routes.route import (
     Route,
     Segment,
     Segments,
+    caps_can_bind,
     consecutive_starts,
     make_route,
     own_window,
@@ -53,6 +56,7 @@ class RouteContext:
     """When a list, every booking change is appended to it, so `undo` can take it back."""
     _routes: dict[int, Route] = field(default_factory=dict)
     _segments: dict[tuple[int, int], Segments] = field(default_factory=dict)
+    _caps_bind: list[bool] = field(default_factory=list)
     _pairs: dict[int, dict[int, float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -80,10 +84,19 @@ class RouteContext:
             }
         return self._pairs[r]
 
+    def _by_day(self, v: int) -> bool:
+        """Whether v's segments are cut at midnight: only where a daily cap can bind."""
+        if not self._caps_bind:
+            per_volunteer = np.bincount(self.cands.vol, minlength=self.inst.n_volunteers)
+            self._caps_bind = [
+                caps_can_bind(self.inst, u, int(n)) for u, n in enumerate(per_volunteer)
+            ]
+        return self._caps_bind[v]
+
     def segments(self, r: int, v: int) -> Segments:
         key = (r, v)
         if key not in self._segments:
-            self._segments[key] = start_segments(self.inst, r, v)
+            self._segments[key] = start_segments(self.inst, r, v, by_day=self._by_day(v))
         return self._segments[key]
 
     # ---- routes

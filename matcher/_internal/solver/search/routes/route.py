@@ -3,8 +3,9 @@
 Each booked visit keeps its own start window while the route search works on it: the
 request's window, inside the availability interval that holds its current start (rule 4),
 on the day its current start counts toward (rule 7), so that no other visit's day load
-changes when it shifts. Visits the route search may not move (crews of several, frozen
-requests) are pinned to their current start.
+changes when it shifts; where v's daily caps can never bind (`caps_can_bind`), over every
+day of that interval, so that a visit may shift across midnight. Visits the route search
+may not move (crews of several, frozen requests) are pinned to their current start.
 
 `earliest[i]` is the earliest start of visit i when every visit before it starts as early
 as it can; `latest[i]` the latest when every visit after it starts as late as it can (rule
@@ -56,9 +57,20 @@ class Segments(list[Segment]):
         return np.array(self, dtype=np.int64).reshape(-1, 3)
 
 
-def start_segments(inst: Instance, r: int, v: int) -> Segments:
+def caps_can_bind(inst: Instance, v: int, candidates: int) -> bool:
+    """Whether rule 7 can ever refuse v a service: its daily minute cap is below the minutes
+    of all its availability (services lie inside it, rule 4), or its daily task cap below
+    the `candidates` requests it may serve. Where neither holds, no day needs its own
+    segment, and a visit's own window may span midnight."""
+    col = inst.plain
+    free = sum(col.a_end[k] - col.a_start[k] for k in range(col.a_ptr[v], col.a_ptr[v + 1]))
+    return bool(col.v_max_minutes[v] < free or col.v_max_tasks[v] < candidates)
+
+
+def start_segments(inst: Instance, r: int, v: int, *, by_day: bool = True) -> Segments:
     """Every start of r that v's availability allows (rule 4), split by the day it counts
-    toward (rule 7): sorted, disjoint, each inside one interval and one day."""
+    toward (rule 7) when `by_day`: sorted, disjoint, each inside one interval (and one day;
+    otherwise the day is that of its first start)."""
     col = inst.plain
     es, ls, d = col.r_earliest[r], col.r_latest[r], col.r_duration[r]
     out = Segments()
@@ -66,7 +78,7 @@ def start_segments(inst: Instance, r: int, v: int) -> Segments:
         lo, hi = start_window(es, ls, d, col.a_start[k], col.a_end[k])
         while lo <= hi:
             day = service_day(lo)
-            last = min(hi, day_starts(day)[1])
+            last = min(hi, day_starts(day)[1]) if by_day else hi
             out.append((lo, last, day))
             lo = last + 1
     return out
