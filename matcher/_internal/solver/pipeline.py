@@ -93,9 +93,8 @@ class Start:
     bound_share: float = 1.0
     """The share of the time limit after which the bound stops adding route hulls and
     pricing rounds (not in deterministic mode, which computes it in full)."""
-    column_bound: bool = False
-    """Whether the column bound may lower the bound. Re-plans have never had it: turning it
-    on would change their stated bounds (and their searches, which stop at the bound)."""
+    column_bound: bool = True
+    """Whether the column bound may lower the relaxation's bound."""
 
 
 @dataclass(frozen=True)

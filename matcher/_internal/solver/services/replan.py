@@ -56,7 +56,11 @@ def replan(
     )
     _serve_what_fits(inst, cands, schedule)
     priced = {} if keep_all else untouched
-    start = Start(schedule, frozen=frozen, priced=priced, bound_share=BOUND_SHARE)
+    # Re-plans have never had the column bound: it would change their stated bounds (and
+    # their searches, which stop at the bound), a change of behaviour to make on purpose.
+    start = Start(
+        schedule, frozen=frozen, priced=priced, bound_share=BOUND_SHARE, column_bound=False
+    )
     done = optimise(inst, cands, began=began, start=start, progress=progress)
     _restore_unneeded_moves(schedule, untouched)
     solution = build_solution(
