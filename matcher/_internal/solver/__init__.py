@@ -25,7 +25,8 @@ keeps every other package out of them):
 - `services/`: re-planning, urgent dispatch and explanations on a published plan.
 
 `prepared.py` flattens a problem once; `pipeline.solve` runs the stages in order:
-candidates -> construct -> bound, beside the search -> report.
+candidates -> construct -> bound, beside the search -> report. `pipeline.optimise` is the
+one choreography of bounds and searches; a re-plan runs it from its kept plan (`Start`).
 """
 
 from matcher._internal.solver.pipeline import (
