@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from factories import north, problem, request, volunteer
 
+from matcher import Settings
+from matcher._internal.check import check_solution
+from matcher._internal.solver import solve
 from matcher._internal.solver.construct.contention import least_contended_first, minutes_to_give
 from matcher._internal.solver.construct.greedy import greedy_schedule
 from matcher._internal.solver.core.candidates import find_candidates
@@ -62,3 +65,19 @@ def test_minutes_to_give_splits_overnight_availability_and_applies_the_daily_cap
     given = dict(zip(inst.v_ids, minutes_to_give(inst), strict=True))
     # 4 h before midnight and 4 h after, on two request days; the cap binds per day.
     assert given == {"night": 480.0, "capped": 120.0}
+
+
+def test_the_contention_start_is_skipped_where_it_would_end_past_the_time_limit() -> None:
+    """The second greedy costs about what the first did: a run whose first schedule took
+    more than half its time limit keeps the nearest-first start. Deterministic runs never
+    read the clock, so they always try both."""
+    rushed = _shared_and_spare().model_copy(
+        update={"settings": Settings(time_limit_s=1e-9, seed=1)}
+    )
+    solution = solve(rushed)
+    assert check_solution(rushed, solution).ok
+    assert solution.summary.requests_served == 1
+    exact = rushed.model_copy(
+        update={"settings": Settings(time_limit_s=1e-9, seed=1, deterministic=True)}
+    )
+    assert solve(exact).summary.requests_served == 2

@@ -149,7 +149,10 @@ def optimise(
         if start is None:
             schedule = greedy_schedule(inst, cands)
             first = time.perf_counter() - began
-            schedule = _better_start(inst, cands, schedule)
+            if settings.deterministic or 2 * first <= settings.time_limit_s:
+                schedule = _better_start(inst, cands, schedule)
+            else:  # the second greedy costs about what the first did: past the limit
+                log.info("no contention-ordered start: the first schedule took %.1f s", first)
         else:
             schedule = start.schedule
             first = time.perf_counter() - began
