@@ -123,8 +123,9 @@ def test_help_says_what_seed_and_deterministic_do(tmp_path: Path) -> None:
     text = matcher("solve", "--help", cwd=tmp_path).stdout
     assert "same seed, same output" not in text
     assert "Only with --deterministic" in " ".join(text.split())
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    synopsis = readme.split("matcher solve --volunteers PATH", 1)[1].split("matcher check", 1)[0]
+    reference = Path(__file__).resolve().parents[1] / "docs" / "command-line.md"
+    text = reference.read_text(encoding="utf-8")
+    synopsis = text.split("matcher solve --volunteers PATH", 1)[1].split("matcher check", 1)[0]
     for flag in ("--deterministic", "--workers", "--seed", "--time-limit"):
         assert flag in synopsis
 

@@ -1,17 +1,22 @@
-"""The documentation: the contract's generated tables match the models, every field is
-described, and docs/ and README.md point at nothing outside the repository."""
+"""The documentation: the contract's generated tables match the models (written by the build
+tool `tools/contract_tables.py`), every field is described, docs/ and README.md point at
+nothing outside the repository, and every link to a section finds its heading."""
 
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
 
-from matcher._internal import contract_tables as ct
-
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `tools` is a folder of build tools beside `matcher`
+    sys.path.insert(0, str(ROOT))
+
+from tools import contract_tables as ct  # noqa: E402
+
 CONTRACT = ROOT / "docs" / "DATA_CONTRACT.md"
 HINT = f"run `{ct.REGENERATE}` from the repository root and commit the result"
 
@@ -50,7 +55,7 @@ def test_every_generated_field_has_a_meaning() -> None:
     ]
     assert not blank, (
         f"fields without a meaning: {blank}; give each a docstring in its model, or an entry"
-        " in MEANINGS in matcher/_internal/contract_tables.py"
+        " in MEANINGS in tools/contract_tables.py"
     )
 
 
@@ -112,3 +117,33 @@ def test_docs_refer_to_nothing_outside_the_repository(path: Path) -> None:
             found.append(target)
     found += [m.group(0) for m in PARENT.finditer(text) if _outside_repository(path, m.group(0))]
     assert not found, f"{path.relative_to(ROOT)} points outside the repository: {found}"
+
+
+def _heading_anchors(page: Path) -> set[str]:
+    """The anchors a page's headings get, as GitHub makes them: lower case, punctuation but
+    hyphens dropped, spaces to hyphens; lines inside code fences are not headings."""
+    anchors: set[str] = set()
+    fenced = False
+    for line in page.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and line.startswith("#"):
+            title = re.sub(r"[^\w\- ]", "", line.lstrip("#").strip().lower())
+            anchors.add(title.replace(" ", "-"))
+    return anchors
+
+
+@pytest.mark.parametrize("path", _doc_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_links_to_sections_name_a_heading_of_the_page(path: Path) -> None:
+    """Sections move between README.md and docs/: a link into a page must still find its
+    heading there."""
+    broken = []
+    for match in LINK.finditer(path.read_text(encoding="utf-8")):
+        target = match.group(1) or match.group(2)
+        if re.match(r"[a-z][a-z0-9+.-]*:", target) or "#" not in target:
+            continue
+        file, anchor = target.split("#", 1)
+        page = (path.parent / file).resolve() if file else path
+        if page.suffix == ".md" and page.exists() and anchor not in _heading_anchors(page):
+            broken.append(target)
+    assert not broken, f"{path.relative_to(ROOT)} links to sections that do not exist: {broken}"

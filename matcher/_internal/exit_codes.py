@@ -1,4 +1,4 @@
-"""Exit statuses of the `matcher` command, documented in README for scripts."""
+"""Exit statuses of the `matcher` command, documented for scripts in docs/command-line.md."""
 
 from enum import IntEnum
 

@@ -2,8 +2,8 @@
 
 Python keeps no docstring written under an attribute (``x: int = 0`` then a string), yet
 that is where this project documents each field and each reason code, once. The contract's
-tables (`contract_tables`) and the people's pages (a reason's sentence on a team sheet) both
-read them from here, so the words are written in one place.
+tables (the build tool `tools/contract_tables.py`) and the people's pages (a reason's sentence
+on a team sheet) both read them from here, so the words are written in one place.
 """
 
 from __future__ import annotations

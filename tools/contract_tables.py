@@ -11,7 +11,7 @@ A field's meaning is its docstring (or its pydantic `description`) where the mod
 else the entry in `MEANINGS` below. The JSON Schemas of the exchanged models go to
 docs/schemas/, one file per model. Regenerate both with
 
-    python -m matcher._internal.contract_tables
+    python -m tools.contract_tables
 
 and check them, without writing, with `--check`.
 """
@@ -46,10 +46,10 @@ from matcher._internal.model import (
 )
 from matcher._internal.model.docstrings import attribute_docs
 
-REGENERATE = "python -m matcher._internal.contract_tables"
+REGENERATE = "python -m tools.contract_tables"
 """The command that rewrites the generated regions and the schema files."""
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 CONTRACT = REPO_ROOT / "docs" / "DATA_CONTRACT.md"
 SCHEMAS = REPO_ROOT / "docs" / "schemas"
 
@@ -477,7 +477,7 @@ def write_schemas(folder: str | Path = SCHEMAS) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m matcher._internal.contract_tables",
+        prog="python -m tools.contract_tables",
         description="Regenerate the field tables of the data contract and its JSON Schemas.",
     )
     parser.add_argument("--contract", type=Path, default=CONTRACT, help="the contract file")
