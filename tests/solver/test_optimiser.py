@@ -244,3 +244,16 @@ def test_progress_reports_count_seconds_from_the_solves_start() -> None:
         seed=0, workers=1, progress=heard.append, started=time.perf_counter() - 100.0,
     )  # fmt: skip
     assert heard and all(100.0 <= h.elapsed < 110.0 for h in heard)
+
+
+def test_a_solve_with_almost_no_time_still_reports_its_result() -> None:
+    """However short the limit (or busy the machine), a progress callback hears at least
+    once, and its last report is the schedule returned with its stated bound."""
+    p = _community(200, 300, seed=4, time_limit_s=0.05)
+    seen: list[Progress] = []
+    s = solve(p, progress=seen.append)
+    assert seen
+    assert (seen[-1].served_weight, seen[-1].upper_bound) == (
+        s.summary.served_weight,
+        s.summary.upper_bound,
+    )

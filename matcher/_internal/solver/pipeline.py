@@ -180,6 +180,9 @@ def optimise(
     if bounds.error is not None:
         raise bounds.error
     log.info("first schedule after %.1f s; bound %d", first, bounds.total)
+    if progress is not None:  # the last report is the result, however little time there was
+        weight = served_weight(inst, schedule.crews)
+        progress(Progress(weight, bounds.total, time.perf_counter() - began, stats.iterations))
     if stats.stalled:
         quiet, gap = settings.effective_stall_seconds, 100 * settings.stall_gap
         log.info("stopped after %.1f s: nothing moved for %.0f s within a %.1f%% gap",
