@@ -28,10 +28,7 @@ def main() -> None:
 
     from matcher import Settings, load_problem
     from matcher._internal.generate import generate_community
-    from matcher._internal.solver.bound.relaxation import lp_bound
-    from matcher._internal.solver.bound.servable import servable_bound
-    from matcher._internal.solver.core.candidates import find_candidates
-    from matcher._internal.solver.core.instance import build_instance
+    from matcher._internal.solver import bound_alone, prepare
 
     rows = []
     for spec in SUITES[args.suite]:
@@ -40,13 +37,12 @@ def main() -> None:
             start=date(2026, 12, 1),
         )  # fmt: skip
         problem = load_problem(vols, reqs, settings=Settings(time_limit_s=spec.time_limit))
-        inst = build_instance(problem)
-        cands = find_candidates(inst)
+        prepared = prepare(problem)
         began = time.perf_counter()
-        bound = lp_bound(inst, cands)
+        bound = bound_alone(prepared)
         rows.append({
-            "instance": spec.name, "pairs": cands.n_pairs,
-            "servable_weight": servable_bound(inst, cands), "bound": bound.total,
+            "instance": spec.name, "pairs": prepared.pairs,
+            "servable_weight": bound.servable, "bound": bound.relaxation,
             "seconds": round(time.perf_counter() - began, 1),
         })  # fmt: skip
         print(rows[-1], flush=True)

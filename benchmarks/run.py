@@ -98,10 +98,9 @@ def run_one(instance: Instance, strategy: str, seed: int) -> dict[str, Any]:
 def _candidate_pairs(problem: Any) -> int:
     """The (request, volunteer) pairs the rules allow: what time and memory grow with.
     Counted after the solve's figures are taken, so they do not include this."""
-    from matcher._internal.solver.core.candidates import find_candidates
-    from matcher._internal.solver.core.instance import build_instance
+    from matcher._internal.solver import prepare
 
-    return int(find_candidates(build_instance(problem)).n_pairs)
+    return prepare(problem).pairs
 
 
 def _child(instance: Instance, strategy: str, seed: int, queue: Any) -> None:

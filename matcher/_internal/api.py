@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from matcher._internal import solver
 from matcher._internal.model import (
     Explanation,
     Problem,
@@ -24,7 +25,6 @@ from matcher._internal.model import (
     Volunteer,
 )
 from matcher._internal.solver import ProgressCallback
-from matcher._internal.solver import solve as _solve
 
 
 def solve(
@@ -40,7 +40,7 @@ def solve(
     comes back either assigned or with a reason. `progress` is called from worker threads;
     setting `cancel` stops early with the best valid schedule so far. Safe to call from
     several threads at once."""
-    return _solve(
+    return solver.solve(
         _with(problem, time_limit, seed), strategy=strategy, progress=progress, cancel=cancel
     )
 
@@ -69,9 +69,9 @@ def replan(
     started) are never moved. `Solution.changes` lists what was added, removed or moved,
     and why.
     """
-    from matcher._internal.solver.services.replan import replan as _replan
-
-    return _replan(_with(problem, time_limit, seed), previous, pinned=pinned, progress=progress)
+    return solver.replan(
+        _with(problem, time_limit, seed), previous, pinned=pinned, progress=progress
+    )
 
 
 def _with(problem: Problem, time_limit: float | None, seed: int | None) -> Problem:
@@ -85,20 +85,16 @@ def dispatch_urgent(
     """Serve an urgent request at once on top of `solution`: the nearest free eligible crew,
     or volunteers taken from lower-priority work (which is re-homed where possible).
     `Solution.changes` says who was moved or dropped for it."""
-    from matcher._internal.solver.services.dispatch import dispatch_urgent as _dispatch
-
     if not isinstance(request, Request):
         request = Request.model_validate(
             dict(request), context={"timezone": problem.settings.timezone}
         )
-    return _dispatch(problem, solution, request)
+    return solver.dispatch_urgent(problem, solution, request)
 
 
 def explain(problem: Problem, solution: Solution, request_id: str) -> Explanation:
     """Why a request was served by its crew (reach, skills, the runners-up), or why not."""
-    from matcher._internal.solver.services.explain import explain as _explain
-
-    return _explain(problem, solution, request_id)
+    return solver.explain(problem, solution, request_id)
 
 
 def compare_scenarios(

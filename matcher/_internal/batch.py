@@ -29,8 +29,7 @@ from matcher._internal.io.load import load_settings
 from matcher._internal.io.output import write_solution
 from matcher._internal.io.tables import RawTable, community_cell
 from matcher._internal.model import Problem, Settings, Solution
-from matcher._internal.solver import ProgressCallback
-from matcher._internal.solver.services.dispatch import dispatch_urgent
+from matcher._internal.solver import ProgressCallback, dispatch_urgent
 
 if TYPE_CHECKING:
     from matcher._internal.io.database import LastRun

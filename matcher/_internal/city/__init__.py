@@ -5,7 +5,7 @@ The stages, one module each, in the order a run goes through them:
 - `inputs.py`: read and validate the volunteers and requests once; a community whose rows
   have errors is set aside with its errors, and the others go on.
 - `split.py`: each community is split into parts by the connected parts of its candidate
-  graph (`solver.core.candidates.linked_parts`); small parts are grouped. Requests no
+  graph (`solver.decompose`, through the solver's door); small parts are grouped. Requests no
   volunteer could serve are explained here, against the whole community.
 - `budget.py`: each part's share of the time limit, by its size.
 - `execute.py`: the parts run in this process, on local worker processes or on a Dask

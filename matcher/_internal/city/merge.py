@@ -17,13 +17,13 @@ from collections.abc import Sequence
 from matcher._internal.model import (
     CommunitySummary,
     Request,
+    SearchStats,
     Settings,
     Solution,
     Strategy,
-    Summary,
     Unassigned,
     relative_gap,
-    status_of,
+    summarise,
 )
 from matcher._internal.model.solution import TeamSummary
 
@@ -53,25 +53,33 @@ def combine(
     requests_served = sum(p.summary.requests_served for p in pieces)
     if requests_served + len(unassigned) != len(requests):
         raise ValueError("the pieces do not cover the requests once each")
-    status = status_of(served, bound, bool(assignments))
-    summary = Summary(
-        status=status,
+    summary = summarise(
+        assignments,
         strategy=strategy,
         served_weight=served,
         upper_bound=bound,
-        gap=relative_gap(served, bound),
-        walk_minutes=round(sum(a.walk_minutes for a in assignments), 2),
         requests_total=len(requests),
         requests_served=requests_served,
         requests_unassigned=len(unassigned),
-        assignments=len(assignments),
-        solve_seconds=round(seconds, 3),
+        seconds=seconds,
         first_schedule_seconds=max((p.summary.first_schedule_seconds for p in pieces), default=0.0),
         per_team=_per_team(pieces, left_out, requests),
-        seed=settings.seed,
-        settings=settings.model_dump(mode="json"),
+        settings=settings,
+        search=_search(pieces),
     )
     return Solution(assignments=assignments, unassigned=unassigned, summary=summary)
+
+
+def _search(pieces: Sequence[Solution]) -> SearchStats | None:
+    """The pieces' search statistics added up; None when no piece was searched."""
+    searched = [p.summary.search for p in pieces if p.summary.search is not None]
+    if not searched:
+        return None
+    return SearchStats(
+        iterations=sum(s.iterations for s in searched),
+        moves_accepted=sum(s.moves_accepted for s in searched),
+        ruin_steps=sum(s.ruin_steps for s in searched),
+    )
 
 
 def _per_team(

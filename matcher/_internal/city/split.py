@@ -20,10 +20,7 @@ import numpy as np
 
 from matcher._internal.city.inputs import Community, community_order
 from matcher._internal.model import Problem, Request, Unassigned, Volunteer
-from matcher._internal.solver.core.candidates import Candidates, find_candidates, linked_parts
-from matcher._internal.solver.core.instance import Instance, build_instance
-from matcher._internal.solver.core.schedule import Schedule
-from matcher._internal.solver.report.unassigned import explain_unassigned
+from matcher._internal.solver import Prepared, decompose
 
 PART_PAIRS = 20_000
 """Connected parts smaller than this many candidate pairs are grouped up to it. A part
@@ -38,9 +35,9 @@ class Part:
     index: int
     problem: Problem
     pairs: int
-    prepared: tuple[Instance, Candidates] | None = field(default=None, repr=False, compare=False)
-    """The instance and candidates of a part that is its whole community, built by the
-    split: a run in this process reuses them instead of building them again."""
+    prepared: Prepared | None = field(default=None, repr=False, compare=False)
+    """What the split built for a part that is its whole community: a run in this process
+    hands it back to `solve` instead of building it again."""
 
     @property
     def size(self) -> int:
@@ -79,30 +76,23 @@ def split_community(
     problem: Problem, community: Community, *, part_pairs: int = PART_PAIRS
 ) -> CommunitySplit:
     """Parts of `problem` (one community's), each with at least one request."""
-    inst = build_instance(problem)
-    cands = find_candidates(inst)
-    linked = linked_parts(cands, inst.n_volunteers, np.ones(inst.n_requests, dtype=bool))
-    pairs = np.bincount(
-        linked.of_request[linked.of_request >= 0],
-        weights=np.diff(cands.indptr)[linked.of_request >= 0],
-        minlength=linked.count,
-    ).astype(np.int64)
-    groups = _group(pairs, part_pairs)
+    found = decompose(problem)
+    groups = _group(found.pairs, part_pairs)
     if len(groups) <= 1:  # one part: the whole community, solved exactly as on its own
-        whole = Part(community, 0, problem, cands.n_pairs, prepared=(inst, cands))
+        whole = Part(community, 0, problem, found.prepared.pairs, prepared=found.prepared)
         return CommunitySplit(community, problem, [whole] if problem.requests else [], [])
-    part_of = np.full(max(1, linked.count), -1, np.int64)
+    part_of = np.full(max(1, found.count), -1, np.int64)
     for g, members in enumerate(groups):
         part_of[members] = g
-    request_part = np.where(linked.of_request >= 0, part_of[linked.of_request], -1)
-    volunteer_part = np.where(linked.of_volunteer >= 0, part_of[linked.of_volunteer], -1)
+    request_part = np.where(found.request_part >= 0, part_of[found.request_part], -1)
+    volunteer_part = np.where(found.volunteer_part >= 0, part_of[found.volunteer_part], -1)
     parts = []
     for g, members in enumerate(groups):
         vols = tuple(problem.volunteers[v] for v in np.flatnonzero(volunteer_part == g))
         reqs = tuple(problem.requests[r] for r in np.flatnonzero(request_part == g))
-        parts.append(Part(community, g, restricted(problem, vols, reqs), int(pairs[members].sum())))
-    alone = {inst.r_ids[r] for r in np.flatnonzero(request_part < 0)}
-    left_out = explain_unassigned(inst, cands, Schedule(inst), skip=set(inst.r_ids) - alone)
+        pairs = int(found.pairs[members].sum())
+        parts.append(Part(community, g, restricted(problem, vols, reqs), pairs))
+    left_out = found.left_out()
     return CommunitySplit(community, problem, parts, left_out)
 
 

@@ -10,6 +10,7 @@ from matcher._internal.model.solution import (
     ChangeKind,
     CommunitySummary,
     Explanation,
+    SearchStats,
     Solution,
     Status,
     Strategy,
@@ -17,6 +18,7 @@ from matcher._internal.model.solution import (
     Unassigned,
     relative_gap,
     status_of,
+    summarise,
 )
 from matcher._internal.model.team import QINXIAN_TEAMS, Team
 from matcher._internal.model.timefields import Interval
@@ -33,6 +35,7 @@ __all__ = [
     "Problem",
     "Reason",
     "Request",
+    "SearchStats",
     "Settings",
     "Solution",
     "Status",
@@ -44,4 +47,5 @@ __all__ = [
     "WalkingTime",
     "relative_gap",
     "status_of",
+    "summarise",
 ]

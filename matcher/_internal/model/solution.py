@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -12,6 +13,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from matcher._internal.model.reasons import Reason
+from matcher._internal.model.settings import Settings
 
 
 class Assignment(BaseModel):
@@ -101,6 +103,21 @@ class CommunitySummary(BaseModel):
     failure: str | None = None
 
 
+class SearchStats(BaseModel):
+    """What the search did (as PyVRP's `Result` carries its statistics): how much it tried
+    and how much of it was kept. For tuning and for trusting a result, not for decisions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    iterations: int = 0
+    """Neighbourhoods the CP-SAT search solved (the exact model of a small problem is one)."""
+    moves_accepted: int = 0
+    """Changes kept: neighbourhoods whose re-plan replaced the schedule, route moves
+    applied, and ruin-and-recreate steps accepted."""
+    ruin_steps: int = 0
+    """Ruin-and-recreate steps tried (none where volunteers hold short routes)."""
+
+
 class Summary(BaseModel):
     """Headline figures of a run (`summary.json`)."""
 
@@ -126,6 +143,49 @@ class Summary(BaseModel):
     community that was not planned. The headline figures cover the planned communities."""
     seed: int
     settings: dict[str, Any] = Field(default_factory=dict)
+    search: SearchStats | None = None
+    """What the search did: `iterations` (neighbourhoods the CP-SAT search solved),
+    `moves_accepted` (neighbourhoods, route moves and ruin-and-recreate steps kept) and
+    `ruin_steps`; null where no search ran (the greedy strategy, urgent dispatch). For
+    tuning and trust: the figures differ between runs that are not deterministic."""
+
+
+def summarise(
+    assignments: Sequence[Assignment],
+    *,
+    strategy: Strategy,
+    served_weight: int,
+    upper_bound: int,
+    requests_total: int,
+    requests_served: int,
+    requests_unassigned: int,
+    seconds: float,
+    first_schedule_seconds: float,
+    per_team: dict[str, TeamSummary],
+    settings: Settings,
+    search: SearchStats | None = None,
+) -> Summary:
+    """The one way a `Summary` is made, whether from one schedule (`report/result.py`) or
+    from independent pieces (`city/merge.py`): the status, the gap, the walking and the
+    counts are read the same way for both."""
+    return Summary(
+        status=status_of(served_weight, upper_bound, bool(assignments)),
+        strategy=strategy,
+        served_weight=served_weight,
+        upper_bound=upper_bound,
+        gap=relative_gap(served_weight, upper_bound),
+        walk_minutes=round(sum(a.walk_minutes for a in assignments), 2),
+        requests_total=requests_total,
+        requests_served=requests_served,
+        requests_unassigned=requests_unassigned,
+        assignments=len(assignments),
+        solve_seconds=round(seconds, 3),
+        first_schedule_seconds=round(first_schedule_seconds, 3),
+        per_team=per_team,
+        seed=settings.seed,
+        settings=settings.model_dump(mode="json"),
+        search=search,
+    )
 
 
 def status_of(served: int, bound: int, serves_anything: bool) -> Status:
@@ -166,6 +226,14 @@ class Solution(BaseModel):
 
     def served_request_ids(self) -> set[str]:
         return {a.request_id for a in self.assignments}
+
+    def crews(self) -> dict[str, list[Assignment]]:
+        """Each served request's crew: its assignments, in the order of `assignments` (one
+        start for the whole crew, rule 3)."""
+        crews: dict[str, list[Assignment]] = {}
+        for a in self.assignments:
+            crews.setdefault(a.request_id, []).append(a)
+        return crews
 
     def to_frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(assignments, unassigned) as DataFrames with the batch files' columns."""

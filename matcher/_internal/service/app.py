@@ -49,8 +49,7 @@ from matcher._internal.model import (
     Request as ServiceRequest,
 )
 from matcher._internal.service.plans import LivePlan, Plans, UnknownPlan
-from matcher._internal.solver import Progress
-from matcher._internal.solver.services.explain import explain
+from matcher._internal.solver import Progress, explain
 
 log = logging.getLogger(__name__)
 
@@ -436,7 +435,7 @@ def _call_answer(plan: LivePlan, request_id: str, note: str | None = None) -> Ca
     """The call's crew, or the reason it was left out (its row of the plan's unassigned),
     with the `note` of a plan made for it."""
     names = {v.volunteer_id: v.name for v in plan.problem.volunteers}
-    rows = [a for a in plan.solution.assignments if a.request_id == request_id]
+    rows = plan.solution.crews().get(request_id, [])
     rows = _as_published(plan.solution, rows)
     crew = [CrewMember(volunteer_id=a.volunteer_id, name=names.get(a.volunteer_id),
                        walk_minutes=a.walk_minutes) for a in rows]  # fmt: skip

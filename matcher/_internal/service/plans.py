@@ -24,9 +24,7 @@ from matcher._internal.io import database as db
 from matcher._internal.io import plans
 from matcher._internal.io.errors import InputError, Issue
 from matcher._internal.model import QINXIAN_TEAMS, Change, Problem, Request, Settings, Solution
-from matcher._internal.solver import solve
-from matcher._internal.solver.services.dispatch import dispatch_calls
-from matcher._internal.solver.services.replan import replan
+from matcher._internal.solver import dispatch_calls, replan, solve
 
 log = logging.getLogger(__name__)
 

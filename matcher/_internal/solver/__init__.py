@@ -1,19 +1,60 @@
-"""The solver, in stages; each folder is one:
+"""The solver's door: everything outside `solver/` imports from here and nowhere deeper.
+
+What it offers:
+
+- `solve`: plan a problem (`optimise`, or the `greedy` baseline alone);
+- `replan`: plan the day again from a published plan, moving as little as is worth it;
+- `dispatch_urgent` / `dispatch_calls`: serve urgent calls at once on top of a plan;
+- `explain`: why a request got its crew, or why it got none;
+- `decompose`: the independent parts of a problem (what `city/` splits communities by),
+  with `prepare` and the `Prepared` token that hands a part already built back to `solve`;
+- `bound_alone`: the proven bound without a search (for benchmarks);
+- `Progress` / `ProgressCallback`: what a running solve reports.
+
+Behind the door, each folder is one stage (an import-linter contract in pyproject.toml
+keeps every other package out of them):
 
 - `core/`: the problem as arrays (`instance`), the hard rules (`rules`), who could serve
   what (`candidates`), a schedule under construction (`schedule`), each objective term
   (`objective`) and the task sets a volunteer can do in a row (`task_sets`);
 - `construct/`: the greedy baseline and its contention-ordered variant;
 - `bound/`: proven upper bounds (servable weight, the linear relaxation with route hulls,
-  the Lagrangian bound at scale);
-- `search/`: the large neighbourhood search and its two CP-SAT models;
+  the Lagrangian bound at scale, the column bound);
+- `search/`: the large neighbourhood search, its two CP-SAT models and the route moves;
 - `report/`: a schedule turned into a `Solution`, with a reason for every unassigned request;
 - `services/`: re-planning, urgent dispatch and explanations on a published plan.
 
-`pipeline.solve` runs them in order: candidates -> construct -> bound, beside the search ->
-report.
+`prepared.py` flattens a problem once; `pipeline.solve` runs the stages in order:
+candidates -> construct -> bound, beside the search -> report. `pipeline.optimise` is the
+one choreography of bounds and searches; a re-plan runs it from its kept plan (`Start`).
 """
 
-from matcher._internal.solver.pipeline import STRATEGIES, Progress, ProgressCallback, solve
+from matcher._internal.solver.pipeline import (
+    STRATEGIES,
+    BoundAlone,
+    Progress,
+    ProgressCallback,
+    bound_alone,
+    solve,
+)
+from matcher._internal.solver.prepared import Decomposition, Prepared, decompose, prepare
+from matcher._internal.solver.services.dispatch import dispatch_calls, dispatch_urgent
+from matcher._internal.solver.services.explain import explain
+from matcher._internal.solver.services.replan import replan
 
-__all__ = ["STRATEGIES", "Progress", "ProgressCallback", "solve"]
+__all__ = [
+    "STRATEGIES",
+    "BoundAlone",
+    "Decomposition",
+    "Prepared",
+    "Progress",
+    "ProgressCallback",
+    "bound_alone",
+    "decompose",
+    "dispatch_calls",
+    "dispatch_urgent",
+    "explain",
+    "prepare",
+    "replan",
+    "solve",
+]

@@ -5,20 +5,22 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from matcher._internal.model import Problem, Settings, Solution, Strategy
+from matcher._internal.model import Problem, SearchStats, Settings, Solution, Strategy
 from matcher._internal.solver.bound.columns import VolunteerRoute, column_bound, combined_total
 from matcher._internal.solver.bound.relaxation import Bound, lp_bound, team_bounds
 from matcher._internal.solver.bound.servable import servable_bound
 from matcher._internal.solver.construct.contention import least_contended_first
 from matcher._internal.solver.construct.greedy import greedy_schedule
-from matcher._internal.solver.core.candidates import Candidates, find_candidates
-from matcher._internal.solver.core.instance import Instance, build_instance
-from matcher._internal.solver.core.objective import build_costs, served_weight
+from matcher._internal.solver.core.candidates import Candidates
+from matcher._internal.solver.core.instance import Instance
+from matcher._internal.solver.core.objective import Costs, build_costs, served_weight
 from matcher._internal.solver.core.schedule import Schedule
+from matcher._internal.solver.prepared import Prepared, prepare
 from matcher._internal.solver.report.result import build_solution
 from matcher._internal.solver.search.lns import (
     Progress,
@@ -41,27 +43,24 @@ def solve(
     strategy: Strategy | str = Strategy.OPTIMISE,
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
-    prepared: tuple[Instance, Candidates] | None = None,
+    prepared: Prepared | None = None,
 ) -> Solution:
     """Solve `problem`; every request comes back either assigned or explained.
 
     `greedy` is the constructive baseline alone; `optimise` starts from it, proves an upper
     bound with a linear relaxation, and improves with CP-SAT neighbourhoods until the time
     limit in the settings (or until the bound is met). Setting `cancel` stops the search
-    early; the best valid schedule found so far is returned. `prepared` is the instance and
-    candidates of this very problem, when the caller already built them (a run that split a
-    community into parts and found one part: the whole).
+    early; the best valid schedule found so far is returned. `prepared` is what `prepare`
+    (or `decompose`) built for this very problem's volunteers and requests, when the caller
+    has it already (a run that split a community and found one part: the whole).
     """
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}; choose from {', '.join(STRATEGIES)}")
     strategy = Strategy(strategy)
-    settings = problem.settings
     began = time.perf_counter()
-    if prepared is None:
-        inst = build_instance(problem)
-        cands = find_candidates(inst)
-    else:  # the same volunteers and requests; only the time limit or threads may differ
-        inst, cands = replace(prepared[0], problem=problem), prepared[1]
+    # The same volunteers and requests when prepared; only the time limit or threads differ.
+    ready = prepare(problem) if prepared is None else prepared.for_problem(problem)
+    inst, cands = ready.instance, ready.candidates
     log.info("%d candidate pairs for %d requests", cands.n_pairs, inst.n_requests)
     if strategy is Strategy.GREEDY:
         schedule = greedy_schedule(inst, cands)
@@ -70,61 +69,110 @@ def solve(
             inst, cands, schedule, upper_bound=servable_bound(inst, cands),
             strategy=strategy, seconds=seconds, first_schedule_seconds=seconds,
         )  # fmt: skip
+    done = optimise(inst, cands, began=began, progress=progress, cancel=cancel)
+    return build_solution(
+        inst, cands, done.schedule, upper_bound=done.upper_bound, strategy=strategy,
+        seconds=time.perf_counter() - began, proven_optimal=done.proven_optimal,
+        first_schedule_seconds=done.first_schedule_seconds, team_bounds=done.team_bounds,
+        search=done.search,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Start:
+    """A search from a given schedule instead of a constructed one: a re-plan's. Everything
+    a re-plan does differently from a solve from scratch, as far as the search goes."""
+
+    schedule: Schedule
+    """Booked already (the published plan where it still holds, and what fits around it);
+    the search improves it in place."""
+    frozen: frozenset[int] = frozenset()
+    """Requests whose bookings never move (pinned ones)."""
+    priced: Mapping[int, tuple[int, list[int]]] = field(default_factory=dict)
+    """Bookings whose move costs `Settings.replan_move_cost` (`objective.move_cost`)."""
+    bound_share: float = 1.0
+    """The share of the time limit after which the bound stops adding route hulls and
+    pricing rounds (not in deterministic mode, which computes it in full)."""
+    column_bound: bool = True
+    """Whether the column bound may lower the relaxation's bound."""
+
+
+@dataclass(frozen=True)
+class Optimised:
+    """What `optimise` leaves: the improved schedule, what is proven about it, and when the
+    first complete schedule was ready."""
+
+    schedule: Schedule
+    upper_bound: int
+    team_bounds: dict[str, int]
+    proven_optimal: bool
+    """The served weight is proven the most there is: the exact model of the whole problem
+    was solved to optimality, and its objective was the served weight alone (nothing
+    frozen, no move cost)."""
+    first_schedule_seconds: float
+    search: SearchStats
+    """How many neighbourhoods, moves and ruin steps the search tried and kept."""
+
+
+def optimise(
+    inst: Instance,
+    cands: Candidates,
+    *,
+    began: float,
+    start: Start | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> Optimised:
+    """The one choreography of an optimising run: the bounds in their own thread (or first,
+    in deterministic mode), a starting schedule, then the searches until the time limit
+    (counted from `began`, a `time.perf_counter()` reading) or the bound.
+
+    From scratch (`start=None`) the start is the better greedy schedule, improved by route
+    moves and ruin and recreate before the CP-SAT neighbourhoods. From a `Start` (a
+    re-plan) only the neighbourhoods run: they respect its frozen requests and price its
+    moves, which the route stages do not.
+    """
+    settings = inst.problem.settings
     # The bounds are computed beside construction and search (HiGHS and CP-SAT both release
     # the interpreter) and tighten the search's target when ready; their pricing rounds stop
     # at the time limit. Deterministic runs compute them first and in full: when they land,
     # or where a clock stops them, must not change the search or the stated bound.
-    bounds = _Bounds(servable_bound(inst, cands))
+    bounds = _Bounds(servable_bound(inst, cands), columns=start is None or start.column_bound)
     heard = None if progress is None else _Heard(progress)
     bounder: threading.Thread | None = None
     if not settings.deterministic:
-        deadline = began + settings.time_limit_s
+        share = 1.0 if start is None else start.bound_share
+        deadline = began + share * settings.time_limit_s
         bounder = threading.Thread(target=bounds.compute, args=(inst, cands, deadline))
         bounder.start()
+    should_stop = cancel.is_set if cancel is not None else None
     try:
-        schedule = greedy_schedule(inst, cands)
-        first = time.perf_counter() - began
-        if settings.deterministic or 2 * first <= settings.time_limit_s:
-            schedule = _better_start(inst, cands, schedule)
-        else:  # the second greedy costs about what the first did: it would end past the limit
-            log.info("no contention-ordered start: the first schedule took %.1f s", first)
+        if start is None:
+            schedule = greedy_schedule(inst, cands)
+            first = time.perf_counter() - began
+            if settings.deterministic or 2 * first <= settings.time_limit_s:
+                schedule = _better_start(inst, cands, schedule)
+            else:  # the second greedy costs about what the first did: past the limit
+                log.info("no contention-ordered start: the first schedule took %.1f s", first)
+        else:
+            schedule = start.schedule
+            first = time.perf_counter() - began
         bounds.start_routes = _routes_of(schedule)
         if settings.deterministic:  # after the (deterministic) start: its routes seed it
             bounds.compute(inst, cands, None)
-        costs = build_costs(inst, cands)
-        routed = improve_routes(
-            inst, cands, schedule, costs, max_evaluations=_route_budget(settings.time_limit_s)
-        )
-        log.info(
-            "route search on the start: +%d weight, %d moves, %d insertion tests in %.2f s",
-            routed.weight_gain, sum(routed.applied.values()), routed.evaluations, routed.seconds,
-        )  # fmt: skip
-        share = _ruin_share(inst, cands)
-        ruined = ruin_and_recreate(
-            inst, cands, schedule, costs, seed=settings.seed,
-            steps=round(share * settings.time_limit_s * RUIN_STEPS_PER_SECOND)
-            if settings.deterministic else (UNLIMITED if share else 0),
-            seconds=None if settings.deterministic else share * _search_budget(
-                settings.time_limit_s, began, deterministic=False
-            ),
-            should_stop=cancel.is_set if cancel is not None else None,
-            upper_bound=lambda: bounds.total,
-            on_better=None if heard is None else lambda weight, steps: heard(
-                Progress(weight, bounds.total, time.perf_counter() - began, steps)
-            ),
-            leads=lambda: bounds.column_routes,
-        )  # fmt: skip
-        log.info(
-            "ruin and recreate: +%d weight in %d steps (%d accepted, %d recombined) in %.2f s",
-            ruined.weight_gain, ruined.steps, ruined.accepted, ruined.recombined, ruined.seconds,
-        )  # fmt: skip
+        costs = build_costs(inst, cands, {} if start is None else start.priced)
+        on_start = SearchStats()
+        if start is None:
+            on_start = _route_stages(
+                inst, cands, schedule, costs, began, bounds, heard, should_stop
+            )
         stats = improve(
             inst, cands, schedule, costs,
             time_limit=_search_budget(settings.time_limit_s, began, settings.deterministic),
             upper_bound=lambda: bounds.total, seed=settings.seed,
             workers=settings.effective_workers, deterministic=settings.deterministic,
-            progress=heard, should_stop=cancel.is_set if cancel is not None else None,
-            stall=_stall_rule(settings), started=began,
+            progress=heard, should_stop=should_stop, stall=_stall_rule(settings),
+            started=began, frozen=frozenset() if start is None else start.frozen,
         )  # fmt: skip
     finally:
         bounds.search_done.set()  # the column bound stops with the search
@@ -141,11 +189,57 @@ def solve(
         quiet, gap = settings.effective_stall_seconds, 100 * settings.stall_gap
         log.info("stopped after %.1f s: nothing moved for %.0f s within a %.1f%% gap",
                  stats.seconds, quiet, gap)  # fmt: skip
-    return build_solution(
-        inst, cands, schedule, upper_bound=bounds.total, strategy=strategy,
-        seconds=time.perf_counter() - began, proven_optimal=stats.proven_optimal,
-        first_schedule_seconds=first, team_bounds=bounds.per_team,
+    weight_alone = start is None or (not start.frozen and costs.move_unit_cost == 0)
+    proven = stats.proven_optimal and weight_alone
+    search = SearchStats(
+        iterations=stats.iterations,
+        moves_accepted=on_start.moves_accepted + stats.improved + stats.route_moves,
+        ruin_steps=on_start.ruin_steps,
+    )
+    return Optimised(schedule, bounds.total, bounds.per_team, proven, first, search)
+
+
+def _route_stages(
+    inst: Instance,
+    cands: Candidates,
+    schedule: Schedule,
+    costs: Costs,
+    began: float,
+    bounds: _Bounds,
+    progress: ProgressCallback | None,
+    should_stop: Callable[[], bool] | None,
+) -> SearchStats:
+    """Route moves on the start, then ruin and recreate where routes are long; what they
+    tried and kept."""
+    settings = inst.problem.settings
+    routed = improve_routes(
+        inst, cands, schedule, costs, max_evaluations=_route_budget(settings.time_limit_s)
+    )
+    log.info(
+        "route search on the start: +%d weight, %d moves, %d insertion tests in %.2f s",
+        routed.weight_gain, sum(routed.applied.values()), routed.evaluations, routed.seconds,
     )  # fmt: skip
+    share = _ruin_share(inst, cands)
+    ruined = ruin_and_recreate(
+        inst, cands, schedule, costs, seed=settings.seed,
+        steps=round(share * settings.time_limit_s * RUIN_STEPS_PER_SECOND)
+        if settings.deterministic else (UNLIMITED if share else 0),
+        seconds=None if settings.deterministic else share * _search_budget(
+            settings.time_limit_s, began, deterministic=False
+        ),
+        should_stop=should_stop,
+        upper_bound=lambda: bounds.total,
+        on_better=None if progress is None else lambda weight, steps: progress(
+            Progress(weight, bounds.total, time.perf_counter() - began, steps)
+        ),
+        leads=lambda: bounds.column_routes,
+    )  # fmt: skip
+    log.info(
+        "ruin and recreate: +%d weight in %d steps (%d accepted, %d recombined) in %.2f s",
+        ruined.weight_gain, ruined.steps, ruined.accepted, ruined.recombined, ruined.seconds,
+    )  # fmt: skip
+    moves = sum(routed.applied.values()) + ruined.accepted
+    return SearchStats(moves_accepted=moves, ruin_steps=ruined.steps)
 
 
 @dataclass
@@ -153,6 +247,8 @@ class _Bounds:
     """The proven bounds: overall (the search reads it as it goes) and per team."""
 
     total: int
+    columns: bool = True
+    """Whether the column bound runs after the relaxation."""
     per_team: dict[str, int] = field(default_factory=dict)
     error: BaseException | None = None
     start_routes: list[VolunteerRoute] = field(default_factory=list)
@@ -164,10 +260,11 @@ class _Bounds:
         try:
             began = time.perf_counter()
             proven = lp_bound(inst, cands, deadline)
-            self.total = proven.total
+            self.total = min(self.total, proven.total)
             log.info("proven bound %d after %.1f s", proven.total, time.perf_counter() - began)
             self.per_team = team_bounds(inst, cands, proven.prices, deadline)
-            self._columns(inst, cands, proven, deadline)
+            if self.columns:
+                self._columns(inst, cands, proven, deadline)
         except BaseException as exc:
             self.error = exc
 
@@ -207,6 +304,23 @@ class _Heard:
     def __call__(self, report: Progress) -> None:
         self.last = (report.served_weight, report.upper_bound)
         self.progress(report)
+
+
+@dataclass(frozen=True)
+class BoundAlone:
+    """The bound without a search (`benchmarks/bounds.py` compares versions of it)."""
+
+    servable: int
+    """The weight of every request with enough candidates."""
+    relaxation: int
+    """The linear relaxation's bound, in full (no deadline), as a deterministic run has it
+    before the column bound."""
+
+
+def bound_alone(prepared: Prepared) -> BoundAlone:
+    """Prove the bound of a prepared problem, and nothing else."""
+    inst, cands = prepared.instance, prepared.candidates
+    return BoundAlone(servable_bound(inst, cands), lp_bound(inst, cands).total)
 
 
 COLUMN_ROUNDS = 12
@@ -279,4 +393,14 @@ def _search_budget(time_limit: float, began: float, deterministic: bool) -> floa
     return max(0.0, time_limit - (time.perf_counter() - began))
 
 
-__all__ = ["STRATEGIES", "Progress", "ProgressCallback", "solve"]
+__all__ = [
+    "STRATEGIES",
+    "BoundAlone",
+    "Optimised",
+    "Progress",
+    "ProgressCallback",
+    "Start",
+    "bound_alone",
+    "optimise",
+    "solve",
+]

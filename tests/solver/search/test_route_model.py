@@ -26,6 +26,7 @@ from matcher._internal.solver.search.neighbourhood import Neighbourhood, grow_ne
 from matcher._internal.solver.search.options import Crews
 from matcher._internal.solver.search.route_model import RouteModel, build_route_model
 from matcher._internal.solver.search.scheduling_model import Prepared, apply, prepare, run
+from matcher._internal.solver.search.subproblem import Subproblem
 
 
 class SubModel(Protocol):
@@ -137,7 +138,7 @@ def test_route_model_finds_what_the_scheduling_model_finds(
     compared = 0
     for scheduling in _taken_out(inst, cands, schedule, costs, 8):
         nb, freed = scheduling.nb, scheduling.freed
-        routed = build_route_model(inst, cands, schedule, costs, nb, freed)
+        routed = build_route_model(Subproblem(inst, cands, schedule, costs, nb, freed))
         if routed is not None and routed[0].complete:
             compared += 1
             if routed[0].x:
@@ -159,7 +160,7 @@ def test_too_many_routes_drop_open_options_not_the_model(
     compared = dropped = 0
     for scheduling in _taken_out(inst, cands, schedule, costs, 8):
         nb, freed = scheduling.nb, scheduling.freed
-        routed = build_route_model(inst, cands, schedule, costs, nb, freed)
+        routed = build_route_model(Subproblem(inst, cands, schedule, costs, nb, freed))
         if routed is not None:
             compared += 1
             assert all(len(routes.masks) <= 3 for routes in routed[0].routes)
@@ -176,7 +177,9 @@ def test_route_model_hint_is_the_current_schedule_exactly(seed: int) -> None:
     _, inst, cands, schedule, costs = _setup(seed)
     checked = 0
     for scheduling in _taken_out(inst, cands, schedule, costs, 4):
-        routed = build_route_model(inst, cands, schedule, costs, scheduling.nb, scheduling.freed)
+        routed = build_route_model(
+            Subproblem(inst, cands, schedule, costs, scheduling.nb, scheduling.freed)
+        )
         if routed is not None:
             model = routed[0].model
             hint = model.proto.solution_hint
@@ -219,4 +222,7 @@ def test_a_crew_of_two_at_a_free_start_keeps_the_scheduling_model() -> None:
     nb = Neighbourhood(frozenset({0, 1}), (0,), "test")
     freed = {0: schedule.crews[0]}
     schedule.unbook(0)
-    assert build_route_model(inst, cands, schedule, build_costs(inst, cands), nb, freed) is None
+    assert (
+        build_route_model(Subproblem(inst, cands, schedule, build_costs(inst, cands), nb, freed))
+        is None
+    )

@@ -8,12 +8,12 @@ import numpy as np
 
 from matcher._internal.model import (
     Assignment,
+    SearchStats,
     Solution,
     Strategy,
-    Summary,
     Unassigned,
     relative_gap,
-    status_of,
+    summarise,
 )
 from matcher._internal.model.solution import TeamSummary
 from matcher._internal.solver.core.candidates import Candidates
@@ -36,6 +36,7 @@ def build_solution(
     proven_optimal: bool = False,
     first_schedule_seconds: float = 0.0,
     team_bounds: dict[str, int] | None = None,
+    search: SearchStats | None = None,
     unchanged_from: tuple[Solution, set[str]] | None = None,
 ) -> Solution:
     """The schedule as a `Solution`. With `unchanged_from=(previous, changed_ids)`, the rows
@@ -85,23 +86,19 @@ def build_solution(
         log.error("bound %d below the served weight %d: stating the servable weight instead",
                   upper_bound, served)  # fmt: skip
         upper_bound = max(served, served_weight(inst, np.flatnonzero(servable).tolist()))
-    status = status_of(served, upper_bound, bool(schedule.crews))
-    summary = Summary(
-        status=status,
+    summary = summarise(
+        assignments,
         strategy=strategy,
         served_weight=served,
         upper_bound=upper_bound,
-        gap=relative_gap(served, upper_bound),
-        walk_minutes=round(sum(a.walk_minutes for a in assignments), 2),
         requests_total=inst.n_requests,
         requests_served=len(schedule.crews),
         requests_unassigned=len(unassigned),
-        assignments=len(assignments),
-        solve_seconds=round(seconds, 3),
-        first_schedule_seconds=round(first_schedule_seconds, 3),
+        seconds=seconds,
+        first_schedule_seconds=first_schedule_seconds,
         per_team=_per_team(inst, schedule, team_bounds or {}, servable, proven_optimal),
-        seed=problem.settings.seed,
-        settings=problem.settings.model_dump(mode="json"),
+        settings=problem.settings,
+        search=search,
     )
     return Solution(assignments=assignments, unassigned=unassigned, summary=summary)
 

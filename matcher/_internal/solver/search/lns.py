@@ -98,6 +98,10 @@ class LnsStats:
     (an exact model of the whole problem), and how long it took."""
 
     iterations: int = 0
+    improved: int = 0
+    """Neighbourhoods whose re-plan was better, and replaced the schedule."""
+    route_moves: int = 0
+    """Route moves applied after weight gains (`polish`)."""
     proven_optimal: bool = False
     stalled: bool = False
     seconds: float = 0.0
@@ -189,6 +193,7 @@ class _Search:
         """Book-keeping after a neighbourhood was applied (caller holds the lock)."""
         stats = self.stats
         stats.iterations += 1
+        stats.improved += outcome.improved
         optimal = outcome.status == "OPTIMAL"
         spent = outcome.work if self.deterministic else outcome.seconds
         self.sizes.adapt(optimal, spent < limit / 3)
@@ -215,6 +220,7 @@ class _Search:
             frozen_volunteers=frozenset(self.claimed_volunteers),
             max_evaluations=ROUTE_TESTS_PER_GAIN, requests=requests,
         )  # fmt: skip
+        self.stats.route_moves += sum(routed.applied.values())
         if routed.weight_gain:
             self.weight += routed.weight_gain
             self.last_change = self.elapsed()

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matcher._internal.solver.core.candidates import Candidates
-from matcher._internal.solver.core.instance import Instance
 from matcher._internal.solver.core.objective import Costs, pair_cost
 from matcher._internal.solver.core.rules import day_starts, service_day
 from matcher._internal.solver.core.schedule import Ranges, Schedule
 from matcher._internal.solver.search.neighbourhood import Neighbourhood
+from matcher._internal.solver.search.subproblem import Crews, Subproblem
 
-Crews = dict[int, tuple[int, list[int]]]
+__all__ = ["Crews", "Option", "request_options", "split_by_day"]
 
 
 @dataclass(frozen=True)
@@ -33,20 +32,15 @@ class Option:
         return service_day(self.ranges[0][0])
 
 
-def request_options(
-    inst: Instance,
-    cands: Candidates,
-    schedule: Schedule,
-    costs: Costs,
-    nb: Neighbourhood,
-    freed: Crews,
-) -> dict[int, list[Option]]:
+def request_options(sub: Subproblem) -> dict[int, list[Option]]:
     """The options of each neighbourhood request that could be staffed from inside it (its
     crew size, and a speaker where a language is asked); requests that cannot are left out.
 
     A volunteer gets one option per day their starts for the request fall on, so that each
     option's minutes count toward one known day (rule 7) and the daily caps stay linear; a
     model takes at most one option of a volunteer per request."""
+    inst, cands, schedule, costs = sub.inst, sub.cands, sub.schedule, sub.costs
+    nb, freed = sub.nb, sub.freed
     members = nb.volunteers
     serving_resident = _resident_links(schedule, costs, nb, freed)
     out: dict[int, list[Option]] = {}

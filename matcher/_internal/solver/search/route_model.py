@@ -38,8 +38,8 @@ from matcher._internal.solver.core.objective import (
 )
 from matcher._internal.solver.core.schedule import Ranges, Schedule, contains
 from matcher._internal.solver.core.task_sets import feasible_task_sets
-from matcher._internal.solver.search.neighbourhood import Neighbourhood
-from matcher._internal.solver.search.options import Crews, Option, request_options
+from matcher._internal.solver.search.options import Option, request_options
+from matcher._internal.solver.search.subproblem import Crews, Subproblem
 
 ROUTES_PER_VOLUNTEER = 300
 """The most routes a volunteer brings into one model. Measured on the tight day, served
@@ -127,16 +127,10 @@ class RouteModel:
         return crews
 
 
-def build_route_model(
-    inst: Instance,
-    cands: Candidates,
-    schedule: Schedule,
-    costs: Costs,
-    nb: Neighbourhood,
-    freed: Crews,
-) -> tuple[RouteModel, int] | None:
+def build_route_model(sub: Subproblem) -> tuple[RouteModel, int] | None:
     """The route model of the neighbourhood, or None where it does not apply (see above)."""
-    options = request_options(inst, cands, schedule, costs, nb, freed)
+    inst, cands, schedule, costs, freed = sub.inst, sub.cands, sub.schedule, sub.costs, sub.freed
+    options = request_options(sub)
     at_published_start, narrowed = _narrow_to_published_starts(inst, costs, options, freed)
     complete = not narrowed
     fixed_starts: dict[int, int] = {}

@@ -36,8 +36,9 @@ from matcher._internal.solver.core.objective import (
 from matcher._internal.solver.core.rules import service_day
 from matcher._internal.solver.core.schedule import Ranges, Schedule, contains
 from matcher._internal.solver.search.neighbourhood import Neighbourhood
-from matcher._internal.solver.search.options import Crews, request_options
-from matcher._internal.solver.search.route_model import RouteModel, build_route_model
+from matcher._internal.solver.search.options import request_options
+from matcher._internal.solver.search.route_model import build_route_model
+from matcher._internal.solver.search.subproblem import Crews, NeighbourhoodModel, Subproblem
 
 
 @dataclass
@@ -98,7 +99,7 @@ class Prepared:
 
     nb: Neighbourhood
     freed: Crews
-    sub: _Model | RouteModel
+    sub: NeighbourhoodModel
     began: float
 
 
@@ -110,10 +111,11 @@ def prepare(
     freed: Crews = {r: schedule.crews[r] for r in nb.requests if r in schedule.crews}
     for r in freed:
         schedule.unbook(r)
-    built = build_route_model(inst, cands, schedule, costs, nb, freed)
+    subproblem = Subproblem(inst, cands, schedule, costs, nb, freed)
+    built: tuple[NeighbourhoodModel, int] | None = build_route_model(subproblem)
     if built is not None and nb.origin == "whole" and not built[0].complete:
         built = None  # the whole problem must keep every option, or it proves nothing
-    sub, _ = built or _build(inst, cands, schedule, costs, nb, freed)
+    sub, _ = built or _build(subproblem)
     return Prepared(nb, freed, sub, began)
 
 
@@ -199,19 +201,15 @@ def solve_neighbourhood(
     return apply(inst, schedule, prepared, solved)
 
 
-def _build(
-    inst: Instance,
-    cands: Candidates,
-    schedule: Schedule,
-    costs: Costs,
-    nb: Neighbourhood,
-    freed: Crews,
-) -> tuple[_Model, int]:
+def _build(subproblem: Subproblem) -> tuple[_Model, int]:
+    """The scheduling model of the subproblem (see the module's docstring)."""
+    inst, cands, schedule = subproblem.inst, subproblem.cands, subproblem.schedule
+    costs, freed = subproblem.costs, subproblem.freed
     sub = _Model()
     m = sub.model
     by_vol: defaultdict[int, list[_Pair]] = defaultdict(list)
     by_request: dict[int, list[_Pair]] = {}
-    for r, options in request_options(inst, cands, schedule, costs, nb, freed).items():
+    for r, options in request_options(subproblem).items():
         es, ls = int(inst.r_earliest[r]), int(inst.r_latest[r])
         x = m.new_bool_var(f"x{r}")
         s = m.new_int_var(es, ls, f"s{r}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 
 import numpy as np
 
@@ -19,9 +19,10 @@ from matcher._internal.solver.construct.greedy import find_crew
 from matcher._internal.solver.core.candidates import Candidates, find_candidates, with_request
 from matcher._internal.solver.core.instance import Instance, build_instance, extend_instance
 from matcher._internal.solver.core.schedule import Schedule, contains
+from matcher._internal.solver.prepared import Prepared, prepare
 from matcher._internal.solver.report.result import build_solution
 
-_CACHE: OrderedDict[int, tuple[Problem, Instance, Candidates]] = OrderedDict()
+_CACHE: OrderedDict[int, tuple[Problem, Prepared]] = OrderedDict()
 _SCHEDULES: OrderedDict[int, tuple[Solution, Schedule]] = OrderedDict()
 """The schedule behind each recent answer: the next batch on that answer starts from a copy
 instead of booking thousands of assignments again."""
@@ -31,20 +32,19 @@ BUMP_MARGIN = 30  # minutes around the call's window in which other work is in t
 BUMP_CANDIDATES = 20
 
 
-def prepared(problem: Problem) -> tuple[Instance, Candidates]:
-    """The problem's instance and candidates, computed once and kept for a few problems."""
+def prepared_once(problem: Problem) -> Prepared:
+    """`prepare(problem)`, computed once and kept for a few problems."""
     with _LOCK:
         hit = _CACHE.get(id(problem))
         if hit is not None and hit[0] is problem:
             _CACHE.move_to_end(id(problem))
-            return hit[1], hit[2]
-    inst = build_instance(problem)
-    cands = find_candidates(inst)
+            return hit[1]
+    ready = prepare(problem)
     with _LOCK:
-        _CACHE[id(problem)] = (problem, inst, cands)
+        _CACHE[id(problem)] = (problem, ready)
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
-    return inst, cands
+    return ready
 
 
 def dispatch_urgent(problem: Problem, solution: Solution, request: Request) -> Solution:
@@ -62,7 +62,8 @@ def dispatch_calls(
     (their reasons included). The returned problem is cached with its instance and
     candidates, so the next batch pays for its calls' candidates only."""
     began = time.perf_counter()
-    base_inst, base_cands = prepared(problem)
+    base = prepared_once(problem)
+    base_inst, base_cands = base.instance, base.candidates
     new_ids = {c.request_id for c in calls}
     others = tuple(q for q in problem.requests if q.request_id not in new_ids)
     day = problem.model_copy(update={"requests": (*others, *calls)})
@@ -102,7 +103,7 @@ def dispatch_calls(
     )  # fmt: skip
     answer = result.model_copy(update={"changes": changes})
     with _LOCK:
-        _CACHE[id(day)] = (day, inst, cands)
+        _CACHE[id(day)] = (day, Prepared(inst, cands))
         _SCHEDULES[id(answer)] = (answer, schedule)
         for cache in (_CACHE, _SCHEDULES):
             while len(cache) > _CACHE_SIZE:
@@ -139,14 +140,11 @@ def _book(inst: Instance, schedule: Schedule, solution: Solution) -> None:
     """Book the published plan as it is (it was valid for the same volunteers)."""
     r_index = {rid: i for i, rid in enumerate(inst.r_ids)}
     v_index = {vid: i for i, vid in enumerate(inst.v_ids)}
-    crews: defaultdict[str, list[int]] = defaultdict(list)
-    starts = {}
-    for a in solution.assignments:
-        if a.request_id in r_index and a.volunteer_id in v_index:
-            crews[a.request_id].append(v_index[a.volunteer_id])
-            starts[a.request_id] = round((a.start - inst.origin).total_seconds() / 60)
-    for rid, crew in crews.items():
-        schedule.book(r_index[rid], starts[rid], crew)
+    for rid, crew in solution.crews().items():
+        members = [v_index[a.volunteer_id] for a in crew if a.volunteer_id in v_index]
+        if rid in r_index and members:
+            start = round((crew[0].start - inst.origin).total_seconds() / 60)
+            schedule.book(r_index[rid], start, members)
 
 
 def _bump(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matcher._internal.model import Explanation, Problem, Solution
 from matcher._internal.solver.core.schedule import Schedule, contains
-from matcher._internal.solver.services.dispatch import prepared
+from matcher._internal.solver.services.dispatch import prepared_once
 from matcher._internal.solver.services.published import book_previous
 
 RUNNERS_UP = 3
@@ -16,12 +16,13 @@ def explain(problem: Problem, solution: Solution, request_id: str) -> Explanatio
         u = left[request_id]
         return Explanation(request_id=request_id, served=False,
                            summary=f"{u.reason.value}: {u.detail}")  # fmt: skip
-    mine = [a for a in solution.assignments if a.request_id == request_id]
+    mine = solution.crews().get(request_id, [])
     if not mine:
         raise KeyError(f"request {request_id!r} is not in this solution")
     if request_id not in {q.request_id for q in problem.requests}:
         raise KeyError(f"request {request_id!r} is not in this problem")
-    inst, cands = prepared(problem)
+    ready = prepared_once(problem)
+    inst, cands = ready.instance, ready.candidates
     schedule = Schedule(inst)
     book_previous(inst, cands, schedule, solution, set())
     r = inst.r_ids.index(request_id)

@@ -8,7 +8,6 @@ be kept gets a sentence saying why.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 
 from matcher._internal.model import Solution
@@ -30,11 +29,9 @@ def book_previous(
     published request that could not be kept, the reason."""
     r_index = {rid: i for i, rid in enumerate(inst.r_ids)}
     v_index = {vid: i for i, vid in enumerate(inst.v_ids)}
-    crews: defaultdict[str, list[str]] = defaultdict(list)
-    starts: dict[str, datetime] = {}
-    for a in previous.assignments:
-        crews[a.request_id].append(a.volunteer_id)
-        starts[a.request_id] = a.start
+    previous_crews = previous.crews()
+    crews = {rid: [a.volunteer_id for a in crew] for rid, crew in previous_crews.items()}
+    starts = {rid: crew[0].start for rid, crew in previous_crews.items()}
     published: Published = {}
     dropped: dict[str, str] = {}
     order = sorted(crews, key=lambda rid: (rid not in pinned, starts[rid], rid))

@@ -10,20 +10,18 @@ served weight of the day as it is now, over every valid schedule.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterable
 
 from matcher._internal.model import Change, ChangeKind, Problem, Settings, Solution, Strategy
-from matcher._internal.solver.bound.relaxation import lp_bound
-from matcher._internal.solver.bound.servable import servable_bound
 from matcher._internal.solver.construct.greedy import find_crew, request_order
-from matcher._internal.solver.core.candidates import Candidates, find_candidates
-from matcher._internal.solver.core.instance import Instance, build_instance
-from matcher._internal.solver.core.objective import build_costs
+from matcher._internal.solver.core.candidates import Candidates
+from matcher._internal.solver.core.instance import Instance
 from matcher._internal.solver.core.schedule import Schedule, contains
+from matcher._internal.solver.pipeline import Start, optimise
+from matcher._internal.solver.prepared import prepare
 from matcher._internal.solver.report.result import build_solution
-from matcher._internal.solver.search.lns import ProgressCallback, improve
+from matcher._internal.solver.search.lns import ProgressCallback
 from matcher._internal.solver.services.published import Published, book_previous
 
 BOUND_SHARE = 0.2
@@ -41,53 +39,35 @@ def replan(
     pinned: Iterable[str] = (),
     progress: ProgressCallback | None = None,
 ) -> Solution:
-    """The day as it is now (`problem`) planned again from the published `previous` plan."""
+    """The day as it is now (`problem`) planned again from the published `previous` plan:
+    a solve (`pipeline.optimise`) from the kept plan, with the pinned requests (and, with
+    `replan_keep_untouched`, every untouched one) frozen and the other moves priced."""
     began = time.perf_counter()
     settings = problem.settings
     pinned_ids = set(pinned)
-    inst = build_instance(problem)
-    cands = find_candidates(inst)
-    # Like solve, the bound is computed beside the search; a deterministic run computes it
-    # first and in full. A re-plan has seconds, so route hulls and pricing get a share.
-    bound = _Bound(servable_bound(inst, cands))
-    deadline = None if settings.deterministic else began + BOUND_SHARE * settings.time_limit_s
-    bounder = threading.Thread(target=bound.compute, args=(inst, cands, deadline))
-    bounder.start()
-    if settings.deterministic:
-        bounder.join()
-    try:
-        schedule = Schedule(inst)
-        published, dropped = book_previous(inst, cands, schedule, previous, pinned_ids)
-        untouched = {r: published[r] for r in published if inst.r_ids[r] not in dropped}
-        keep_all = settings.replan_keep_untouched
-        frozen = frozenset(
-            r
-            for r in schedule.crews
-            if inst.r_ids[r] in pinned_ids or (keep_all and r in untouched)
-        )
-        _serve_what_fits(inst, cands, schedule)
-        first = time.perf_counter() - began
-        costs = build_costs(inst, cands, {} if keep_all else untouched)
-        remaining = settings.time_limit_s - (time.perf_counter() - began)
-        stats = improve(
-            inst, cands, schedule, costs,
-            time_limit=settings.time_limit_s if settings.deterministic else max(0.0, remaining),
-            upper_bound=lambda: bound.total, seed=settings.seed,
-            workers=settings.effective_workers, deterministic=settings.deterministic,
-            progress=progress, frozen=frozen,
-        )  # fmt: skip
-    finally:
-        bounder.join()
-    if bound.error is not None:
-        raise bound.error
+    prepared = prepare(problem)
+    inst, cands = prepared.instance, prepared.candidates
+    schedule = Schedule(inst)
+    published, dropped = book_previous(inst, cands, schedule, previous, pinned_ids)
+    untouched = {r: published[r] for r in published if inst.r_ids[r] not in dropped}
+    keep_all = settings.replan_keep_untouched
+    frozen = frozenset(
+        r for r in schedule.crews if inst.r_ids[r] in pinned_ids or (keep_all and r in untouched)
+    )
+    _serve_what_fits(inst, cands, schedule)
+    priced = {} if keep_all else untouched
+    # Re-plans have never had the column bound: it would change their stated bounds (and
+    # their searches, which stop at the bound), a change of behaviour to make on purpose.
+    start = Start(
+        schedule, frozen=frozen, priced=priced, bound_share=BOUND_SHARE, column_bound=False
+    )
+    done = optimise(inst, cands, began=began, start=start, progress=progress)
     _restore_unneeded_moves(schedule, untouched)
-    # The whole-problem model's optimum proves the served weight optimal only when its
-    # objective was the served weight alone: no move cost, nothing frozen.
-    weight_alone = not frozen and costs.move_unit_cost == 0
     solution = build_solution(
-        inst, cands, schedule, upper_bound=bound.total, strategy=Strategy.REPLAN,
-        seconds=time.perf_counter() - began,
-        proven_optimal=stats.proven_optimal and weight_alone, first_schedule_seconds=first,
+        inst, cands, schedule, upper_bound=done.upper_bound, strategy=Strategy.REPLAN,
+        seconds=time.perf_counter() - began, proven_optimal=done.proven_optimal,
+        first_schedule_seconds=done.first_schedule_seconds, team_bounds=done.team_bounds,
+        search=done.search,
     )  # fmt: skip
     changes = _changes(inst, schedule, published, dropped, previous, solution, settings)
     return solution.model_copy(update={"changes": changes})
@@ -101,20 +81,6 @@ def _serve_what_fits(inst: Instance, cands: Candidates, schedule: Schedule) -> N
             found = find_crew(schedule, cands, r)
             if found is not None:
                 schedule.book(r, *found)
-
-
-class _Bound:
-    """The proven bound on served weight, tightened from its own thread when ready."""
-
-    def __init__(self, servable: int) -> None:
-        self.total = servable
-        self.error: BaseException | None = None
-
-    def compute(self, inst: Instance, cands: Candidates, deadline: float | None) -> None:
-        try:
-            self.total = min(self.total, lp_bound(inst, cands, deadline).total)
-        except BaseException as exc:  # re-raised by the caller after join
-            self.error = exc
 
 
 def _restore_unneeded_moves(schedule: Schedule, published: Published) -> None:
@@ -164,7 +130,7 @@ def _changes(
     changes = []
     present = set(inst.r_ids)
     published_text = _as_published(previous)
-    for rid in sorted({a.request_id for a in previous.assignments} - present):
+    for rid in sorted(previous.crews().keys() - present):
         changes.append(Change(request_id=rid, kind=ChangeKind.REMOVED, reason=dropped[rid]))
     for r, (start, crew) in sorted(published.items(), key=lambda kv: inst.r_ids[kv[0]]):
         rid = inst.r_ids[r]
@@ -192,10 +158,7 @@ def _changes(
 def _as_published(previous: Solution) -> dict[str, str]:
     """Each request's crew as the published plan had it, in `Instance.describe`'s form; a
     volunteer who has since left the roster is still named there."""
-    crews: dict[str, list[str]] = {}
-    starts = {}
-    for a in previous.assignments:
-        crews.setdefault(a.request_id, []).append(a.volunteer_id)
-        starts[a.request_id] = a.start
-    return {rid: f"{starts[rid]:%Y-%m-%d %H:%M}: {', '.join(sorted(crew))}"
-            for rid, crew in crews.items()}  # fmt: skip
+    return {
+        rid: f"{crew[0].start:%Y-%m-%d %H:%M}: {', '.join(sorted(a.volunteer_id for a in crew))}"
+        for rid, crew in previous.crews().items()
+    }

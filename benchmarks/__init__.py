@@ -1,0 +1,1 @@
+"""Benchmarks: measurements of matcher on generated and published instances."""
