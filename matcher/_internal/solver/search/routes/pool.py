@@ -124,22 +124,14 @@ class RoutePool:
         ]
         if not options:
             return None
-        weights = ctx.inst.plain.r_weight
-        value = np.array(
-            [
-                cost_per_weight * sum(int(weights[r]) for r in route.visits)
-                - ctx.serving_cost(v, route.visits)
-                for v, route in options
-            ],
-            dtype=float,
-        )
+        scores = [_score(ctx, [option]) for option in options]
+        value = np.array([cost_per_weight * w - c for w, c in scores], dtype=float)
         chosen = _pack(options, value, len(self.poolable), seconds=seconds, nodes=nodes)
         if chosen is None:
             return None
         before = _score(ctx, current.items())
         picked = {options[k][0]: options[k][1] for k in chosen}
-        after_routes = {v: picked.get(v) for v in self.poolable}
-        after = _score(ctx, ((v, r) for v, r in after_routes.items() if r is not None))
+        after = _score(ctx, picked.items())
         if (after[0], -after[1]) <= (before[0], -before[1]):
             return None
         changed = tuple(
