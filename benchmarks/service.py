@@ -107,13 +107,15 @@ async def _load(url: str, calls: list[dict[str, Any]], clients: int) -> dict[str
 
 def _double_bookings(url: str) -> dict[str, Any]:
     from matcher._internal.check.schedule import check_schedule
-    from matcher._internal.io import database as db
-    from matcher._internal.io import plans
+    from matcher._internal.io.store import database as db
+    from matcher._internal.io.store import plan_versions
 
     engine = sa.create_engine(url)
-    head = plans.head(engine, DAY)
+    head = plan_versions.head(engine, DAY)
     assert head is not None
-    problem = plans.load_plan_problem(engine, DAY, 1, plans.run_settings(engine, head.run_id))
+    problem = plan_versions.load_plan_problem(
+        engine, DAY, 1, plan_versions.run_settings(engine, head.run_id)
+    )
     done, left = db.run_frames(engine, head.run_id)
     report = check_schedule(problem, done, left)
     overlaps = [v for v in report.violations if "overlap" in str(v).lower()]

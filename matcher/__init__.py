@@ -45,7 +45,7 @@ _HOME = {
     if name in _FUNCTIONS
     else "matcher._internal.io"
     if name in _IO
-    else "matcher._internal.io.output"
+    else "matcher._internal.io.outputs.batch_files"
     if name == "write_solution"
     else "matcher._internal.model"
     for name in __all__
@@ -65,7 +65,7 @@ if TYPE_CHECKING:
 
     __version__: str
     from matcher._internal.io import InputError, load_problem, load_settings
-    from matcher._internal.io.output import write_solution
+    from matcher._internal.io.outputs.batch_files import write_solution
     from matcher._internal.model import (
         QINXIAN_TEAMS,
         Assignment,

@@ -61,7 +61,7 @@ def _result(message: str) -> None:
 def _output_folder(out: Path, inputs: list[Path | None]) -> ExitStack:
     """Claim `out` for this run before any work: refused (exit 2) when it is a file, holds
     an input or files matcher did not write, cannot be written, or another run holds it."""
-    from matcher._internal.io.atomic import OutputPlaceError, claim_output
+    from matcher._internal.io.outputs.output_folder import OutputPlaceError, claim_output
 
     stack = ExitStack()
     try:
@@ -192,12 +192,12 @@ def solve(
     Each community (the optional `community` column) is planned on its own, in parallel."""
     from matcher._internal.city.execute import ClusterUnreachable
     from matcher._internal.city.inputs import community_label
-    from matcher._internal.io.database import DatabaseUnreachable
+    from matcher._internal.io.store.database import DatabaseUnreachable
     from matcher._internal.progress_line import ProgressLine
 
     if db is None and (volunteers is None or requests is None or out is None):
         raise typer.BadParameter("give --volunteers, --requests and --out, or --db")
-    from matcher._internal.io.atomic import OutputPlaceError, OutputWriteError
+    from matcher._internal.io.outputs.output_folder import OutputPlaceError, OutputWriteError
 
     database_file = Path(db) if db is not None and Path(db).is_file() else None
     out_existed = out is not None and out.exists()
@@ -313,7 +313,7 @@ def check(
 ) -> None:
     """Check a schedule against every hard rule of the contract, independently of the solver."""
     from matcher._internal.check import check_database, check_folder
-    from matcher._internal.io.database import DatabaseUnreachable
+    from matcher._internal.io.store.database import DatabaseUnreachable
 
     try:
         if db is not None:
@@ -368,7 +368,7 @@ def generate(
         raise typer.BadParameter(
             f"{start!r} is not a date YYYY-MM-DD", param_hint="--start"
         ) from exc
-    from matcher._internal.io.atomic import OutputWriteError, write_folder_atomically
+    from matcher._internal.io.outputs.output_folder import OutputWriteError, write_folder_atomically
 
     def fill(folder: Path) -> None:
         if communities is None:
@@ -400,7 +400,7 @@ def serve(
     """Serve the HTTP API (requests, urgent calls, plans, re-plans, jobs) over the database.
     The key comes from MATCHER_API_KEY, or from the file named by MATCHER_API_KEY_FILE."""
     from matcher._internal.batch import merged_settings
-    from matcher._internal.io.database import DatabaseUnreachable
+    from matcher._internal.io.store.database import DatabaseUnreachable
     from matcher._internal.service.server import ApiKeyMissing, run_server
 
     try:
@@ -440,8 +440,8 @@ def scenario_run(
 ) -> None:
     """Run scenarios in parallel; write comparison.csv (KPIs and change vs baseline), PNG
     charts and report.html."""
-    from matcher._internal.io.atomic import OutputWriteError, write_folder_atomically
-    from matcher._internal.scenarios.report import write_report
+    from matcher._internal.io.outputs.output_folder import OutputWriteError, write_folder_atomically
+    from matcher._internal.scenarios.comparison_report import write_report
     from matcher._internal.scenarios.run import run_scenarios, write_comparison
 
     try:

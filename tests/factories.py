@@ -75,7 +75,7 @@ def problem(volunteers: list[Volunteer], requests: list[Request], **settings: An
 def assert_valid(problem_: Problem, solution: Any) -> None:
     """Run the independent checker on a solver's output; every solver test calls this."""
     from matcher._internal.check import check_schedule
-    from matcher._internal.io.output import assignments_frame, unassigned_frame
+    from matcher._internal.io.outputs.batch_files import assignments_frame, unassigned_frame
 
     report = check_schedule(problem_, assignments_frame(solution), unassigned_frame(solution))
     assert report.ok, "\n".join(str(v) for v in report.violations)

@@ -23,16 +23,16 @@ from sqlalchemy.engine import Engine
 from matcher._internal import interrupts
 from matcher._internal.city import CityInput, CommunityOutcome, load_city, plan_city
 from matcher._internal.city.inputs import Community
-from matcher._internal.io import plans
 from matcher._internal.io.errors import InputError, Issue
-from matcher._internal.io.load import load_settings
-from matcher._internal.io.output import write_solution
-from matcher._internal.io.tables import RawTable, community_cell
+from matcher._internal.io.inputs.load import load_settings
+from matcher._internal.io.inputs.tables import RawTable, community_cell
+from matcher._internal.io.outputs.batch_files import write_solution
+from matcher._internal.io.store import plan_versions
 from matcher._internal.model import Problem, Settings, Solution
 from matcher._internal.solver import ProgressCallback, dispatch_urgent
 
 if TYPE_CHECKING:
-    from matcher._internal.io.database import LastRun
+    from matcher._internal.io.store.database import LastRun
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +68,9 @@ def run_files(
 ) -> BatchResult:  # fmt: skip
     """Plan every community of the files into one folder; a community that cannot be
     planned is listed in `summary.json` and `communities.csv` and left out of the rest.
-    The caller claims `out` before the long solve (`io.atomic.claim_output`, as the command
-    line does); the write checks it again."""
+    The caller claims `out` before the long solve
+    (`io.outputs.output_folder.claim_output`, as the command line does); the write checks it
+    again."""
     city = load_city(volunteers, requests, teams=teams, settings=settings, walking=walking)
     result = plan_city(city, strategy=strategy, scheduler=scheduler, progress=progress,
                        cancel=cancel)  # fmt: skip
@@ -90,7 +91,7 @@ def run_database(
     a transaction of its own (or everything to `out`). A community that is not planned
     keeps its previous current run; so does one the export has no volunteers for while its
     last run had some (`held_back`), unless `allow_empty`."""
-    from matcher._internal.io import database as db
+    from matcher._internal.io.store import database as db
 
     started = datetime.now()
     first_day = plan_date or default_plan_date(settings.timezone)
@@ -191,11 +192,11 @@ def take_in_late_calls(
     """Dispatch into a new plan the urgent calls that arrived after its inputs were read,
     so a plan landing during the day never drops a call already answered. Only the calls
     of the plan's `community` go into it."""
-    late = plans.calls_since(engine, plan_date, days, since)
+    late = plan_versions.calls_since(engine, plan_date, days, since)
     if not late:
         return problem, solution
     known = {r.request_id for r in problem.requests}
-    fresh = plans.load_plan_problem(engine, plan_date, days, problem.settings,
+    fresh = plan_versions.load_plan_problem(engine, plan_date, days, problem.settings,
                                     community=community)  # fmt: skip
     by_id = {r.request_id: r for r in fresh.requests}
     for rid in late:

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from matcher._internal.check import check_folder
 from matcher._internal.exit_codes import ExitCode
 from matcher._internal.io import InputError
-from matcher._internal.io.output import write_solution
+from matcher._internal.io.outputs.batch_files import write_solution
 from matcher._internal.model import Assignment, Reason, Solution, Summary, Unassigned
 from matcher.cli import app
 

@@ -16,8 +16,8 @@ from databases import KINDS, fill, fresh_database
 
 from matcher._internal.batch import BatchResult, run_database
 from matcher._internal.check import check_database
-from matcher._internal.io import database as db
-from matcher._internal.io import plans
+from matcher._internal.io.store import database as db
+from matcher._internal.io.store import plan_versions
 from matcher._internal.model import Settings
 
 SETTINGS = Settings(time_limit_s=5, workers=1)
@@ -64,7 +64,7 @@ def test_each_community_has_its_own_current_run_and_a_bad_one_keeps_its_last(url
     assert current["C01"] != night_one["C01"] and current["C03"] != night_one["C03"]
     engine = db.engine_for(url)
     for community in ("C01", "C03"):
-        head = plans.head(engine, DAY, community)
+        head = plan_versions.head(engine, DAY, community)
         assert head is not None and head.run_id == current[community]
         assert head.run_id not in set(runs[~runs["current"]]["run_id"])
         report = check_database(url, community=community)
@@ -72,7 +72,7 @@ def test_each_community_has_its_own_current_run_and_a_bad_one_keeps_its_last(url
         done, left = db.run_frames(engine, head.run_id)
         ids = set(done["request_id"]) | set(left["request_id"])
         assert ids and {i.split("-")[0] for i in ids} == {community}
-    assert plans.head(engine, DAY) is None  # no run of the unnamed community here
+    assert plan_versions.head(engine, DAY) is None  # no run of the unnamed community here
     engine.dispose()
 
 
@@ -83,13 +83,13 @@ def test_a_database_without_communities_reads_as_before(url: str) -> None:
     engine = db.engine_for(url)
     [run] = _runs(url).to_dict(orient="records")
     assert run["community"] is None and run["current"]
-    head = plans.head(engine, date(2026, 12, 1))
+    head = plan_versions.head(engine, date(2026, 12, 1))
     assert head is not None and head.run_id == run["run_id"]
     assert db.current_run(engine)["run_id"] == run["run_id"]
     with engine.begin() as connection:  # a database written before the column existed
         connection.execute(sa.text("ALTER TABLE schedule_runs DROP COLUMN community"))
     db.ensure_tables(engine)
-    head = plans.head(engine, date(2026, 12, 1))
+    head = plan_versions.head(engine, date(2026, 12, 1))
     assert head is not None and head.run_id == run["run_id"]
     _night(url, quick)
     runs = _runs(url)

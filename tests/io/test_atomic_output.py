@@ -1,5 +1,5 @@
 """Output folders: matcher replaces only what it wrote, whole or not at all, and never
-touches a file it did not write (io/atomic.py)."""
+touches a file it did not write (io/outputs/output_folder.py)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matcher._internal.io import atomic
-from matcher._internal.io.atomic import (
+from matcher._internal.io.outputs import output_folder
+from matcher._internal.io.outputs.output_folder import (
     MANIFEST,
     OutputBusy,
     OutputPlaceError,
@@ -48,7 +48,7 @@ def _tree(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): p.read_text()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name not in (MANIFEST, atomic.LOCK)
+        if p.is_file() and p.name not in (MANIFEST, output_folder.LOCK)
     }
 
 
@@ -63,7 +63,7 @@ def test_failure_while_writing_keeps_the_previous_folder(tmp_path: Path) -> None
     with pytest.raises(OutputWriteError, match=r"disk is full.*unchanged"):
         write_folder_atomically(target, broken)
     assert _tree(target) == {"a.txt": "first"}
-    assert sorted(p.name for p in target.iterdir()) == [MANIFEST, atomic.LOCK, "a.txt"]
+    assert sorted(p.name for p in target.iterdir()) == [MANIFEST, output_folder.LOCK, "a.txt"]
 
 
 def test_a_folder_of_files_matcher_did_not_write_is_refused_untouched(tmp_path: Path) -> None:
@@ -142,8 +142,9 @@ def test_a_second_run_on_a_claimed_folder_is_refused_and_library_writes_take_tur
 ) -> None:
     target = tmp_path / "out"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from matcher._internal.io.atomic import "
-         "claim_output\nwith claim_output(sys.argv[1]):\n print('held', flush=True); "
+        [sys.executable, "-c", "import sys, time\n"
+         "from matcher._internal.io.outputs.output_folder import claim_output\n"
+         "with claim_output(sys.argv[1]):\n print('held', flush=True); "
          "time.sleep(30)", str(target)],
         stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
@@ -174,7 +175,7 @@ def test_a_second_run_on_a_claimed_folder_is_refused_and_library_writes_take_tur
     tree = _tree(target)
     (last,) = [name for name in tree if name.startswith("only")]
     assert tree == {"a.txt": last[4:-4], last: "x"}  # one whole run's outputs, nothing mixed
-    assert not [p for p in target.iterdir() if p.name.startswith(atomic.STAGING)]
+    assert not [p for p in target.iterdir() if p.name.startswith(output_folder.STAGING)]
 
 
 class Killed(BaseException):
@@ -210,8 +211,8 @@ def test_a_swap_killed_at_any_rename_is_finished_by_the_next_run(
         return step
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(atomic.os, "rename", dying(real_rename))
-        patch.setattr(atomic.os, "replace", dying(real_replace))
+        patch.setattr(output_folder.os, "rename", dying(real_rename))
+        patch.setattr(output_folder.os, "replace", dying(real_replace))
         with contextlib.suppress(Killed):
             write_folder_atomically(target, _files(dict.fromkeys(new, "new")))
     recover(target)
@@ -221,7 +222,9 @@ def test_a_swap_killed_at_any_rename_is_finished_by_the_next_run(
     expect_new = {n.rstrip("/") + ("/inside.txt" if n.endswith("/") else ""): "new" for n in new}
     assert tree in (expect_old, expect_new)
     leftovers = [
-        p.name for p in target.iterdir() if p.name.startswith((atomic.STAGING, ".matcher-previous"))
+        p.name
+        for p in target.iterdir()
+        if p.name.startswith((output_folder.STAGING, ".matcher-previous"))
     ]
     assert leftovers == []
     write_folder_atomically(target, _files({"a.txt": "again"}))

@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 from matcher import InputError, Problem, load_problem
 from matcher._internal.exit_codes import ExitCode
 from matcher._internal.io.errors import Issue
-from matcher._internal.io.tables import read_table
-from matcher._internal.io.workbook import cell_text
+from matcher._internal.io.inputs.tables import read_table
+from matcher._internal.io.inputs.workbook import cell_text
 from matcher.cli import app
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"

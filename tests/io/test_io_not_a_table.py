@@ -18,7 +18,7 @@ from matcher import InputError, load_problem
 from matcher._internal.city import load_city
 from matcher._internal.exit_codes import ExitCode
 from matcher._internal.io.errors import Issue
-from matcher._internal.io.load import FIRST_ROWS
+from matcher._internal.io.inputs.load import FIRST_ROWS
 from matcher.cli import app
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"

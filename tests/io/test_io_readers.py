@@ -9,7 +9,7 @@ import pytest
 
 from matcher import InputError, load_problem
 from matcher._internal.io.errors import Issue
-from matcher._internal.io.tables import is_missing, read_table
+from matcher._internal.io.inputs.tables import is_missing, read_table
 
 HEADER = "volunteer_id,team,lat,lon,availability"
 V1 = "v1,care,31.2,121.4,2026-12-01T08:00/2026-12-01T12:00"

@@ -9,7 +9,14 @@ import warnings
 import pytest
 from matplotlib.offsetbox import AnchoredOffsetbox
 
-from matcher._internal.io.maps import MapFrame, can_draw, cjk_fonts, figure, readable, svg_markup
+from matcher._internal.io.outputs.maps import (
+    MapFrame,
+    can_draw,
+    cjk_fonts,
+    figure,
+    readable,
+    svg_markup,
+)
 from matcher._internal.model.places import QINXIAN, QINXIAN_COMPOUNDS, QINXIAN_PLACES
 
 NO_CJK = ("DejaVu Sans",)

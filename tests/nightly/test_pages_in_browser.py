@@ -19,9 +19,9 @@ from scenario_tables import comparison_table
 
 import matcher
 from matcher._internal.generate import generate_community
-from matcher._internal.io.output import write_solution
+from matcher._internal.io.outputs.batch_files import write_solution
 from matcher._internal.model import QINXIAN_TEAMS
-from matcher._internal.scenarios.report import write_report
+from matcher._internal.scenarios.comparison_report import write_report
 
 pytestmark = pytest.mark.slow  # a solve, charts and four browser runs: about 20 s
 

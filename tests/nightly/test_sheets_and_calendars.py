@@ -14,7 +14,7 @@ import pytest
 from factories import at, problem, request, volunteer
 
 import matcher
-from matcher._internal.io.output import write_solution
+from matcher._internal.io.outputs.batch_files import write_solution
 from matcher._internal.model import Problem, Reason
 from matcher._internal.model.places import QINXIAN, QINXIAN_COMPOUNDS, SERVICE_CENTRE
 
@@ -179,13 +179,13 @@ def test_a_community_elsewhere_falls_back_to_coordinates(tmp_path: Path) -> None
 def test_a_crowded_day_numbers_only_the_unserved(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hundreds of numbers and arrowheads would bury the map: above DENSE_MAP services a day
     the served points go unnumbered (the caption says so), the unserved keep theirs."""
-    from matcher._internal.io import reports
+    from matcher._internal.io.outputs import team_sheets
 
     p = _community()
     solution = matcher.solve(p, strategy="greedy")
-    calm = reports.team_sheets(solution, p)["care"]
-    monkeypatch.setattr(reports, "DENSE_MAP", 1)
-    crowded = reports.team_sheets(solution, p)["care"]
+    calm = team_sheets.team_sheets(solution, p)["care"]
+    monkeypatch.setattr(team_sheets, "DENSE_MAP", 1)
+    crowded = team_sheets.team_sheets(solution, p)["care"]
     day1, day2 = _sections(crowded).values()
     assert "only the unserved requests are numbered" in day1  # 2 services > 1
     assert "only the unserved" not in day2  # 1 service: still numbered

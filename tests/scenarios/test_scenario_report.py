@@ -13,9 +13,15 @@ import pandas as pd
 import pytest
 from scenario_tables import comparison_table
 
-from matcher._internal.io.maps import cjk_fonts
-from matcher._internal.scenarios import report
-from matcher._internal.scenarios.report import NOISE, variant_label, within_gap, write_report, zoom
+from matcher._internal.io.outputs.maps import cjk_fonts
+from matcher._internal.scenarios import comparison_report as report
+from matcher._internal.scenarios.comparison_report import (
+    NOISE,
+    variant_label,
+    within_gap,
+    write_report,
+    zoom,
+)
 from matcher._internal.scenarios.run import run_scenarios, write_comparison
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from matcher._internal.scenarios.report import write_report
+from matcher._internal.scenarios.comparison_report import write_report
 from matcher._internal.scenarios.run import run_scenarios
 from matcher.cli import app
 

@@ -17,8 +17,8 @@ from conftest import PLAN_DATE, Server, running_server
 from databases import KINDS, fill, fresh_database, sample_table
 from test_http_api import call_body
 
-from matcher._internal.io import database as db
-from matcher._internal.io import plans
+from matcher._internal.io.store import database as db
+from matcher._internal.io.store import plan_versions
 from matcher._internal.model import Reason
 
 pytestmark = pytest.mark.slow  # a server per test and database: about 5 s each
@@ -30,16 +30,16 @@ def stored_state(server: Server) -> dict[str, Any]:
     """Everything a refused re-plan must leave alone: the plan's version, the day's
     overrides, the change log, and every stored request's window."""
     engine = sa.create_engine(server.database)
-    head = plans.head(engine, DAY)
+    head = plan_versions.head(engine, DAY)
     assert head is not None
     with engine.connect() as connection:
         requests = sa.Table("requests", sa.MetaData(), autoload_with=connection)
         state = {
             "version": head.version,
             "overrides": connection.execute(sa.select(sa.func.count()).select_from(
-                plans.plan_overrides)).scalar_one(),
+                plan_versions.plan_overrides)).scalar_one(),
             "changes": connection.execute(sa.select(sa.func.count()).select_from(
-                plans.plan_changes)).scalar_one(),
+                plan_versions.plan_changes)).scalar_one(),
             "windows": sorted(connection.execute(sa.select(
                 requests.c.request_id, requests.c.earliest_start, requests.c.latest_start
             )).all()),
@@ -111,7 +111,7 @@ def stored_copies(database: str, request_id: str) -> tuple[int, int]:
         requests = sa.Table("requests", sa.MetaData(), autoload_with=connection)
         counts = tuple(connection.execute(sa.select(sa.func.count()).select_from(table).where(
             table.c.request_id == request_id)).scalar_one()
-            for table in (requests, plans.service_calls))  # fmt: skip
+            for table in (requests, plan_versions.service_calls))  # fmt: skip
     engine.dispose()
     return counts[0], counts[1]
 
@@ -182,7 +182,7 @@ def test_a_call_for_an_unplanned_day_without_volunteers_is_stored_unserved_with_
 def stored_walks(server: Server) -> dict[tuple[str, str], float]:
     """Each stored assignment's walk, as the database keeps it (unrounded)."""
     engine = sa.create_engine(server.database)
-    head = plans.head(engine, DAY)
+    head = plan_versions.head(engine, DAY)
     assert head is not None
     done, _ = db.run_frames(engine, head.run_id)
     engine.dispose()

@@ -29,8 +29,8 @@ from databases import KINDS, fill, fresh_database
 from test_http_api import call_body
 
 from matcher._internal.check.stored import check_database
-from matcher._internal.io import database as db
-from matcher._internal.io import plans
+from matcher._internal.io.store import database as db
+from matcher._internal.io.store import plan_versions
 
 pytestmark = pytest.mark.slow  # four server starts and three bursts: about 30 s a database
 
@@ -158,15 +158,17 @@ def assert_nothing_lost(database: str, ledger: Ledger) -> None:
     """Every promise of an answer holds in the database; what got no answer is all or
     nothing; the stored plan passes the independent checker."""
     engine = sa.create_engine(database)
-    head = plans.head(engine, DAY)
+    head = plan_versions.head(engine, DAY)
     assert head is not None
     done, left = db.run_frames(engine, head.run_id)
-    gone = plans.overrides(engine, DAY)
+    gone = plan_versions.overrides(engine, DAY)
     with engine.connect() as connection:
         requests = sa.Table("requests", sa.MetaData(), autoload_with=connection)
         stored = pd.read_sql(sa.select(requests.c.request_id, requests.c.earliest_start,
                                        requests.c.latest_start), connection)  # fmt: skip
-        logged = {row.request_id for row in connection.execute(sa.select(plans.service_calls))}
+        logged = {
+            row.request_id for row in connection.execute(sa.select(plan_versions.service_calls))
+        }
     engine.dispose()
     assert not stored["request_id"].duplicated().any()  # never a second row
     windows = {r.request_id: (pd.Timestamp(r.earliest_start), pd.Timestamp(r.latest_start))
@@ -186,7 +188,9 @@ def assert_nothing_lost(database: str, ledger: Ledger) -> None:
     for rid in ledger.unanswered:
         assert (rid in windows) == (rid in planned) == (rid in logged), rid
     for body in ledger.replans + ledger.replans_unanswered:
-        recorded = [rid in gone[plans.WITHDRAWN_REQUEST] for rid in body["withdrawn_requests"]]
+        recorded = [
+            rid in gone[plan_versions.WITHDRAWN_REQUEST] for rid in body["withdrawn_requests"]
+        ]
         recorded += [
             windows[w["request_id"]][0] == pd.Timestamp(w["earliest_start"])
             for w in body["changed_windows"]

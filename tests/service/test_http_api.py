@@ -17,8 +17,8 @@ from conftest import KEY, PLAN_DATE, Server
 
 from matcher._internal.batch import take_in_late_calls
 from matcher._internal.check.schedule import check_schedule
-from matcher._internal.io import database as db
-from matcher._internal.io import plans
+from matcher._internal.io.store import database as db
+from matcher._internal.io.store import plan_versions
 from matcher._internal.solver import solve
 
 pytestmark = pytest.mark.slow  # a server per test and database: about 5 s each
@@ -30,10 +30,10 @@ def stored_plan_check(server: Server) -> Any:
     """The stored current plan, checked by the independent checker against the day as the
     service sees it (cancellations and withdrawals applied)."""
     engine = sa.create_engine(server.database)
-    head = plans.head(engine, DAY)
+    head = plan_versions.head(engine, DAY)
     assert head is not None
-    settings = plans.run_settings(engine, head.run_id)
-    problem = plans.load_plan_problem(engine, DAY, head.days, settings)
+    settings = plan_versions.run_settings(engine, head.run_id)
+    problem = plan_versions.load_plan_problem(engine, DAY, head.days, settings)
     done, left = db.run_frames(engine, head.run_id)
     engine.dispose()
     return check_schedule(problem, done, left), head, done, left
@@ -175,9 +175,9 @@ def test_a_nightly_plan_landing_later_keeps_the_calls_answered_meanwhile(
     planned_server: Server,
 ) -> None:
     engine = sa.create_engine(planned_server.database)
-    settings = plans.run_settings(engine, plans.head(engine, DAY).run_id)  # type: ignore[union-attr]
+    settings = plan_versions.run_settings(engine, plan_versions.head(engine, DAY).run_id)  # type: ignore[union-attr]
     read_at = datetime.now()
-    problem = plans.load_plan_problem(engine, DAY, 1, settings)  # the nightly job reads...
+    problem = plan_versions.load_plan_problem(engine, DAY, 1, settings)  # the nightly job reads...
     rng = np.random.default_rng(3)
     with planned_server.client() as client:  # ...a call comes in while it solves...
         answer = client.post("/calls", json=call_body(900, rng)).json()
@@ -242,7 +242,7 @@ def test_in_a_city_a_server_plans_its_own_community(tmp_path: Path) -> None:
                 assert answer.status_code == 200, answer.text
                 after = client.get(f"/plans/{PLAN_DATE}").json()
         engine = sa.create_engine(database)
-        c1 = plans.head(engine, DAY, "C01")
+        c1 = plan_versions.head(engine, DAY, "C01")
         assert c1 is not None and c1.version == 1  # the other community's plan is untouched
         engine.dispose()
     assert after["version"] == before["version"] + 1

@@ -6,8 +6,8 @@ and every violation listed rather than the first. Use `check_folder` on batch ou
 `check_schedule` on frames and `check_solution` on an in-memory result.
 """
 
+from matcher._internal.check.findings import CheckReport, Rule, Violation
 from matcher._internal.check.folder import check_folder
-from matcher._internal.check.report import CheckReport, Rule, Violation
 from matcher._internal.check.schedule import check_schedule, check_solution
 from matcher._internal.check.stored import check_database
 

@@ -8,12 +8,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from matcher._internal.check.report import CheckReport
+from matcher._internal.check.findings import CheckReport
 from matcher._internal.check.rows import ScheduleRows, parse_schedule
 from matcher._internal.check.schedule import check_rows
 from matcher._internal.io.errors import InputError, Issue
-from matcher._internal.io.load import load_problem, load_settings
-from matcher._internal.io.tables import read_table
+from matcher._internal.io.inputs.load import load_problem, load_settings
+from matcher._internal.io.inputs.tables import read_table
 from matcher._internal.model import Problem, Settings
 
 SUMMARY = "summary.json"

@@ -14,8 +14,8 @@ from typing import Annotated, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from matcher._internal.io.errors import InputError, Issue
-from matcher._internal.io.records import parse_records
-from matcher._internal.io.tables import RawTable
+from matcher._internal.io.inputs.records import parse_records
+from matcher._internal.io.inputs.tables import RawTable
 from matcher._internal.model import Assignment, Unassigned
 from matcher._internal.model.timefields import LocalDateTime
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from matcher._internal.check.crew import check_crew
-from matcher._internal.check.report import CheckReport, Violation
+from matcher._internal.check.findings import CheckReport, Violation
 from matcher._internal.check.rows import (
     AssignmentRow,
     Labelled,
@@ -16,7 +16,7 @@ from matcher._internal.check.rows import (
 from matcher._internal.check.structure import check_coverage, check_reasons, check_references
 from matcher._internal.check.timeline import check_timeline
 from matcher._internal.check.walking import CheckWalks
-from matcher._internal.io.tables import frame_table
+from matcher._internal.io.inputs.tables import frame_table
 from matcher._internal.model import Problem, Solution
 
 

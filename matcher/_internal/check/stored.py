@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from matcher._internal.check.report import CheckReport
+from matcher._internal.check.findings import CheckReport
 from matcher._internal.check.schedule import check_schedule
-from matcher._internal.io import database as db
-from matcher._internal.io import plans
-from matcher._internal.io.load import load_settings
+from matcher._internal.io.inputs.load import load_settings
+from matcher._internal.io.store import database as db
+from matcher._internal.io.store import plan_versions
 
 
 def check_database(
@@ -22,7 +22,7 @@ def check_database(
     run = db.current_run(engine, run_id, community=community)
     settings = load_settings(json.loads(run["settings"]))
     # The day as the service sees it: volunteers who cancelled and withdrawn requests out.
-    problem = plans.load_plan_problem(engine, run["plan_date"], int(run["days"]), settings,
+    problem = plan_versions.load_plan_problem(engine, run["plan_date"], int(run["days"]), settings,
                                       teams, community=run.get("community"))  # fmt: skip
     done, left = db.run_frames(engine, run["run_id"])
     return check_schedule(problem, done, left)

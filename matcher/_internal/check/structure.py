@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from matcher._internal.check.report import Rule, Violation
+from matcher._internal.check.findings import Rule, Violation
 from matcher._internal.check.rows import AssignmentRow, Labelled, ScheduleRows
 from matcher._internal.model import Problem, Reason, Request, Volunteer
 

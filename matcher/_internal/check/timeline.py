@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
-from matcher._internal.check.report import Rule, Violation, hm
+from matcher._internal.check.findings import Rule, Violation, hm
 from matcher._internal.check.rows import AssignmentRow, Labelled
 from matcher._internal.check.walking import TOLERANCE_MIN, CheckWalks
 from matcher._internal.model import Request, Volunteer

@@ -17,6 +17,6 @@ The stages, one module each, in the order a run goes through them:
 """
 
 from matcher._internal.city.inputs import CityInput, load_city
-from matcher._internal.city.plan import CityResult, CommunityOutcome, plan_city
+from matcher._internal.city.plan_city import CityResult, CommunityOutcome, plan_city
 
 __all__ = ["CityInput", "CityResult", "CommunityOutcome", "load_city", "plan_city"]

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from matcher._internal.io.errors import InputError, Issue
-from matcher._internal.io.load import TableInput, load_problem, load_settings, raw_table
-from matcher._internal.io.tables import UNREADABLE, RawTable, Unreadable, community_cell
+from matcher._internal.io.inputs.load import TableInput, load_problem, load_settings, raw_table
+from matcher._internal.io.inputs.tables import UNREADABLE, RawTable, Unreadable, community_cell
 from matcher._internal.model import Problem, Settings
 
 Community = str | None

@@ -259,7 +259,7 @@ class Solution(BaseModel):
         )
         # The one import from a model to a layer above it, allowed in pyproject.toml's
         # import-linter contract until the alias is removed.
-        from matcher._internal.io.output import write_solution
+        from matcher._internal.io.outputs.batch_files import write_solution
 
         return write_solution(self, folder)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from matcher._internal.io.load import load_problem, load_settings
+from matcher._internal.io.inputs.load import load_problem, load_settings
 from matcher._internal.model import Interval, Problem, Request, Volunteer
 from matcher._internal.scenarios.spec import (
     AddEvent,
@@ -34,7 +34,7 @@ def base_problem(scenario: Scenario) -> Problem:
                                         start=g.start)  # fmt: skip
         return load_problem(vols, reqs, settings=settings)
     if base.database is not None:
-        from matcher._internal.io import database as db
+        from matcher._internal.io.store import database as db
 
         engine = db.engine_for(base.database.url)
         plan = (base.database.plan_date, base.database.days)

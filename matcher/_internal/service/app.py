@@ -1,8 +1,8 @@
 """The HTTP API (FastAPI): the resident platform and the call centre reach matcher here.
 
-State lives in the nightly job's database (`io.plans`); this module only maps HTTP to the
-plan operations in `service.plans`, guards every endpoint but `/health` with a bearer key,
-refuses oversize bodies, and counts what happens for `/metrics`.
+State lives in the nightly job's database (`io.store.plan_versions`); this module only maps
+HTTP to the plan operations in `service.live_plans`, guards every endpoint but `/health` with
+a bearer key, refuses oversize bodies, and counts what happens for `/metrics`.
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.engine import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from matcher._internal.io import plans as stored
-from matcher._internal.io.database import DatabaseUnreachable
 from matcher._internal.io.errors import InputError
-from matcher._internal.io.output import assignments_frame
+from matcher._internal.io.outputs.batch_files import assignments_frame
+from matcher._internal.io.store import plan_versions as stored
+from matcher._internal.io.store.database import DatabaseUnreachable
 from matcher._internal.model import (
     Assignment,
     Change,
@@ -48,7 +48,7 @@ from matcher._internal.model import (
 from matcher._internal.model import (
     Request as ServiceRequest,
 )
-from matcher._internal.service.plans import LivePlan, Plans, UnknownPlan
+from matcher._internal.service.live_plans import LivePlan, Plans, UnknownPlan
 from matcher._internal.solver import Progress, explain
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from matcher._internal.io.database import engine_for
+from matcher._internal.io.store.database import engine_for
 from matcher._internal.model import Settings
 
 

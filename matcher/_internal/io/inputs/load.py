@@ -12,15 +12,15 @@ from typing import Any, TypeVar
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
-from matcher._internal.io.crosscheck import (
+from matcher._internal.io.errors import InputError, Issue
+from matcher._internal.io.inputs.crosscheck import (
     duplicate_ids,
     unknown_teams,
     walking_table_issues,
     warnings_for,
 )
-from matcher._internal.io.errors import InputError, Issue
-from matcher._internal.io.records import has_valid_row, parse_records, required_columns
-from matcher._internal.io.tables import (
+from matcher._internal.io.inputs.records import has_valid_row, parse_records, required_columns
+from matcher._internal.io.inputs.tables import (
     RawTable,
     frame_table,
     path_issue,

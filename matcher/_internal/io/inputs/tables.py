@@ -26,14 +26,14 @@ from typing import Any
 import pandas as pd
 
 from matcher._internal.io.errors import InputError, Issue
-from matcher._internal.io.textfile import (
+from matcher._internal.io.inputs.textfile import (
     HEAD_BYTES,
     SAMPLE_CHARS,
     decode_text,
     find_delimiter,
     head_codec,
 )
-from matcher._internal.io.workbook import read_sheet
+from matcher._internal.io.inputs.workbook import read_sheet
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")

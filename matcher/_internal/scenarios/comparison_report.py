@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
-from matcher._internal.io.maps import CJK_FONTS, MapFrame, figure, readable
+from matcher._internal.io.outputs.maps import CJK_FONTS, MapFrame, figure, readable
 from matcher._internal.model import QINXIAN_TEAMS, Reason
 from matcher._internal.scenarios.spec import SWEPT_FIELDS
 

@@ -3,7 +3,7 @@ and the three ways the day changes it (an urgent call, a re-plan, a fresh solve)
 
 Every change follows one pattern: read the plan (from memory when the database still holds
 the same run and version, else from the database), compute the new plan, and commit it with
-`plans.commit`, which succeeds only if nobody committed in between. Within one process a
+`versions.commit`, which succeeds only if nobody committed in between. Within one process a
 lock per plan date orders the changes, so conflicts come only from other processes (a second
 server, a nightly run landing); those are retried against the plan as it now is.
 """
@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 
 from matcher._internal.batch import take_in_late_calls
-from matcher._internal.io import database as db
-from matcher._internal.io import plans
 from matcher._internal.io.errors import InputError, Issue
+from matcher._internal.io.store import database as db
+from matcher._internal.io.store import plan_versions as versions
 from matcher._internal.model import QINXIAN_TEAMS, Change, Problem, Request, Settings, Solution
 from matcher._internal.solver import dispatch_calls, replan, solve
 
@@ -40,7 +40,7 @@ class UnknownPlan(LookupError):
 class LivePlan:
     """A plan date's plan as last read or committed, with the problem it answers."""
 
-    head: plans.PlanHead
+    head: versions.PlanHead
     problem: Problem
     solution: Solution
 
@@ -98,16 +98,16 @@ class Plans:
 
     def current(self, plan_date: date) -> LivePlan:
         """The plan as the database holds it now (memory reused when nothing moved)."""
-        found = plans.head(self.engine, plan_date, self.community)
+        found = versions.head(self.engine, plan_date, self.community)
         if found is None:
             raise UnknownPlan(f"no plan for {plan_date}")
         cached = self._live.get(plan_date)
         if cached is not None and cached.head == found:
             return cached
-        settings = plans.run_settings(self.engine, found.run_id)
-        problem = plans.load_plan_problem(self.engine, plan_date, found.days, settings,
+        settings = versions.run_settings(self.engine, found.run_id)
+        problem = versions.load_plan_problem(self.engine, plan_date, found.days, settings,
                                           community=self.community)  # fmt: skip
-        live = LivePlan(found, problem, plans.load_solution(self.engine, found.run_id))
+        live = LivePlan(found, problem, versions.load_solution(self.engine, found.run_id))
         self._live[plan_date] = live
         return live
 
@@ -115,7 +115,7 @@ class Plans:
         self,
         plan_date: date,
         compute: Callable[[LivePlan], tuple[Problem, Solution]],
-        edits: plans.DayEdits | None = None,
+        edits: versions.DayEdits | None = None,
     ) -> LivePlan:
         """Apply `compute` to the current plan and commit it (with the day's `edits`, which
         `compute` planned with), retrying after conflicts."""
@@ -127,7 +127,7 @@ class Plans:
         plan_date: date,
         compute: Callable[[LivePlan], tuple[Problem, Solution]],
         new_calls: list[Request] | None = None,
-        edits: plans.DayEdits | None = None,
+        edits: versions.DayEdits | None = None,
     ) -> LivePlan:
         """`change` for a caller that holds the day's lock already. With `new_calls`, the
         change is their dispatch: only the requests named in its changes are rewritten,
@@ -140,31 +140,31 @@ class Plans:
                 changed = {c.request_id for c in after.changes}
                 changed |= {r.request_id for r in new_calls}
             try:
-                moved = plans.commit(self.engine, live.head, live.solution, after, after.changes,
+                moved = versions.commit(self.engine, live.head, live.solution, after, after.changes,
                                      changed=changed, new_calls=new_calls or (),
                                      edits=edits)  # fmt: skip
-            except plans.PlanConflict:
+            except versions.PlanConflict:
                 log.info("plan %s changed meanwhile; attempt %d again", plan_date, attempt + 2)
                 self._live.pop(plan_date, None)
                 continue
             live = LivePlan(moved, problem, after)
             self._live[plan_date] = live
             return live
-        raise plans.PlanConflict(f"plan {plan_date} kept changing; {ATTEMPTS} attempts failed")
+        raise versions.PlanConflict(f"plan {plan_date} kept changing; {ATTEMPTS} attempts failed")
 
     def ensure_plan(self, plan_date: date) -> bool:
         """Give a date without a plan a quick one, so a call on it can still be dispatched:
         a call centre never turns an urgent call away because the day was not planned yet.
         True when this made the plan, False when the day had one."""
-        if plans.head(self.engine, plan_date, self.community) is not None:
+        if versions.head(self.engine, plan_date, self.community) is not None:
             return False
         with self.lock(plan_date):
-            if plans.head(self.engine, plan_date, self.community) is not None:
+            if versions.head(self.engine, plan_date, self.community) is not None:
                 return False  # another call made it meanwhile
             # The requests already stored for the day are planned at once (greedily), so
             # the plan accounts for every one of them; a day without volunteers gets an
             # empty plan, and its calls are answered unserved with their reason.
-            problem = plans.load_plan_problem(self.engine, plan_date, 1, self.settings,
+            problem = versions.load_plan_problem(self.engine, plan_date, 1, self.settings,
                                               community=self.community)  # fmt: skip
             solution = solve(problem, strategy="greedy")
             db.write_run(self.engine, solution, plan_date=plan_date, days=1,
@@ -188,7 +188,7 @@ class Plans:
 
     def plan_of_request(self, request_id: str) -> LivePlan:
         """The current plan of the day a stored request belongs to."""
-        found = plans.request_day(self.engine, request_id, self.settings.timezone)
+        found = versions.request_day(self.engine, request_id, self.settings.timezone)
         if found is None:
             raise UnknownPlan(f"no request {request_id}")
         plan = self.current(found)
@@ -205,8 +205,8 @@ class Plans:
         transaction (one plan version, the calls stored in it), so twenty simultaneous calls
         cost about two batches, not twenty re-builds of the day."""
         plan_date = self.plan_date_of(request)
-        if plans.is_stored(self.engine, request.request_id):
-            raise plans.DuplicateRequest(f"request {request.request_id} is already stored")
+        if versions.is_stored(self.engine, request.request_id):
+            raise versions.DuplicateRequest(f"request {request.request_id} is already stored")
         made = self.ensure_plan(plan_date)
         waiting = _Waiting(request)
         with self._guard:
@@ -230,7 +230,7 @@ class Plans:
         for w in batch:  # the same id twice in one batch: the later one is a duplicate
             rid = w.request.request_id
             if rid in seen:
-                w.error = plans.DuplicateRequest(f"request {rid} is already stored")
+                w.error = versions.DuplicateRequest(f"request {rid} is already stored")
             else:
                 seen.add(rid)
                 calls.append(w)
@@ -263,7 +263,7 @@ class Plans:
         """Re-plan the day with its changes and commit the plan and the changes together.
         Ids the day's plan does not know are refused, all of them at once (`InputError`),
         before anything is recorded."""
-        edits = plans.DayEdits(tuple(dict.fromkeys(cancelled)), tuple(dict.fromkeys(withdrawn)),
+        edits = versions.DayEdits(tuple(dict.fromkeys(cancelled)), tuple(dict.fromkeys(withdrawn)),
                                windows)  # fmt: skip
 
         def again(live: LivePlan) -> tuple[Problem, Solution]:
@@ -271,25 +271,27 @@ class Plans:
             if unknown:
                 raise InputError(unknown)
             settings = live.problem.settings
-            problem = plans.load_plan_problem(self.engine, plan_date, live.head.days, settings,
+            problem = versions.load_plan_problem(self.engine, plan_date, live.head.days, settings,
                                               community=self.community, edits=edits)  # fmt: skip
             problem = problem.with_settings(time_limit_s=time_limit_s)
             return problem, replan(problem, live.solution, pinned=pinned)
 
         return self.change(plan_date, again, edits)
 
-    def _unknown_ids(self, live: LivePlan, edits: plans.DayEdits, pinned: list[str]) -> list[Issue]:
+    def _unknown_ids(
+        self, live: LivePlan, edits: versions.DayEdits, pinned: list[str]
+    ) -> list[Issue]:
         """One issue per id a re-plan names that the day's plan does not know: volunteers
         of this server's roster (or cancelled already), requests of the plan days (or
         withdrawn already; pins and new windows only for requests still in the plan)."""
-        gone = plans.overrides(self.engine, live.head.plan_date)
+        gone = versions.overrides(self.engine, live.head.plan_date)
         volunteers = {v.volunteer_id for v in live.problem.volunteers}
         requests = {r.request_id for r in live.problem.requests}
         checks = [
             ("cancelled_volunteers", "volunteer", edits.cancelled,
-             volunteers | gone[plans.CANCELLED_VOLUNTEER]),
+             volunteers | gone[versions.CANCELLED_VOLUNTEER]),
             ("withdrawn_requests", "request", edits.withdrawn,
-             requests | gone[plans.WITHDRAWN_REQUEST]),
+             requests | gone[versions.WITHDRAWN_REQUEST]),
             ("changed_windows", "request", list(edits.windows), requests),
             ("pinned", "request", list(dict.fromkeys(pinned)), requests),
         ]  # fmt: skip
@@ -308,7 +310,7 @@ class Plans:
         """A fresh solve of the plan days, stored as their new current run. Calls that came
         in while it ran are dispatched into it before it lands."""
         started = datetime.now()
-        problem = plans.load_plan_problem(self.engine, plan_date, days, settings,
+        problem = versions.load_plan_problem(self.engine, plan_date, days, settings,
                                           community=self.community)  # fmt: skip
         solution = solve(problem, progress=progress, cancel=cancel)
         with self.lock(plan_date):

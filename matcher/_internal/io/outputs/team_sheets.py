@@ -18,7 +18,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.patheffects import withStroke
 
-from matcher._internal.io.maps import (
+from matcher._internal.io.outputs.maps import (
     CJK_FONTS,
     COMPOUND_EDGE,
     COMPOUND_FILL,
@@ -52,12 +52,13 @@ class _Plan:
     def __post_init__(self) -> None:
         self.requests = {r.request_id: r for r in self.problem.requests}
         self.volunteers = {v.volunteer_id: v for v in self.problem.volunteers}
-        crews: defaultdict[str, list[Assignment]] = defaultdict(list)
         mine: defaultdict[str, list[Assignment]] = defaultdict(list)
         for a in self.solution.assignments:
-            crews[a.request_id].append(a)
             mine[a.volunteer_id].append(a)
-        self.crews = {rid: sorted(c, key=lambda a: a.volunteer_id) for rid, c in crews.items()}
+        self.crews = {
+            rid: sorted(crew, key=lambda a: a.volunteer_id)
+            for rid, crew in self.solution.crews().items()
+        }
         self.by_volunteer = {v: sorted(items, key=lambda a: a.start) for v, items in mine.items()}
 
     def place(self, r: Request) -> str:

@@ -8,7 +8,7 @@ from typing import Any, TypeVar, get_origin
 from pydantic import BaseModel, ValidationError
 
 from matcher._internal.io.errors import Issue
-from matcher._internal.io.tables import RawTable
+from matcher._internal.io.inputs.tables import RawTable
 
 M = TypeVar("M", bound=BaseModel)
 

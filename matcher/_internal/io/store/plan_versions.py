@@ -25,9 +25,9 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from matcher._internal.io import database as db
-from matcher._internal.io.load import load_problem, load_settings
-from matcher._internal.io.tables import RawTable, community_cell
+from matcher._internal.io.inputs.load import load_problem, load_settings
+from matcher._internal.io.inputs.tables import RawTable, community_cell
+from matcher._internal.io.store import database as db
 from matcher._internal.model import (
     Assignment,
     Change,
@@ -35,10 +35,9 @@ from matcher._internal.model import (
     Request,
     Settings,
     Solution,
-    Status,
     Strategy,
-    Summary,
     Unassigned,
+    summarise,
 )
 
 plan_changes = sa.Table(
@@ -192,15 +191,12 @@ def load_solution(engine: Engine, run_id: str) -> Solution:
         for row in done.to_dict(orient="records")
     ]  # fmt: skip
     unassigned = [Unassigned.model_validate(row) for row in left.to_dict(orient="records")]
-    settings = json.loads(run["settings"])
-    summary = Summary(
-        status=Status(run["status"]), strategy=Strategy(run["strategy"]),
-        served_weight=run["served_weight"], upper_bound=run["upper_bound"], gap=run["gap"],
-        walk_minutes=run["walk_minutes"], requests_total=run["requests"],
+    summary = summarise(
+        assignments, strategy=Strategy(run["strategy"]), served_weight=run["served_weight"],
+        upper_bound=run["upper_bound"], requests_total=run["requests"],
         requests_served=run["requests_served"], requests_unassigned=run["requests_unassigned"],
-        assignments=len(assignments), solve_seconds=run["solve_seconds"],
-        first_schedule_seconds=run["first_schedule_seconds"], seed=settings.get("seed", 0),
-        settings=settings,
+        seconds=run["solve_seconds"], first_schedule_seconds=run["first_schedule_seconds"],
+        per_team={}, settings=load_settings(json.loads(run["settings"])),
     )  # fmt: skip
     return Solution(assignments=assignments, unassigned=unassigned, summary=summary)
 

@@ -21,7 +21,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
 
-from matcher._internal.io.tables import RawTable, is_missing
+from matcher._internal.io.inputs.tables import RawTable, is_missing
 from matcher._internal.model import Solution
 
 metadata = sa.MetaData()

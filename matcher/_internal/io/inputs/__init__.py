@@ -1,0 +1,1 @@
+"""Readers: tables in any format a user has, turned into validated records and a `Problem`."""
