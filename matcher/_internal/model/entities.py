@@ -64,6 +64,9 @@ class Volunteer(_Record):
     languages: StrList = Field(default_factory=list)
     name: str | None = None
     community: Community = None
+    acceptance_rate: Annotated[float, Field(ge=0, le=1)] | None = None
+    """The share of offers this volunteer accepts; absent: learned from their answers, or
+    their team's rate."""
 
     @field_validator("community")
     @classmethod

@@ -29,6 +29,19 @@ class Assignment(BaseModel):
     walk_minutes: float
 
 
+class Standby(BaseModel):
+    """A volunteer held in reserve for a request (one row of `standbys.csv`): free, in
+    reach and eligible at the request's planned time, so that a decline of one of its crew
+    can be filled at once. A standby's time is held, but serves nothing until called."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    request_id: str
+    volunteer_id: str
+    start: datetime
+    end: datetime
+
+
 class Unassigned(BaseModel):
     """A request left unserved, with a reason code and a sentence a coordinator can act on."""
 
@@ -223,6 +236,9 @@ class Solution(BaseModel):
     summary: Summary
     changes: list[Change] = Field(default_factory=list)
     """Filled by `replan`: what differs from the previous plan, and why."""
+    standbys: list[Standby] = Field(default_factory=list)
+    """Volunteers held in reserve for likely declines; empty unless standbys are planned.
+    They count in no served weight and the stated bound does not depend on them."""
 
     def served_request_ids(self) -> set[str]:
         return {a.request_id for a in self.assignments}
