@@ -41,6 +41,11 @@ class Settings(BaseModel):
     """Re-planning: never move an untouched assignment; they stay as published, like pinned
     requests, and only the rest of the day is planned again."""
 
+    offer_expiry_minutes: Annotated[int, Field(ge=0)] = 120
+    """Offers: an offer still unanswered this many minutes before its start expires (when
+    the service's expiry runs, `POST /plans/{plan_date}/expire-offers`), and its place is
+    filled like a decline's."""
+
     walking_speed_m_per_min: Annotated[float, Field(gt=0)] = 75.0
     detour_factor: Annotated[float, Field(ge=1.0)] = 1.3
     missing_walks: Literal["estimate", "error"] = "estimate"

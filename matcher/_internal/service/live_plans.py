@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
@@ -22,9 +22,11 @@ from sqlalchemy.engine import Engine
 from matcher._internal.batch import take_in_late_calls
 from matcher._internal.io.errors import InputError, Issue
 from matcher._internal.io.store import database as db
+from matcher._internal.io.store import offers
 from matcher._internal.io.store import plan_versions as versions
+from matcher._internal.io.store.offers import OfferState
 from matcher._internal.model import QINXIAN_TEAMS, Change, Problem, Request, Settings, Solution
-from matcher._internal.solver import dispatch_calls, replan, solve
+from matcher._internal.solver import dispatch_calls, fill_declined, replan, solve
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,17 @@ class CallResult:
     note: str | None = None
     """What the caller should know beyond the dispatch: the day had no plan, and this call
     made one on the spot (None: the call went into the day's plan as it was)."""
+
+
+@dataclass
+class Refusal:
+    """What a decline (or an expiry) did: the offer as now recorded, the plan with the
+    place filled, how it was filled, and what else moved for it."""
+
+    offer: offers.Offer
+    plan: LivePlan
+    filled_by: str
+    changes: list[Change]
 
 
 @dataclass
@@ -128,6 +141,7 @@ class Plans:
         compute: Callable[[LivePlan], tuple[Problem, Solution]],
         new_calls: list[Request] | None = None,
         edits: versions.DayEdits | None = None,
+        answers: tuple[offers.Answer, ...] = (),
     ) -> LivePlan:
         """`change` for a caller that holds the day's lock already. With `new_calls`, the
         change is their dispatch: only the requests named in its changes are rewritten,
@@ -136,13 +150,13 @@ class Plans:
             live = self.current(plan_date)
             problem, after = compute(live)
             changed = None
-            if new_calls is not None:
+            if new_calls is not None or answers:
                 changed = {c.request_id for c in after.changes}
-                changed |= {r.request_id for r in new_calls}
+                changed |= {r.request_id for r in new_calls or ()}
             try:
                 moved = versions.commit(self.engine, live.head, live.solution, after, after.changes,
                                      changed=changed, new_calls=new_calls or (),
-                                     edits=edits)  # fmt: skip
+                                     edits=edits, answers=answers)  # fmt: skip
             except versions.PlanConflict:
                 log.info("plan %s changed meanwhile; attempt %d again", plan_date, attempt + 2)
                 self._live.pop(plan_date, None)
@@ -323,3 +337,69 @@ class Plans:
             )  # fmt: skip
             self._live.pop(plan_date, None)
         return run_id
+
+    def answer(self, request_id: str, volunteer_id: str, to: OfferState) -> offers.Offer:
+        """Record an answer that leaves the plan as it is: accepted, done or no-show
+        (`offers.OfferNotFound`, `offers.ImpossibleTransition` when it cannot be)."""
+        reason = {
+            OfferState.ACCEPTED: "accepted by the volunteer",
+            OfferState.DONE: "marked done",
+            OfferState.NO_SHOW: "marked no-show",
+        }[to]
+        return offers.answer(self.engine, offers.Answer(request_id, volunteer_id, to, reason))
+
+    def refuse(
+        self, request_id: str, volunteer_id: str, *, to: OfferState = OfferState.DECLINED,
+        move_accepted: bool = False,
+    ) -> Refusal:  # fmt: skip
+        """Record a decline (or an expiry) together with the plan that fills its place
+        (`fill_declined`: the request's standby first, then the least disruptive search),
+        in one commit. Requests with accepted offers are never taken from, unless
+        `move_accepted` (a coordinator's decision). Nothing is recorded when the offer is
+        unknown or cannot be declined."""
+        found = offers.check(offers.get(self.engine, request_id, volunteer_id), request_id,
+                             volunteer_id, to)  # fmt: skip
+        why = "declined" if to == OfferState.DECLINED else "did not answer in time (expired)"
+        filled: list[str] = []
+
+        def fill(live: LivePlan) -> tuple[Problem, Solution]:
+            crew = {a.volunteer_id for a in live.solution.crews().get(request_id, [])}
+            if volunteer_id not in crew:
+                raise offers.ImpossibleTransition(
+                    f"volunteer {volunteer_id} is not on the crew of {request_id} in the "
+                    f"current plan of {live.head.plan_date}"
+                )
+            standbys = offers.standbys_for(self.engine, live.head.run_id, request_id)
+            keep: set[str] = set()
+            if not move_accepted:
+                day = [r.request_id for r in live.problem.requests]
+                accepted = offers.of_requests(self.engine, day, [OfferState.ACCEPTED])
+                keep = {o.request_id for o in accepted}
+                keep.discard(request_id)
+            done = fill_declined(live.problem, live.solution, request_id, volunteer_id,
+                                 standbys=standbys, keep=keep, why=why)  # fmt: skip
+            filled[:] = [done.filled_by]
+            return done.problem, done.solution
+
+        given = offers.Answer(request_id, volunteer_id, to, f"{volunteer_id} {why}")
+        with self.lock(found.plan_date):
+            plan = self._change_locked(found.plan_date, fill, answers=(given,))
+        recorded = offers.get(self.engine, request_id, volunteer_id)
+        assert recorded is not None
+        return Refusal(recorded, plan, filled[0], plan.solution.changes)
+
+    def expire(self, plan_date: date, now: datetime | None = None) -> list[Refusal]:
+        """Expire the plan date's offers still unanswered `offer_expiry_minutes` before
+        their start (at `now`, local time; default the clock), each filled like a
+        decline. An offer answered meanwhile is left alone."""
+        moment = now or datetime.now(ZoneInfo(self.settings.timezone)).replace(tzinfo=None)
+        deadline = moment + timedelta(minutes=self.settings.offer_expiry_minutes)
+        done = []
+        for offer in offers.due(self.engine, plan_date, deadline):
+            try:
+                done.append(self.refuse(offer.request_id, offer.volunteer_id,
+                                        to=OfferState.EXPIRED))  # fmt: skip
+            except offers.ImpossibleTransition:
+                log.info("offer %s/%s answered meanwhile; not expired", offer.request_id,
+                         offer.volunteer_id)  # fmt: skip
+        return done
