@@ -33,6 +33,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matcher._internal.io.errors import InputError
 from matcher._internal.io.outputs.batch_files import assignments_frame
+from matcher._internal.io.outputs.team_sheets import (
+    OfferMark,
+    OfferMarks,
+    team_sheets,
+    volunteer_calendar,
+)
 from matcher._internal.io.store import offers
 from matcher._internal.io.store import plan_versions as stored
 from matcher._internal.io.store.database import DatabaseUnreachable
@@ -503,6 +509,26 @@ def create_app(
         done = live.expire(plan_date, (body or ExpireBody()).as_of)
         return [_refusal_answer(d) for d in done]
 
+    @app.get("/plans/{plan_date}/calendars/{volunteer_id}.ics", dependencies=guarded)
+    def calendar(plan_date: date, volunteer_id: str) -> Response:
+        """A volunteer's calendar of the day: an event per offer (same UID for its life,
+        SEQUENCE from the offer), cancelled events for offers declined or taken back."""
+        plan = live.current(plan_date)
+        if volunteer_id not in {v.volunteer_id for v in plan.problem.volunteers}:
+            raise HTTPException(404, f"no volunteer {volunteer_id} in the plan of {plan_date}")
+        marks = _offer_marks(engine, plan)
+        body = volunteer_calendar(plan.solution, plan.problem, volunteer_id, marks)
+        return Response(body, media_type="text/calendar; charset=utf-8")
+
+    @app.get("/plans/{plan_date}/sheets/{team}", dependencies=guarded)
+    def sheet(plan_date: date, team: str) -> Response:
+        """A team's sheet of the day (HTML), each crew member with their offer's state."""
+        plan = live.current(plan_date)
+        pages = team_sheets(plan.solution, plan.problem, _offer_marks(engine, plan), only=team)
+        if team not in pages:
+            raise HTTPException(404, f"team {team} has no requests in the plan of {plan_date}")
+        return Response(pages[team], media_type="text/html; charset=utf-8")
+
     @app.get("/metrics", dependencies=guarded)
     def prometheus() -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
@@ -565,3 +591,11 @@ def _refusal_answer(done: Refusal) -> RefusalAnswer:
         start=call.start, end=call.end, changes=call.changes, plan_date=call.plan_date,
         plan_version=call.plan_version,
     )  # fmt: skip
+
+
+def _offer_marks(engine: Engine, plan: LivePlan) -> OfferMarks:
+    """The plan's offers as sheets and calendars show them."""
+    return {
+        pair: OfferMark(str(o.state), o.sequence, o.start, o.end)
+        for pair, o in offers.of_run(engine, plan.head.run_id).items()
+    }

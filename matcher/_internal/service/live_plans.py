@@ -391,11 +391,17 @@ class Plans:
     def expire(self, plan_date: date, now: datetime | None = None) -> list[Refusal]:
         """Expire the plan date's offers still unanswered `offer_expiry_minutes` before
         their start (at `now`, local time; default the clock), each filled like a
-        decline. An offer answered meanwhile is left alone."""
-        moment = now or datetime.now(ZoneInfo(self.settings.timezone)).replace(tzinfo=None)
-        deadline = moment + timedelta(minutes=self.settings.offer_expiry_minutes)
+        decline. An offer answered meanwhile is left alone, and so is one made inside that
+        lead time (a replacement offered shortly before the start): nobody could have
+        answered it before its deadline."""
+        zone = ZoneInfo(self.settings.timezone)
+        moment = now or datetime.now(zone).replace(tzinfo=None)
+        lead = timedelta(minutes=self.settings.offer_expiry_minutes)
         done = []
-        for offer in offers.due(self.engine, plan_date, deadline):
+        for offer in offers.due(self.engine, plan_date, moment + lead):
+            offered_at = offer.updated_at.astimezone(zone).replace(tzinfo=None)  # server clock
+            if offered_at > offer.start - lead:
+                continue  # offered too late to wait for an answer: it stands until answered
             try:
                 done.append(self.refuse(offer.request_id, offer.volunteer_id,
                                         to=OfferState.EXPIRED))  # fmt: skip

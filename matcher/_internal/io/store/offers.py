@@ -347,9 +347,14 @@ def run_standbys(engine: Engine, run_id: str) -> list[Standby]:
                         end=r.end) for r in connection.execute(query)]  # fmt: skip
 
 
+def stored(engine: Engine) -> bool:
+    """Whether the database has offers' tables yet (a database no run was written to)."""
+    return sa.inspect(engine).has_table("offers")
+
+
 def refusals(engine: Engine) -> dict[str, set[str]]:
     """Each request's volunteers who declined it or let it expire."""
-    if not sa.inspect(engine).has_table("offers"):
+    if not stored(engine):
         return {}
     query = sa.select(offers.c.request_id, offers.c.volunteer_id).where(
         offers.c.state.in_([str(s) for s in REFUSED])
