@@ -372,10 +372,7 @@ class Plans:
             standbys = offers.standbys_for(self.engine, live.head.run_id, request_id)
             keep: set[str] = set()
             if not move_accepted:
-                day = [r.request_id for r in live.problem.requests]
-                accepted = offers.of_requests(self.engine, day, [OfferState.ACCEPTED])
-                keep = {o.request_id for o in accepted}
-                keep.discard(request_id)
+                keep = offers.accepted_requests(self.engine, live.head.plan_date) - {request_id}
             done = fill_declined(live.problem, live.solution, request_id, volunteer_id,
                                  standbys=standbys, keep=keep, why=why)  # fmt: skip
             filled[:] = [done.filled_by]

@@ -209,6 +209,15 @@ def is_volunteer(engine: Engine, volunteer_id: str) -> bool:
         return bool(connection.execute(query).scalar_one())
 
 
+def accepted_requests(engine: Engine, plan_date: date) -> set[str]:
+    """The requests of a plan date with at least one accepted offer."""
+    query = sa.select(offers.c.request_id).where(
+        offers.c.plan_date == plan_date, offers.c.state == str(OfferState.ACCEPTED)
+    )
+    with engine.connect() as connection:
+        return set(connection.execute(query).scalars())
+
+
 def due(engine: Engine, plan_date: date, deadline: datetime) -> list[Offer]:
     """The plan date's offers still unanswered whose request starts at or before
     `deadline` (now plus the expiry lead time), earliest first."""
