@@ -5,6 +5,7 @@ nothing recorded, expiry, and calendars that follow each offer."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,11 +13,13 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import icalendar
+import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 from conftest import Server, running_server
 from databases import KINDS, fill, fresh_database, sample_table
+from test_http_api import call_body
 from typer.testing import CliRunner
 
 from matcher._internal.check.schedule import check_schedule
@@ -217,3 +220,41 @@ def test_a_standby_is_called_first_and_unanswered_offers_expire(
         later = {(p["request_id"], p["volunteer_id"]) for p in plan["assignments"]} - due
         assert all(after["offers"][pair][0] == "offered" for pair in later & set(after["pairs"]))
         assert client.post("/plans/2020-01-01/expire-offers").status_code == 404
+
+
+def test_simultaneous_declines_and_calls_all_land_and_stay_valid(
+    day_server: tuple[Server, date],
+) -> None:
+    """Ten declines and ten urgent calls at once: they are dispatched in batches, each
+    answered, every decline recorded and the stored plan valid (no double-booking)."""
+    server, day = day_server
+    with server.client() as client:
+        plan = client.get(f"/plans/{day}").json()
+    pairs = [(a["request_id"], a["volunteer_id"]) for a in single_crews(plan)[::7][:10]]
+    calls = [call_body(k, np.random.default_rng(k)) for k in range(10)]
+    calls = [shift_call(c, day) for c in calls]
+
+    def send(item: Any) -> httpx.Response:
+        with server.client() as http:
+            if isinstance(item, tuple):
+                return http.post(f"/offers/{item[0]}/{item[1]}/decline")
+            return http.post("/calls", json=item)
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(send, [*pairs, *calls]))
+    assert [a.status_code for a in answers] == [200] * 20, [a.text for a in answers if a.is_error]
+    now = stored(server, day)
+    assert now["report"].ok, now["report"].violations[:5]
+    for pair, answer in zip(pairs, answers, strict=False):
+        assert now["offers"][pair][0] == "declined" and pair not in now["pairs"]
+        assert pair[1] not in {m["volunteer_id"] for m in answer.json()["crew"]}
+    assert now["head"].version < plan_version(plan) + 20  # batched: fewer versions than answers
+
+
+def shift_call(body: dict[str, Any], day: date) -> dict[str, Any]:
+    return {k: v.replace("2026-12-01", day.isoformat()) if isinstance(v, str) else v
+            for k, v in body.items()}  # fmt: skip
+
+
+def plan_version(plan: dict[str, Any]) -> int:
+    return int(plan["version"])
