@@ -68,26 +68,13 @@ class Refusal:
     changes: list[Change]
 
 
-@dataclass(frozen=True)
-class _Refusing:
-    """A decline (or expiry) waiting to be filled with the next batch."""
-
-    request_id: str
-    volunteer_id: str
-    to: OfferState
-    move_accepted: bool
-
-
 @dataclass
 class _Waiting:
-    """An urgent call or a refusal waiting to be dispatched with the next batch."""
+    """An urgent call waiting to be dispatched with the next batch."""
 
-    request: Request | None = None
-    refusing: _Refusing | None = None
-    result: CallResult | Refusal | None = None
+    request: Request
+    result: CallResult | None = None
     error: Exception | None = None
-    filled_by: str = ""
-    changes: list[Change] | None = None
 
 
 def _caused_by(change: Change, call_id: str) -> bool:
@@ -154,12 +141,11 @@ class Plans:
         compute: Callable[[LivePlan], tuple[Problem, Solution]],
         new_calls: list[Request] | None = None,
         edits: versions.DayEdits | None = None,
-        answers: list[offers.Answer] | None = None,
+        answers: tuple[offers.Answer, ...] = (),
     ) -> LivePlan:
         """`change` for a caller that holds the day's lock already. With `new_calls`, the
         change is their dispatch: only the requests named in its changes are rewritten,
-        and the calls are stored in the same transaction. `answers`, filled by `compute`,
-        are the offers' answers recorded with it."""
+        and the calls are stored in the same transaction."""
         for attempt in range(ATTEMPTS):
             live = self.current(plan_date)
             problem, after = compute(live)
@@ -170,7 +156,7 @@ class Plans:
             try:
                 moved = versions.commit(self.engine, live.head, live.solution, after, after.changes,
                                      changed=changed, new_calls=new_calls or (),
-                                     edits=edits, answers=tuple(answers or ()))  # fmt: skip
+                                     edits=edits, answers=answers)  # fmt: skip
             except versions.PlanConflict:
                 log.info("plan %s changed meanwhile; attempt %d again", plan_date, attempt + 2)
                 self._live.pop(plan_date, None)
@@ -236,17 +222,7 @@ class Plans:
         if versions.is_stored(self.engine, request.request_id):
             raise versions.DuplicateRequest(f"request {request.request_id} is already stored")
         made = self.ensure_plan(plan_date)
-        waiting = _Waiting(request=request)
-        self._in_batch(plan_date, waiting)
-        assert isinstance(waiting.result, CallResult)
-        if made:
-            waiting.result.note = (f"no plan for {plan_date} existed: one was made now from "
-                                   f"the stored volunteers and requests")  # fmt: skip
-        return waiting.result
-
-    def _in_batch(self, plan_date: date, waiting: _Waiting) -> None:
-        """Queue a call or a refusal; whoever holds the day's lock next dispatches every
-        one queued, in arrival order, in one commit."""
+        waiting = _Waiting(request)
         with self._guard:
             self._queues.setdefault(plan_date, []).append(waiting)
         with self.lock(plan_date):
@@ -256,113 +232,37 @@ class Plans:
                 self._dispatch_batch(plan_date, batch)
         if waiting.error is not None:
             raise waiting.error
+        assert waiting.result is not None
+        if made:
+            waiting.result.note = (f"no plan for {plan_date} existed: one was made now from "
+                                   f"the stored volunteers and requests")  # fmt: skip
+        return waiting.result
 
     def _dispatch_batch(self, plan_date: date, batch: list[_Waiting]) -> None:
         seen: set[str] = set()
-        answered: set[tuple[str, str]] = set()
-        calls, refusals = [], []
+        calls = []
         for w in batch:  # the same id twice in one batch: the later one is a duplicate
-            if w.refusing is not None:
-                pair = (w.refusing.request_id, w.refusing.volunteer_id)
-                if pair in answered:
-                    w.error = offers.ImpossibleTransition(
-                        f"the offer of request {pair[0]} to volunteer {pair[1]} was answered "
-                        "meanwhile; ask for it again"
-                    )  # fmt: skip
-                else:
-                    answered.add(pair)
-                    refusals.append(w)
-                continue
-            assert w.request is not None
             rid = w.request.request_id
             if rid in seen:
                 w.error = versions.DuplicateRequest(f"request {rid} is already stored")
             else:
                 seen.add(rid)
                 calls.append(w)
-        requests = [w.request for w in calls if w.request is not None]
-        for _ in range(ATTEMPTS):
-            pending = [w for w in refusals if w.error is None]
-            answers: list[offers.Answer] = []
+        requests = [w.request for w in calls]
 
-            def dispatch(
-                live: LivePlan, pending: list[_Waiting] = pending,
-                answers: list[offers.Answer] = answers,
-            ) -> tuple[Problem, Solution]:  # fmt: skip
-                day, plan = live.problem, live.solution
-                if requests:
-                    day, plan = dispatch_calls(day, plan, requests)
-                return self._fill(live, day, plan, pending, answers)
+        def dispatch(live: LivePlan) -> tuple[Problem, Solution]:
+            return dispatch_calls(live.problem, live.solution, requests)
 
-            try:
-                live = self._change_locked(plan_date, dispatch, new_calls=requests,
-                                           answers=answers)  # fmt: skip
-            except offers.ImpossibleTransition:
-                # An answer given meanwhile elsewhere (another server) made one of the
-                # refusals impossible: it gets the reason, the rest are tried again.
-                for w in pending:
-                    assert w.refusing is not None
-                    try:
-                        offers.check(offers.get(self.engine, w.refusing.request_id,
-                                                w.refusing.volunteer_id),
-                                     w.refusing.request_id, w.refusing.volunteer_id,
-                                     w.refusing.to)  # fmt: skip
-                    except (offers.OfferNotFound, offers.ImpossibleTransition) as exc:
-                        w.error = exc
-                continue
-            except Exception as exc:  # every waiting caller gets the error, none hangs
-                for w in [*calls, *pending]:
-                    w.error = exc
-                return
-            break
-        else:
-            for w in [*calls, *refusals]:
-                w.error = w.error or versions.PlanConflict(f"plan {plan_date} kept changing")
+        try:
+            live = self._change_locked(plan_date, dispatch, new_calls=requests)
+        except Exception as exc:  # every waiting caller gets the error, none hangs
+            for w in calls:
+                w.error = exc
             return
         for w in calls:
-            assert w.request is not None
             rid = w.request.request_id
             mine = [c for c in live.solution.changes if _caused_by(c, rid)]
             w.result = CallResult(live, rid, mine)
-        for w in refusals:
-            if w.error is None:
-                assert w.refusing is not None
-                recorded = offers.get(self.engine, w.refusing.request_id, w.refusing.volunteer_id)
-                assert recorded is not None
-                w.result = Refusal(recorded, live, w.filled_by, w.changes or [])
-
-    def _fill(
-        self, live: LivePlan, day: Problem, plan: Solution, pending: list[_Waiting],
-        answers: list[offers.Answer],
-    ) -> tuple[Problem, Solution]:  # fmt: skip
-        """Fill each pending refusal's place in turn on top of `plan` (`fill_declined`);
-        `answers` receives the answers to record with the plan. A refusal whose volunteer
-        is not on the request's crew in this plan is refused with the reason."""
-        answers.clear()
-        if not pending:
-            return day, plan
-        changes = list(plan.changes)
-        accepted = offers.accepted_requests(self.engine, live.head.plan_date)
-        for w in pending:
-            assert w.refusing is not None
-            w.error, w.filled_by, w.changes = None, "", None  # a retry starts afresh
-            rid, vid = w.refusing.request_id, w.refusing.volunteer_id
-            if vid not in {a.volunteer_id for a in plan.crews().get(rid, [])}:
-                w.error = offers.ImpossibleTransition(
-                    f"volunteer {vid} is not on the crew of {rid} in the current plan of "
-                    f"{live.head.plan_date}"
-                )  # fmt: skip
-                continue
-            declined = w.refusing.to == OfferState.DECLINED
-            why = "declined" if declined else "did not answer in time (expired)"
-            keep = set() if w.refusing.move_accepted else accepted - {rid}
-            standbys = offers.standbys_for(self.engine, live.head.run_id, rid)
-            done = fill_declined(day, plan, rid, vid, standbys=standbys, keep=keep, why=why)
-            day, plan = done.problem, done.solution
-            w.filled_by, w.changes = done.filled_by, list(done.solution.changes)
-            changes += w.changes
-            answers.append(offers.Answer(rid, vid, w.refusing.to, f"{vid} {why}"))
-        return day, plan.model_copy(update={"changes": changes})
 
     def replan(
         self,
@@ -456,14 +356,34 @@ class Plans:
         (`fill_declined`: the request's standby first, then the least disruptive search),
         in one commit. Requests with accepted offers are never taken from, unless
         `move_accepted` (a coordinator's decision). Nothing is recorded when the offer is
-        unknown or cannot be declined. Refusals and urgent calls that arrive together are
-        dispatched in one batch, as calls are (`call`)."""
+        unknown or cannot be declined."""
         found = offers.check(offers.get(self.engine, request_id, volunteer_id), request_id,
                              volunteer_id, to)  # fmt: skip
-        waiting = _Waiting(refusing=_Refusing(request_id, volunteer_id, to, move_accepted))
-        self._in_batch(found.plan_date, waiting)
-        assert isinstance(waiting.result, Refusal)
-        return waiting.result
+        why = "declined" if to == OfferState.DECLINED else "did not answer in time (expired)"
+        filled: list[str] = []
+
+        def fill(live: LivePlan) -> tuple[Problem, Solution]:
+            crew = {a.volunteer_id for a in live.solution.crews().get(request_id, [])}
+            if volunteer_id not in crew:
+                raise offers.ImpossibleTransition(
+                    f"volunteer {volunteer_id} is not on the crew of {request_id} in the "
+                    f"current plan of {live.head.plan_date}"
+                )
+            standbys = offers.standbys_for(self.engine, live.head.run_id, request_id)
+            keep: set[str] = set()
+            if not move_accepted:
+                keep = offers.accepted_requests(self.engine, live.head.plan_date) - {request_id}
+            done = fill_declined(live.problem, live.solution, request_id, volunteer_id,
+                                 standbys=standbys, keep=keep, why=why)  # fmt: skip
+            filled[:] = [done.filled_by]
+            return done.problem, done.solution
+
+        given = offers.Answer(request_id, volunteer_id, to, f"{volunteer_id} {why}")
+        with self.lock(found.plan_date):
+            plan = self._change_locked(found.plan_date, fill, answers=(given,))
+        recorded = offers.get(self.engine, request_id, volunteer_id)
+        assert recorded is not None
+        return Refusal(recorded, plan, filled[0], plan.solution.changes)
 
     def expire(self, plan_date: date, now: datetime | None = None) -> list[Refusal]:
         """Expire the plan date's offers still unanswered `offer_expiry_minutes` before
