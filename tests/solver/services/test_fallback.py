@@ -100,3 +100,13 @@ def test_any_sequence_of_declines_stays_valid_and_keeps_what_is_kept(data: st.Da
             if other not in touched:
                 assert after.get(other) == crew, other
         day, plan = done.problem, done.solution
+
+
+def test_the_library_fills_a_decline_like_the_service() -> None:
+    vols = [volunteer("first", where=north(10)), volunteer("near", where=north(20))]
+    p = problem(vols, [request("visit")], time_limit_s=5)
+    plan = matcher.solve(p, strategy="greedy")
+    day, after = matcher.fill_declined(p, plan, "visit", "first")
+    assert_valid(day, after)
+    assert [(a.request_id, a.volunteer_id) for a in after.assignments] == [("visit", "near")]
+    assert day.requests[0].excluded_volunteers == ["first"]
