@@ -57,9 +57,7 @@ class StreetNetwork:
             ways.lat[ways.start], ways.lon[ways.start], ways.lat[ways.end], ways.lon[ways.end]
         )
         n = len(ways.lat)
-        adjacency = csr_matrix(
-            (np.ones(len(ways.start)), (ways.start, ways.end)), shape=(n, n)
-        )
+        adjacency = csr_matrix((np.ones(len(ways.start)), (ways.start, ways.end)), shape=(n, n))
         _, label = connected_components(adjacency, directed=False)
         used = np.unique(np.concatenate([ways.start, ways.end]))
         biggest = np.bincount(label[used]).argmax()
@@ -106,9 +104,7 @@ class StreetNetwork:
         counts = np.ceil(self.length_m / SAMPLE_STEP_M).astype(np.int64) + 1
         segment = np.repeat(np.arange(len(self.start)), counts)
         first = np.cumsum(counts) - counts
-        share = (np.arange(int(counts.sum())) - first[segment]) / np.maximum(
-            counts[segment] - 1, 1
-        )
+        share = (np.arange(int(counts.sum())) - first[segment]) / np.maximum(counts[segment] - 1, 1)
         xs, ys = self._x[self.start][segment], self._y[self.start][segment]
         xe, ye = self._x[self.end][segment], self._y[self.end][segment]
         points = np.column_stack([xs + share * (xe - xs), ys + share * (ye - ys)])

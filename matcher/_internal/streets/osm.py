@@ -109,11 +109,11 @@ def read_walkable_ways(path: Path) -> WalkableWays:
     slowdown: list[float] = []
     try:
         for obj in osmium.FileProcessor(str(path)).with_locations():
-            if obj.is_node():
+            if isinstance(obj, osmium.osm.Node):
                 if "barrier" in obj.tags and _blocks(dict(obj.tags)):
                     blocked.add(obj.id)
                 continue
-            if not obj.is_way():
+            if not isinstance(obj, osmium.osm.Way):
                 continue
             tags = dict(obj.tags)
             if not _is_walkable(tags):

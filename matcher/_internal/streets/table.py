@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 from scipy.sparse.csgraph import dijkstra
 
@@ -93,7 +92,9 @@ def walking_times_from_osm(
     volunteers = len(problem.volunteers)
     request_places = np.arange(volunteers, len(ids))
     frames = []
-    for chunk in np.array_split(request_places, max(1, -(-len(request_places) // SOURCES_PER_SEARCH))):
+    for chunk in np.array_split(
+        request_places, max(1, -(-len(request_places) // SOURCES_PER_SEARCH))
+    ):
         far = dijkstra(graph, directed=False, indices=place_node[chunk], limit=2 * reach * pace)
         metres = far[:, place_node] + snapped.distance_m[chunk, None] + snapped.distance_m[None, :]
         straight = estimate(lat[chunk], lon[chunk], lat, lon)
@@ -122,8 +123,8 @@ def walking_times_from_osm(
 
 
 def _empty_table() -> pd.DataFrame:
-    return pd.DataFrame({"from_place": pd.Series(dtype=object),
-                         "to_place": pd.Series(dtype=object), "minutes": pd.Series(dtype=float)})  # fmt: skip
+    columns = {"from_place": object, "to_place": object, "minutes": float}
+    return pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in columns.items()})
 
 
 def cache_key(osm: str | Path, problem: Problem, max_snap_m: float = DEFAULT_MAX_SNAP_M) -> str:
@@ -140,8 +141,13 @@ def cache_key(osm: str | Path, problem: Problem, max_snap_m: float = DEFAULT_MAX
     settings = problem.settings
     digest.update(
         json.dumps(
-            [TABLE_FORMAT, places, settings.walking_speed_m_per_min, settings.detour_factor,
-             max_snap_m]  # fmt: skip
+            [
+                TABLE_FORMAT,
+                places,
+                settings.walking_speed_m_per_min,
+                settings.detour_factor,
+                max_snap_m,
+            ]
         ).encode()
     )
     return digest.hexdigest()
@@ -190,8 +196,10 @@ def write_table(walks: StreetWalks, out: Path, key: str) -> None:
         walks.table.to_csv(temporary, index=False)
     temporary_stamp = stamp.with_name(f".{stamp.name}.writing")
     temporary_stamp.write_text(
-        json.dumps({"written_by": f"matcher {version('matcher')}", "key": key,
-                    "rows": len(walks.table)}) + "\n",  # fmt: skip
+        json.dumps(
+            {"written_by": f"matcher {version('matcher')}", "key": key, "rows": len(walks.table)}
+        )
+        + "\n",
         encoding="utf-8",
     )
     temporary.replace(out)
