@@ -109,3 +109,14 @@ def test_steps_are_walked_at_half_the_pace(tmp_path: Path) -> None:
     osm = _map(tmp_path, north_lane={"highway": "steps"})
     metres = 2 * (70 + 115) + 70
     assert _walk(osm, _compound_problem(max_walk=15)) == pytest.approx(metres / PACE, abs=0.02)
+
+
+def test_no_walk_is_measured_between_two_communities(tmp_path: Path) -> None:
+    """Communities are planned apart; a row joining two of them would stop a city run."""
+    p = problem(
+        [volunteer("v-a", where=latlon(*HOME_M), community="A")],
+        [request("r-a", where=latlon(*REQUEST_M), community="A"),
+         request("r-b", where=latlon(*REQUEST_M), community="B")],
+    )  # fmt: skip
+    table = walking_times_from_osm(_map(tmp_path), p).table
+    assert sorted(zip(table.from_place, table.to_place, strict=True)) == [("r-a", "v-a")]

@@ -6,6 +6,8 @@ Which pairs are written, and why that is enough (every pair the plan could use i
   the estimate it falls back to cannot let a volunteer reach a request the streets do not.
 - request to request: the same within twice the longest reach. Two requests one volunteer
   serves are both within reach of that home, so the walk between them is at most twice it.
+- only within a community: communities are planned apart, and a row joining two of them is
+  an input error of a city run.
 Searches are bounded (scipy's Dijkstra with `limit`), from the requests only: walks are the
 same both ways, so each request-to-request pair is searched and written once.
 """
@@ -68,6 +70,9 @@ def walking_times_from_osm(
     ids = [v.volunteer_id for v in problem.volunteers] + [r.request_id for r in problem.requests]
     lat = np.array([v.lat for v in problem.volunteers] + [r.lat for r in problem.requests])
     lon = np.array([v.lon for v in problem.volunteers] + [r.lon for r in problem.requests])
+    communities = [v.community or "" for v in problem.volunteers]
+    communities += [r.community or "" for r in problem.requests]
+    community = np.unique(np.asarray(communities, dtype=object), return_inverse=True)[1]
     snapped = network.snap(lat, lon)
     too_far = [
         Issue(path.name, f"{kind} {place}", "lat/lon",
@@ -100,8 +105,10 @@ def walking_times_from_osm(
         straight = estimate(lat[chunk], lon[chunk], lat, lon)
         bound = np.where(np.arange(len(ids)) < volunteers, reach, 2 * reach)[None, :]
         later = np.arange(len(ids))[None, :] > chunk[:, None]  # each request pair once
-        wanted = ((metres / pace <= bound) | (straight <= bound)) & (
-            (np.arange(len(ids)) < volunteers)[None, :] | later
+        wanted = (
+            ((metres / pace <= bound) | (straight <= bound))
+            & ((np.arange(len(ids)) < volunteers)[None, :] | later)
+            & (community[chunk][:, None] == community[None, :])  # communities plan apart
         )
         unreached = wanted & ~np.isfinite(metres)
         if unreached.any():  # the estimate says near, the streets say farther than the bound
