@@ -33,9 +33,9 @@ DEFAULT_MAX_SNAP_M = 200.0
 """Farthest a home or a request may lie from a walkable way on the map; beyond it the place is
 most likely outside the map (or the map lacks the paths near it)."""
 
-SOURCES_PER_SEARCH = 256
-"""Requests searched from at once: the search returns a row per source over every node of
-the graph, so this bounds memory (256 x 100,000 nodes is 200 MB)."""
+SEARCH_CELLS = 8_000_000
+"""Distances one block of searches may return (64 MB): a search returns a row over every
+node of the graph, so a map of 100,000 nodes is searched from 80 requests at a time."""
 
 TABLE_FORMAT = 1
 """Bumped whenever the same inputs would give a different table: part of the cache key."""
@@ -97,9 +97,8 @@ def walking_times_from_osm(
     volunteers = len(problem.volunteers)
     request_places = np.arange(volunteers, len(ids))
     frames = []
-    for chunk in np.array_split(
-        request_places, max(1, -(-len(request_places) // SOURCES_PER_SEARCH))
-    ):
+    per_block = max(1, SEARCH_CELLS // graph.shape[0])
+    for chunk in np.array_split(request_places, max(1, -(-len(request_places) // per_block))):
         far = dijkstra(graph, directed=False, indices=place_node[chunk], limit=2 * reach * pace)
         metres = far[:, place_node] + snapped.distance_m[chunk, None] + snapped.distance_m[None, :]
         straight = estimate(lat[chunk], lon[chunk], lat, lon)
@@ -121,12 +120,15 @@ def walking_times_from_osm(
             )
         source, target = np.nonzero(wanted)
         minutes = np.ceil(metres[source, target] / pace * 100) / 100  # never rounded shorter
-        frames.append(pd.DataFrame({
-            "from_place": np.asarray(ids, dtype=object)[chunk[source]],
-            "to_place": np.asarray(ids, dtype=object)[target],
-            "minutes": minutes,
-        }))  # fmt: skip
-    return StreetWalks(pd.concat(frames, ignore_index=True), snaps)
+        frames.append((chunk[source].astype(np.int32), target.astype(np.int32), minutes))
+    sources, targets, minutes = (np.concatenate(parts) for parts in zip(*frames, strict=True))
+    places = pd.Index(ids)  # ids as categories: ten million rows hold codes, not strings
+    table = pd.DataFrame({
+        "from_place": pd.Categorical.from_codes(sources, categories=places),
+        "to_place": pd.Categorical.from_codes(targets, categories=places),
+        "minutes": minutes,
+    })  # fmt: skip
+    return StreetWalks(table, snaps)
 
 
 def _empty_table() -> pd.DataFrame:
