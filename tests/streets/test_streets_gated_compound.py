@@ -120,3 +120,17 @@ def test_no_walk_is_measured_between_two_communities(tmp_path: Path) -> None:
     )  # fmt: skip
     table = walking_times_from_osm(_map(tmp_path), p).table
     assert sorted(zip(table.from_place, table.to_place, strict=True)) == [("r-a", "v-a")]
+
+
+def test_a_pair_the_estimate_puts_in_reach_is_measured_beyond_the_search_bound(
+    tmp_path: Path,
+) -> None:
+    """A 3-minute reach bounds the searches at 6 minutes (450 m), short of the 675 m walk
+    round; the estimate (2 minutes) puts the pair in reach, so it is measured in full
+    rather than left to the estimate, and the plan does not serve it."""
+    p = _compound_problem(max_walk=3)
+    assert _walk(_map(tmp_path), p) == pytest.approx(9.0, abs=0.02)
+    walks = walking_times_from_osm(_map(tmp_path), p)
+    measured = load_problem(list(p.volunteers), list(p.requests), walking=walks.table)
+    assert solve(p, time_limit=5).summary.requests_served == 1
+    assert solve(measured, time_limit=5).summary.requests_served == 0
