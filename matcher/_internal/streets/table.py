@@ -137,16 +137,17 @@ def _empty_table() -> pd.DataFrame:
 
 
 def cache_key(osm: str | Path, problem: Problem, max_snap_m: float = DEFAULT_MAX_SNAP_M) -> str:
-    """A digest of everything the table depends on: the map file's bytes, every place's id
-    and position, the reach, the pace and the snap limit. Same key, same table."""
+    """A digest of everything the table depends on: the map file's bytes, every place's id,
+    position and community, the reach, the pace and the snap limit. Same key, same table."""
     digest = hashlib.sha256()
     with Path(osm).open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     places = sorted(
-        [("v", v.volunteer_id, v.lat, v.lon, v.max_walk_minutes) for v in problem.volunteers]
-        + [("r", r.request_id, r.lat, r.lon, 0) for r in problem.requests]
-    )
+        [("v", v.volunteer_id, v.lat, v.lon, v.max_walk_minutes, v.community or "")
+         for v in problem.volunteers]
+        + [("r", r.request_id, r.lat, r.lon, 0, r.community or "") for r in problem.requests]
+    )  # fmt: skip
     settings = problem.settings
     digest.update(
         json.dumps(
