@@ -203,7 +203,7 @@ def write_table(walks: StreetWalks, out: Path, key: str) -> None:
     if out.suffix.lower() == ".parquet":
         walks.table.to_parquet(temporary, index=False)
     else:
-        walks.table.to_csv(temporary, index=False)
+        _write_csv(walks.table, temporary)
     temporary_stamp = stamp.with_name(f".{stamp.name}.writing")
     temporary_stamp.write_text(
         json.dumps(
@@ -214,3 +214,25 @@ def write_table(walks: StreetWalks, out: Path, key: str) -> None:
     )
     temporary.replace(out)
     temporary_stamp.replace(stamp)
+
+
+def _write_csv(table: pd.DataFrame, path: Path) -> None:
+    """The table as CSV through Arrow's writer: ten million rows in seconds, where pandas
+    takes most of a minute. Ids are quoted only where they need it."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    columns = {
+        name: pa.array(table[name].astype(str).to_numpy(dtype=object), pa.string())
+        if not isinstance(table[name].dtype, pd.CategoricalDtype)
+        else pa.DictionaryArray.from_arrays(
+            table[name].cat.codes.to_numpy(),
+            pa.array(table[name].cat.categories.astype(str).to_numpy(dtype=object)),
+        ).cast(pa.string())
+        for name in ("from_place", "to_place")
+    }
+    columns["minutes"] = pa.array(table["minutes"].to_numpy(dtype=float), pa.float64())
+    with path.open("wb") as handle:
+        handle.write(b"from_place,to_place,minutes\n")
+        pa_csv.write_csv(pa.table(columns), handle,
+                         pa_csv.WriteOptions(include_header=False))  # fmt: skip
