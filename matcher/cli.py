@@ -162,6 +162,13 @@ def solve(
     walking: Annotated[
         Path | None, typer.Option(help="Walking-time table (from_place, to_place, minutes).")
     ] = None,
+    osm: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --walking measured on it (`matcher walking`): the OpenStreetMap "
+            "extract, so the team sheets draw each walk along the streets."
+        ),
+    ] = None,
     strategy: Annotated[str, typer.Option(help="optimise (default) or greedy.")] = "optimise",
     workers: Annotated[
         int | None,
@@ -197,13 +204,19 @@ def solve(
 
     if db is None and (volunteers is None or requests is None or out is None):
         raise typer.BadParameter("give --volunteers, --requests and --out, or --db")
+    if osm is not None and (walking is None or db is not None):
+        raise typer.BadParameter(
+            "--osm draws the walks of a plan made with the table measured on that map: give "
+            "--walking (from `matcher walking --osm`) with files",
+            param_hint="--osm",
+        )
     from matcher._internal.io.outputs.output_folder import OutputPlaceError, OutputWriteError
 
     database_file = Path(db) if db is not None and Path(db).is_file() else None
     out_existed = out is not None and out.exists()
     line = ProgressLine()
     claimed = (
-        _output_folder(out, [volunteers, requests, teams, settings, walking, database_file])
+        _output_folder(out, [volunteers, requests, teams, settings, walking, osm, database_file])
         if out is not None
         else ExitStack()
     )
@@ -213,7 +226,7 @@ def solve(
                 volunteers, requests, out, db=db, plan_date=plan_date, days=days,
                 time_limit=time_limit, seed=seed, teams=teams, settings=settings,
                 walking=walking, strategy=strategy, workers=workers, scheduler=scheduler,
-                deterministic=deterministic, allow_empty=allow_empty, line=line,
+                deterministic=deterministic, allow_empty=allow_empty, line=line, osm=osm,
             )  # fmt: skip
             stopped = interrupts.received()
             if stopped is not None:  # the signal came after the new plan was written
@@ -262,7 +275,7 @@ def _solve_run(
     plan_date: str | None, days: int, time_limit: float | None, seed: int | None,
     teams: Path | None, settings: Path | None, walking: Path | None, strategy: str,
     workers: int | None, scheduler: str | None, deterministic: bool, allow_empty: bool,
-    line: ProgressCallback,
+    line: ProgressCallback, osm: Path | None = None,
 ) -> BatchResult:  # fmt: skip
     """One `solve`: from the database or from files; a signal stops the search early and
     the run then writes nothing (`interrupts`)."""
@@ -282,7 +295,7 @@ def _solve_run(
     assert volunteers is not None and requests is not None and out is not None
     return run_files(
         volunteers, requests, out, teams=teams, settings=chosen, strategy=strategy,
-        progress=line, walking=walking, scheduler=scheduler, cancel=interrupts.stop,
+        progress=line, walking=walking, scheduler=scheduler, cancel=interrupts.stop, osm=osm,
     )  # fmt: skip
 
 

@@ -139,3 +139,40 @@ def test_generate_lays_a_community_on_the_streets(tmp_path: Path) -> None:
                             tmp_path / "walking.csv")  # fmt: skip
     assert code == ExitCode.OK, output
     assert "farthest 0 m" in output  # generated places lie on the ways themselves
+
+
+def test_solve_with_the_map_draws_the_walk_round_the_compound(
+    tmp_path: Path, compound: Path
+) -> None:
+    """`solve --walking --osm`: the team sheet's map follows the footpaths out through the
+    west gate; without the map it draws the straight arrow over the wall."""
+    from matcher import load_problem, solve
+    from matcher._internal.geo import great_circle_m
+    from matcher._internal.io.outputs.team_sheets import team_sheets
+    from matcher._internal.streets import walked_paths
+
+    vols, reqs = _inputs(tmp_path / "in")
+    table = tmp_path / "walking.csv"
+    assert _walking(compound, vols, reqs, table)[0] == ExitCode.OK
+    problem = load_problem(vols, reqs, walking=table)
+    plan = solve(problem, time_limit=5)
+    paths = walked_paths(compound, problem, plan)
+    (walk,) = paths.values()
+    assert list(paths) == [("v1", "r1")]
+    lat, lon = zip(*walk, strict=True)
+    metres = great_circle_m(lat[:-1], lon[:-1], lat[1:], lon[1:]).sum()
+    assert metres == pytest.approx(675, abs=1)
+    west_gate = latlon(0, 50)
+    assert min(abs(a - west_gate[0]) + abs(b - west_gate[1]) for a, b in walk) < 1e-7
+    assert team_sheets(plan, problem, paths) != team_sheets(plan, problem)
+
+    out = tmp_path / "plan"
+    result = CliRunner().invoke(app, ["solve", "--volunteers", str(vols), "--requests", str(reqs),
+                                      "--walking", str(table), "--osm", str(compound),
+                                      "--out", str(out), "--time-limit", "5"])  # fmt: skip
+    assert result.exit_code == ExitCode.OK, result.output
+    assert (out / "sheets" / "care.html").is_file()
+    without_table = ["solve", "--volunteers", str(vols), "--requests", str(reqs),
+                     "--osm", str(compound), "--out", str(tmp_path / "p2")]  # fmt: skip
+    refused = CliRunner().invoke(app, without_table)
+    assert refused.exit_code == ExitCode.USAGE and "give --walking" in refused.output

@@ -4,6 +4,7 @@
 `place_on_streets` moves a generated community onto a map's walkable ways.
 """
 
+from matcher._internal.streets.paths import walked_paths
 from matcher._internal.streets.place import place_on_streets
 from matcher._internal.streets.table import (
     DEFAULT_MAX_SNAP_M,
@@ -22,6 +23,7 @@ __all__ = [
     "cache_key",
     "is_current",
     "place_on_streets",
+    "walked_paths",
     "walking_times_from_osm",
     "write_table",
 ]

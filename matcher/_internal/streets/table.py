@@ -26,7 +26,7 @@ from scipy.sparse.csgraph import dijkstra
 from matcher._internal.geo import Walking
 from matcher._internal.io.errors import InputError, Issue
 from matcher._internal.model import Problem
-from matcher._internal.streets.network import StreetNetwork
+from matcher._internal.streets.network import Floats, Snapped, StreetNetwork
 from matcher._internal.streets.osm import read_walkable_ways
 
 DEFAULT_MAX_SNAP_M = 200.0
@@ -66,23 +66,10 @@ def walking_times_from_osm(
     """
     path = Path(osm)
     network = StreetNetwork(read_walkable_ways(path))
-    kinds = ["volunteer"] * len(problem.volunteers) + ["request"] * len(problem.requests)
-    ids = [v.volunteer_id for v in problem.volunteers] + [r.request_id for r in problem.requests]
-    lat = np.array([v.lat for v in problem.volunteers] + [r.lat for r in problem.requests])
-    lon = np.array([v.lon for v in problem.volunteers] + [r.lon for r in problem.requests])
+    ids, kinds, lat, lon, snapped = snap_places(network, path, problem, max_snap_m)
     communities = [v.community or "" for v in problem.volunteers]
     communities += [r.community or "" for r in problem.requests]
     community = np.unique(np.asarray(communities, dtype=object), return_inverse=True)[1]
-    snapped = network.snap(lat, lon)
-    too_far = [
-        Issue(path.name, f"{kind} {place}", "lat/lon",
-              f"{metres:,.0f} m from the nearest walkable way on the map (limit "
-              f"{max_snap_m:,.0f} m): is the place outside the map?")
-        for kind, place, metres in zip(kinds, ids, snapped.distance_m, strict=True)
-        if metres > max_snap_m
-    ]  # fmt: skip
-    if too_far:
-        raise InputError(too_far)
     snaps = pd.DataFrame({
         "kind": kinds, "place": ids, "snap_m": np.round(snapped.distance_m, 1),
         "lat": np.round(snapped.lat, 6), "lon": np.round(snapped.lon, 6),
@@ -129,6 +116,29 @@ def walking_times_from_osm(
         "minutes": minutes,
     })  # fmt: skip
     return StreetWalks(table, snaps)
+
+
+def snap_places(
+    network: StreetNetwork, path: Path, problem: Problem, max_snap_m: float
+) -> tuple[list[str], list[str], Floats, Floats, Snapped]:
+    """Every home, then every request, snapped onto the network: their ids, kinds
+    (volunteer or request), positions and snaps. Raises `InputError` naming the map and
+    each place farther than `max_snap_m` from a walkable way."""
+    kinds = ["volunteer"] * len(problem.volunteers) + ["request"] * len(problem.requests)
+    ids = [v.volunteer_id for v in problem.volunteers] + [r.request_id for r in problem.requests]
+    lat = np.array([v.lat for v in problem.volunteers] + [r.lat for r in problem.requests])
+    lon = np.array([v.lon for v in problem.volunteers] + [r.lon for r in problem.requests])
+    snapped = network.snap(lat, lon)
+    too_far = [
+        Issue(path.name, f"{kind} {place}", "lat/lon",
+              f"{metres:,.0f} m from the nearest walkable way on the map (limit "
+              f"{max_snap_m:,.0f} m): is the place outside the map?")
+        for kind, place, metres in zip(kinds, ids, snapped.distance_m, strict=True)
+        if metres > max_snap_m
+    ]  # fmt: skip
+    if too_far:
+        raise InputError(too_far)
+    return ids, kinds, lat, lon, snapped
 
 
 def _empty_table() -> pd.DataFrame:
