@@ -134,3 +134,9 @@ def test_a_pair_the_estimate_puts_in_reach_is_measured_beyond_the_search_bound(
     measured = load_problem(list(p.volunteers), list(p.requests), walking=walks.table)
     assert solve(p, time_limit=5).summary.requests_served == 1
     assert solve(measured, time_limit=5).summary.requests_served == 0
+
+
+def test_the_walk_is_timed_at_the_settings_pace(tmp_path: Path) -> None:
+    """The same pace as the straight-line estimate: a slower community walks longer."""
+    slow = _compound_problem(max_walk=15).with_settings(walking_speed_m_per_min=50.0)
+    assert _walk(_map(tmp_path), slow) == pytest.approx(WALK_AROUND_M / 50.0, abs=0.02)
