@@ -78,6 +78,23 @@ def test_the_table_is_written_kept_and_rebuilt_when_a_place_moves(
     assert plan.walk_minutes.tolist() == [pytest.approx(moved, abs=0.01)]
 
 
+def test_the_table_may_be_parquet(tmp_path: Path, compound: Path) -> None:
+    vols, reqs = _inputs(tmp_path / "in")
+    out = tmp_path / "walking.parquet"
+    assert _walking(compound, vols, reqs, out)[0] == ExitCode.OK
+    table = pd.read_parquet(out)
+    assert table.astype({"from_place": str, "to_place": str}).values.tolist() == [
+        ["r1", "v1", pytest.approx(9.0, abs=0.02)]
+    ]
+    assert out.with_name("walking.parquet.matcher.json").is_file()
+    solved = CliRunner().invoke(app, ["solve", "--volunteers", str(vols), "--requests", str(reqs),
+                                      "--walking", str(out), "--out", str(tmp_path / "plan"),
+                                      "--time-limit", "5"])  # fmt: skip
+    assert solved.exit_code == ExitCode.OK, solved.output
+    walk = pd.read_csv(tmp_path / "plan" / "assignments.csv").walk_minutes
+    assert walk.tolist() == [pytest.approx(9.0, abs=0.02)]
+
+
 def test_a_file_matcher_did_not_write_is_left_alone(tmp_path: Path, compound: Path) -> None:
     vols, reqs = _inputs(tmp_path / "in")
     out = tmp_path / "measured.csv"
