@@ -109,10 +109,13 @@ def walking_times_from_osm(
         minutes = np.ceil(metres[source, target] / pace * 100) / 100  # never rounded shorter
         frames.append((chunk[source].astype(np.int32), target.astype(np.int32), minutes))
     sources, targets, minutes = (np.concatenate(parts) for parts in zip(*frames, strict=True))
-    places = pd.Index(ids)  # ids as categories: ten million rows hold codes, not strings
+    # Ids as categories: ten million rows hold codes, not strings. A volunteer and a request
+    # may share an id; the table then names that id once.
+    places = pd.Index(ids).unique()
+    code = places.get_indexer(pd.Index(ids))
     table = pd.DataFrame({
-        "from_place": pd.Categorical.from_codes(sources, categories=places),
-        "to_place": pd.Categorical.from_codes(targets, categories=places),
+        "from_place": pd.Categorical.from_codes(code[sources], categories=places),
+        "to_place": pd.Categorical.from_codes(code[targets], categories=places),
         "minutes": minutes,
     })  # fmt: skip
     return StreetWalks(table, snaps)
