@@ -37,6 +37,7 @@ __all__ = [
     "load_settings",
     "replan",
     "solve",
+    "walking_times_from_osm",
     "write_solution",
 ]
 
@@ -52,6 +53,8 @@ _HOME = {
     if name in _IO
     else "matcher._internal.io.outputs.batch_files"
     if name == "write_solution"
+    else "matcher._internal.streets"
+    if name == "walking_times_from_osm"
     else "matcher._internal.model"
     for name in __all__
 }
@@ -92,6 +95,7 @@ if TYPE_CHECKING:
         Volunteer,
         WalkingTime,
     )
+    from matcher._internal.streets import walking_times_from_osm
 
 
 def __getattr__(name: str) -> Any:

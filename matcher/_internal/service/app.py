@@ -524,7 +524,8 @@ def create_app(
     def sheet(plan_date: date, team: str) -> Response:
         """A team's sheet of the day (HTML), each crew member with their offer's state."""
         plan = live.current(plan_date)
-        pages = team_sheets(plan.solution, plan.problem, _offer_marks(engine, plan), only=team)
+        marks = _offer_marks(engine, plan)
+        pages = team_sheets(plan.solution, plan.problem, offers=marks, only=team)
         if team not in pages:
             raise HTTPException(404, f"team {team} has no requests in the plan of {plan_date}")
         return Response(pages[team], media_type="text/html; charset=utf-8")
