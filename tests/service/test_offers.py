@@ -153,12 +153,22 @@ def test_answers_a_decline_filled_and_calendars_that_follow(
         assert page.status_code == 200 and "<small class='offer'>accepted</small>" in page.text
         assert client.get(f"/plans/{day}/sheets/NOPE").status_code == 404
 
+        done_path = f"/offers/{finished['request_id']}/{finished['volunteer_id']}"
+        assert client.post(f"{done_path}/accept").status_code == 200
+
+        # A re-plan keeps the accepted offer where it is (a pin), cancelling someone else.
+        mine = {pair[1], finished["volunteer_id"]}
+        others = [a for a in single_crews(plan) if a["volunteer_id"] not in mine]
+        body = {"cancelled_volunteers": [others[-1]["volunteer_id"]], "time_limit_s": 2}
+        assert client.post(f"/plans/{day}/replan", json=body).status_code == 200
+        replanned = stored(server, day)
+        assert replanned["report"].ok and replanned["pairs"][pair] == before["pairs"][pair]
+        assert replanned["offers"][pair] == ("accepted", 1)
+
         # An accepted offer declined later (the volunteer cancels) is filled the same way;
         # done and no-show follow an accepted offer, and are final.
         cancel = client.post(f"/offers/{pair[0]}/{pair[1]}/decline")
         assert cancel.status_code == 200 and cancel.json()["offer"]["state"] == "declined"
-        done_path = f"/offers/{finished['request_id']}/{finished['volunteer_id']}"
-        assert client.post(f"{done_path}/accept").status_code == 200
         assert client.post(f"{done_path}/done").json()["state"] == "done"
         assert client.post(f"{done_path}/decline").status_code == 409
         assert stored(server, day)["report"].ok

@@ -275,8 +275,9 @@ class Plans:
         time_limit_s: float,
     ) -> LivePlan:
         """Re-plan the day with its changes and commit the plan and the changes together.
-        Ids the day's plan does not know are refused, all of them at once (`InputError`),
-        before anything is recorded."""
+        Requests with an accepted offer are pinned beside `pinned`. Ids the day's plan does
+        not know are refused, all of them at once (`InputError`), before anything is
+        recorded."""
         edits = versions.DayEdits(tuple(dict.fromkeys(cancelled)), tuple(dict.fromkeys(withdrawn)),
                                windows)  # fmt: skip
 
@@ -288,7 +289,9 @@ class Plans:
             problem = versions.load_plan_problem(self.engine, plan_date, live.head.days, settings,
                                               community=self.community, edits=edits)  # fmt: skip
             problem = problem.with_settings(time_limit_s=time_limit_s)
-            return problem, replan(problem, live.solution, pinned=pinned)
+            accepted = offers.accepted_requests(self.engine, plan_date) - set(pinned)
+            kept = [*pinned, *sorted(accepted)]  # accepted offers are pins too
+            return problem, replan(problem, live.solution, pinned=kept)
 
         return self.change(plan_date, again, edits)
 
