@@ -153,7 +153,7 @@ def plan_standbys(
     _free_holds(planner, wanted, settings.standbys_per_request)
     weight = sum(int(inst.r_weight[r]) for r in schedule.crews)
     budget = int(np.floor(settings.standby_max_share * weight + 1e-9))
-    if budget > 0:
+    if settings.standby_max_share > 0:  # moves lose nothing: they need no budget
         _traded_holds(planner, wanted, settings.standbys_per_request, budget)
     for r, v, start in planner.plan.holds:
         release(schedule, r, v, start)
