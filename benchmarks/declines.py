@@ -175,7 +175,7 @@ _PLAIN: dict[str, tuple[Plan, dict[str, Any]]] = {}
 
 
 def run_day(
-    day: Day, decline: float, *, draws: int, time_limit: float, seed: int
+    day: Day, decline: float, *, draws: int, time_limit: float, seed: int, strategy: str
 ) -> dict[str, Any]:
     vols, reqs = generate_community(day.volunteers, day.requests, days=1, seed=day.seed,
                                     start=date(2026, 12, 1))  # fmt: skip
@@ -192,7 +192,7 @@ def run_day(
             continue
         problem = load_problem(vols, reqs, settings=Settings(**base, plan_standbys=on))
         began = time.perf_counter()
-        solution = solve(problem)
+        solution = solve(problem, strategy=strategy)
         seconds = time.perf_counter() - began
         report = check_solution(problem, solution)
         plans[name] = as_plan(problem, solution)
@@ -229,6 +229,7 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=1000)
     parser.add_argument("--time-limit", type=float, default=20.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--strategy", default="optimise", help="greedy: a quick look")
     parser.add_argument("--only", choices=[d.name for d in DAYS])
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/declines.json"))
     args = parser.parse_args()
@@ -238,12 +239,18 @@ def main() -> None:
             continue
         for decline in DECLINES:
             row = run_day(
-                day, decline, draws=args.draws, time_limit=args.time_limit, seed=args.seed
+                day,
+                decline,
+                draws=args.draws,
+                time_limit=args.time_limit,
+                seed=args.seed,
+                strategy=args.strategy,
             )
             print(json.dumps(row), flush=True)
             rows.append(row)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"draws": args.draws, "time_limit_s": args.time_limit,
+                                    "strategy": args.strategy,
                                     "asks": ASKS, "rows": rows}, indent=2) + "\n")  # fmt: skip
 
 

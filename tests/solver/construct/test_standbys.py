@@ -149,7 +149,7 @@ def test_an_optimised_plan_proven_optimal_states_its_bound_from_before_the_trade
     assert s.summary.status == "feasible"
 
 
-def test_a_likelier_volunteer_is_the_standby() -> None:
+def test_the_likeliest_volunteers_serve_and_stand_by() -> None:
     p = problem(
         [
             volunteer("CREW", acceptance_rate=0.5),
@@ -159,8 +159,15 @@ def test_a_likelier_volunteer_is_the_standby() -> None:
         [request("URGENT", priority=5)],
         plan_standbys=True,
     )
-    s = solve(p, strategy="greedy")
+    # no share to trade: the plan stays, the likeliest free volunteer stands by
+    s = solve(_with(p, standby_max_share=0.0), strategy="greedy")
+    assert [a.volunteer_id for a in s.assignments] == ["CREW"]
     assert [(x.request_id, x.volunteer_id) for x in s.standbys] == [("URGENT", "FAR")]
+    # with it, the likeliest serves and the nearest of the others stands by
+    s = solve(p, strategy="greedy")
+    assert [a.volunteer_id for a in s.assignments] == ["FAR"]
+    assert [(x.request_id, x.volunteer_id) for x in s.standbys] == [("URGENT", "CREW")]
+    assert check_solution(p, s).ok
 
 
 def test_low_priorities_get_no_standby() -> None:

@@ -150,6 +150,8 @@ def plan_standbys(
     wanted = [
         r for r in sorted(schedule.crews) if inst.r_priority[r] >= settings.standby_min_priority
     ]
+    if settings.standby_max_share > 0:
+        _reliable_crews(planner, wanted)
     _free_holds(planner, wanted, settings.standbys_per_request)
     weight = sum(int(inst.r_weight[r]) for r in schedule.crews)
     budget = int(np.floor(settings.standby_max_share * weight + 1e-9))
@@ -208,6 +210,11 @@ def _traded_holds(planner: _Planner, wanted: list[int], per_request: int, budget
 
 
 def _blockers(planner: _Planner, r: int, v: int) -> list[int] | None:
+    """`_conflicts`, or None when there are none (v is free: not a trade)."""
+    return _conflicts(planner, r, v) or None
+
+
+def _conflicts(planner: _Planner, r: int, v: int) -> list[int] | None:
     """The bookings of v that overlap r's planned time with the walks around it, when all
     of them are crews (not holds) of requests below the standby priority; else None."""
     inst, schedule = planner.inst, planner.schedule
@@ -223,7 +230,7 @@ def _blockers(planner: _Planner, r: int, v: int) -> list[int] | None:
         if inst.r_priority[j] >= minimum:
             return None
         found.append(j)
-    return found or None
+    return found
 
 
 def _trade(planner: _Planner, r: int, v: int, blockers: list[int], budget: int) -> int | None:
@@ -264,3 +271,60 @@ def _trade(planner: _Planner, r: int, v: int, blockers: list[int], budget: int) 
     for j, (s, crew) in before.items():
         schedule.book(j, s, crew)
     return None
+
+
+SWAP_MARGIN = 0.05
+"""Reliable crews: the least rise in a crew member's probability of accepting worth a swap."""
+
+
+def _reliable_crews(planner: _Planner, wanted: list[int]) -> None:
+    """Pass 0: give the heaviest requests the volunteers likeliest to accept. A crew member
+    is swapped for a likelier candidate who is free then, or whose lower-priority bookings
+    in the way are all served again by someone else (the served weight never falls); kept
+    when the expected served weight of the requests touched rises."""
+    inst = planner.inst
+    for r in sorted(wanted, key=lambda r: (-int(inst.r_weight[r]), r)):
+        for c in sorted(planner.schedule.crews[r][1], key=lambda v: float(planner.accept[v])):
+            floor = float(planner.accept[c]) + SWAP_MARGIN
+            likelier = [u for u in planner.eligible(r) if planner.accept[u] > floor]
+            likelier.sort(key=lambda u: -float(planner.accept[u]))
+            for u in likelier[:TRADE_TRIES]:
+                if _swap(planner, r, c, u):
+                    break
+
+
+def _swap(planner: _Planner, r: int, c: int, u: int) -> bool:
+    """Put u in c's place on r's crew (see `_reliable_crews`); False: all put back."""
+    inst, schedule = planner.inst, planner.schedule
+    blockers = _conflicts(planner, r, u)
+    if blockers is None:
+        return False
+    touched = [r, *blockers]
+
+    def expected() -> float:
+        return sum(
+            float(inst.r_weight[j]) * planner.crew_odds(j) for j in touched if j in schedule.crews
+        )
+
+    before_value = expected()
+    before = {j: (schedule.crews[j][0], list(schedule.crews[j][1])) for j in touched}
+    for j in touched:
+        schedule.unbook(j)
+    start, crew = before[r]
+    served_again: list[int] = []
+    if contains(schedule.feasible_starts(u, r), start):
+        schedule.book(r, start, [u if v == c else v for v in crew])
+        for j in blockers:
+            found = find_crew(schedule, planner.cands, j)
+            if found is None:
+                break
+            schedule.book(j, *found)
+            served_again.append(j)
+        if len(served_again) == len(blockers) and expected() > before_value + 1e-9:
+            return True
+        schedule.unbook(r)
+    for j in served_again:
+        schedule.unbook(j)
+    for j, (s, members) in before.items():
+        schedule.book(j, s, members)
+    return False

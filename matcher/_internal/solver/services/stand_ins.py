@@ -32,8 +32,8 @@ def stand_ins(problem: Problem, solution: Solution) -> dict[str, list[str]]:
         start = round((s.start - inst.origin).total_seconds() / 60)
         hold(schedule, r_index[s.request_id], v_index[s.volunteer_id], start)
     out: dict[str, list[str]] = {}
-    for r, (start, crew) in schedule.crews.items():
-        taken = set(crew)
+    for r, (start, members) in schedule.crews.items():
+        taken = set(members)
         span = cands.of(r)
         needs_speaker = bool(cands.needs_language[r])
         out[inst.r_ids[r]] = [
