@@ -53,8 +53,10 @@ class Settings(BaseModel):
     standby_max_share: Annotated[float, Field(ge=0, le=1)] = 0.01
     """Standbys: the largest share of the served weight the plan may give up (when
     everyone accepts) to free a standby for a request where the expected weight saved is
-    larger than the expected weight given up. `0`: standbys come only from time no one is
-    planned for. The stated bound stays about served weight if everyone accepts."""
+    larger than the expected weight given up; above `0` the plan may also move bookings
+    to give heavy requests crews likelier to accept, serving no less. `0`: the plan is
+    untouched and standbys come only from time no one is planned for. The stated bound
+    stays about served weight if everyone accepts."""
     default_acceptance_rate: Annotated[float, Field(ge=0, le=1)] = 0.8
     """Standbys: the share of offers a volunteer accepts when neither their
     `acceptance_rate` nor any past answer of them or their team is known."""

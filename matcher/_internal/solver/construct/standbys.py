@@ -11,8 +11,13 @@ uses that time.
 Which requests get standbys, and how many, comes from the acceptance probabilities: a
 request of weight w whose crew members accept with p_1..p_n is served when at least n of
 its crew and standbys accept, so a standby is worth w times the rise in that probability
-(`served_probability`). Two passes, both greedy by that expected weight saved:
+(`served_probability`). Three passes where `standby_max_share` is above 0 (else pass 1
+alone):
 
+0. reliable crews: a crew member of a heavy request is swapped for a candidate likelier
+   to accept, who is free then or whose lower-weight bookings in the way are served again
+   by others (`find_crew`); kept when the expected served weight rises, never serving
+   less.
 1. free holds: volunteers whom the plan leaves free at that time; nothing is given up.
 2. traded holds: a volunteer whose only obstacle is lower-priority bookings (below
    `standby_min_priority`) is freed by taking those requests off them; each is then served
@@ -214,9 +219,10 @@ def _blockers(planner: _Planner, r: int, v: int) -> list[int] | None:
     return _conflicts(planner, r, v) or None
 
 
-def _conflicts(planner: _Planner, r: int, v: int) -> list[int] | None:
+def _conflicts(planner: _Planner, r: int, v: int, lighter: bool = False) -> list[int] | None:
     """The bookings of v that overlap r's planned time with the walks around it, when all
-    of them are crews (not holds) of requests below the standby priority; else None."""
+    of them are crews (not holds) of requests below the standby priority (or, `lighter`,
+    of less weight than r); else None."""
     inst, schedule = planner.inst, planner.schedule
     start = schedule.crews[r][0]
     end = start + int(inst.r_duration[r])
@@ -227,7 +233,7 @@ def _conflicts(planner: _Planner, r: int, v: int) -> list[int] | None:
             continue
         if j not in schedule.crews or v not in schedule.crews[j][1]:
             return None  # another standby's hold
-        if inst.r_priority[j] >= minimum:
+        if inst.r_priority[j] >= minimum and not (lighter and inst.r_weight[j] < inst.r_weight[r]):
             return None
         found.append(j)
     return found
@@ -296,7 +302,7 @@ def _reliable_crews(planner: _Planner, wanted: list[int]) -> None:
 def _swap(planner: _Planner, r: int, c: int, u: int) -> bool:
     """Put u in c's place on r's crew (see `_reliable_crews`); False: all put back."""
     inst, schedule = planner.inst, planner.schedule
-    blockers = _conflicts(planner, r, u)
+    blockers = _conflicts(planner, r, u, lighter=True)
     if blockers is None:
         return False
     touched = [r, *blockers]
