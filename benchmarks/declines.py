@@ -20,6 +20,9 @@ requests of priority >= 4 after replacements (mean with a 95% confidence interva
 the draws), and the served weight when nobody declines.
 
     python -m benchmarks.declines --draws 1000 --time-limit 20
+
+Both plans run in deterministic mode (one thread), so they share the same schedule until
+standbys are planned: the difference is the standbys' doing alone.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import json
 import math
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -231,7 +234,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--strategy", default="optimise", help="greedy: a quick look")
     parser.add_argument("--only", choices=[d.name for d in DAYS])
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/declines.json"))
+    parser.add_argument("--out", type=Path, help="default: benchmarks/results/declines-<time>.json")
     args = parser.parse_args()
     rows = []
     for day in DAYS:
@@ -248,9 +251,11 @@ def main() -> None:
             )
             print(json.dumps(row), flush=True)
             rows.append(row)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"draws": args.draws, "time_limit_s": args.time_limit,
-                                    "strategy": args.strategy,
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = args.out or Path("benchmarks/results") / f"declines-{stamp}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"draws": args.draws, "time_limit_s": args.time_limit,
+                                    "strategy": args.strategy, "when": stamp,
                                     "asks": ASKS, "rows": rows}, indent=2) + "\n")  # fmt: skip
 
 
