@@ -16,8 +16,8 @@ alone):
 
 0. reliable crews: a crew member of a heavy request is swapped for a candidate likelier
    to accept, who is free then or whose lower-weight bookings in the way are served again
-   by others (`find_crew`); kept when the expected served weight rises, never serving
-   less.
+   by others (`find_crew`) or, below `standby_min_priority`, given up within the share;
+   kept when the expected served weight of the requests touched rises.
 1. free holds: volunteers whom the plan leaves free at that time; nothing is given up.
 2. traded holds: a volunteer whose only obstacle is lower-priority bookings (below
    `standby_min_priority`) is freed by taking those requests off them; each is then served
@@ -25,7 +25,8 @@ alone):
    only when the expected weight saved exceeds the expected weight of what stays unserved,
    and the weight given up stays within `standby_max_share` of the served weight.
 
-So the served weight, if everyone accepts, falls by at most that share, and the proven
+Passes 0 and 2 share the one budget of `standby_max_share`. So the served weight, if
+everyone accepts, falls by at most that share, and the proven
 upper bound (about served weight, standbys serving nothing) is untouched.
 """
 
@@ -155,12 +156,12 @@ def plan_standbys(
     wanted = [
         r for r in sorted(schedule.crews) if inst.r_priority[r] >= settings.standby_min_priority
     ]
-    if settings.standby_max_share > 0:
-        _reliable_crews(planner, wanted)
-    _free_holds(planner, wanted, settings.standbys_per_request)
     weight = sum(int(inst.r_weight[r]) for r in schedule.crews)
     budget = int(np.floor(settings.standby_max_share * weight + 1e-9))
     if settings.standby_max_share > 0:  # moves lose nothing: they need no budget
+        _reliable_crews(planner, wanted, budget)
+    _free_holds(planner, wanted, settings.standbys_per_request)
+    if settings.standby_max_share > 0:
         _traded_holds(planner, wanted, settings.standbys_per_request, budget)
     for r, v, start in planner.plan.holds:
         release(schedule, r, v, start)
@@ -283,11 +284,12 @@ SWAP_MARGIN = 0.05
 """Reliable crews: the least rise in a crew member's probability of accepting worth a swap."""
 
 
-def _reliable_crews(planner: _Planner, wanted: list[int]) -> None:
+def _reliable_crews(planner: _Planner, wanted: list[int], budget: int) -> None:
     """Pass 0: give the heaviest requests the volunteers likeliest to accept. A crew member
-    is swapped for a likelier candidate who is free then, or whose lower-priority bookings
-    in the way are all served again by someone else (the served weight never falls); kept
-    when the expected served weight of the requests touched rises."""
+    is swapped for a likelier candidate who is free then, or whose lighter bookings in the
+    way are served again by someone else (or, below the standby priority, given up within
+    `budget`, shared with pass 2); kept when the expected served weight of the requests
+    touched rises."""
     inst = planner.inst
     for r in sorted(wanted, key=lambda r: (-int(inst.r_weight[r]), r)):
         for c in sorted(planner.schedule.crews[r][1], key=lambda v: float(planner.accept[v])):
@@ -295,13 +297,14 @@ def _reliable_crews(planner: _Planner, wanted: list[int]) -> None:
             likelier = [u for u in planner.eligible(r) if planner.accept[u] > floor]
             likelier.sort(key=lambda u: -float(planner.accept[u]))
             for u in likelier[:TRADE_TRIES]:
-                if _swap(planner, r, c, u):
+                if _swap(planner, r, c, u, budget):
                     break
 
 
-def _swap(planner: _Planner, r: int, c: int, u: int) -> bool:
+def _swap(planner: _Planner, r: int, c: int, u: int, budget: int) -> bool:
     """Put u in c's place on r's crew (see `_reliable_crews`); False: all put back."""
     inst, schedule = planner.inst, planner.schedule
+    minimum = inst.problem.settings.standby_min_priority
     blockers = _conflicts(planner, r, u, lighter=True)
     if blockers is None:
         return False
@@ -320,13 +323,21 @@ def _swap(planner: _Planner, r: int, c: int, u: int) -> bool:
     served_again: list[int] = []
     if contains(schedule.feasible_starts(u, r), start):
         schedule.book(r, start, [u if v == c else v for v in crew])
+        lost: list[int] = []
         for j in blockers:
             found = find_crew(schedule, planner.cands, j)
             if found is None:
-                break
-            schedule.book(j, *found)
-            served_again.append(j)
-        if len(served_again) == len(blockers) and expected() > before_value + 1e-9:
+                lost.append(j)
+            else:
+                schedule.book(j, *found)
+                served_again.append(j)
+        lost_weight = sum(int(inst.r_weight[j]) for j in lost)
+        affordable = lost_weight <= budget - planner.plan.weight_given_up and all(
+            inst.r_priority[j] < minimum for j in lost
+        )
+        if affordable and expected() > before_value + 1e-9:
+            planner.plan.given_up += lost
+            planner.plan.weight_given_up += lost_weight
             return True
         schedule.unbook(r)
     for j in served_again:
