@@ -44,7 +44,8 @@ from matcher._internal.solver.core.rules import service_day
 from matcher._internal.solver.core.schedule import Schedule, contains
 
 TRADE_TRIES = 12
-"""Traded holds: the most candidates (most likely to accept first) tried per request."""
+"""Swaps and traded holds: the most candidates (likeliest to accept first) tried per crew
+member or request, which bounds the work on days with many candidates."""
 
 
 def served_probability(probabilities: list[float], needed: int) -> float:
