@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from matcher._internal.io.outputs.output_folder import write_folder_atomically
-from matcher._internal.io.outputs.team_sheets import write_reports
+from matcher._internal.io.outputs.team_sheets import WalkedPaths, write_reports
 from matcher._internal.model import Problem, Solution
 
 log = logging.getLogger(__name__)
@@ -102,19 +102,26 @@ def write_solution_files(solution: Solution, folder: Path, problem: Problem | No
     )
 
 
-def write_solution(solution: Solution, out_dir: str | Path, problem: Problem | None = None) -> Path:
+def write_solution(
+    solution: Solution,
+    out_dir: str | Path,
+    problem: Problem | None = None,
+    *,
+    walked_paths: WalkedPaths | None = None,
+) -> Path:
     """Write the batch outputs into `out_dir`, replacing atomically what matcher wrote
     there before (and nothing else: see `io.outputs.output_folder`; a folder holding files
     matcher did not write is refused with `OutputPlaceError`, a failed write raises
     `OutputWriteError`).
 
     With the `problem`, also each volunteer's itinerary (CSV and iCalendar) and each team's
-    daily sheet (HTML; one folder of them per community where the input names some)."""
+    daily sheet (HTML; one folder of them per community where the input names some), whose
+    maps draw the `walked_paths` along the streets (from `matcher solve --osm`)."""
 
     def fill(folder: Path) -> None:
         log.info("writing the plan to %s", out_dir)
         write_solution_files(solution, folder, problem)
         if problem is not None:
-            write_reports(solution, problem, folder)
+            write_reports(solution, problem, folder, walked_paths)
 
     return write_folder_atomically(out_dir, fill)
