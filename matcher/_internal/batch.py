@@ -118,6 +118,9 @@ def run_database(
     if out is not None and planned:
         write_solution(result.solution, out, result.problem)
         return BatchResult(result.solution, result.problem, str(out), result.not_planned)
+    if any(c.solution is not None and c.solution.standbys for c in planned):
+        log.warning("the database has no table for standbys yet: the plan is stored without "
+                    "them (write to a folder with --out for standbys.csv)")  # fmt: skip
     runs = []
     for outcome in planned:
         assert outcome.problem is not None and outcome.solution is not None
