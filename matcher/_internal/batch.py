@@ -127,6 +127,9 @@ def run_database(
         problem, solution = take_in_late_calls(
             engine, problem, solution, first_day, days, started, community=outcome.community,
         )  # fmt: skip
+        if outcome.solution.standbys and not solution.standbys:
+            log.warning("accepted offers or late calls changed the plan after its standbys "
+                        "were named: it is stored without standbys")  # fmt: skip
         runs.append(db.write_run(
             engine, solution, plan_date=first_day, days=days,
             volunteers=len(problem.volunteers), started_at=started, community=outcome.community,

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import matcher
+from matcher._internal.check import check_solution
 from matcher._internal.model import Problem, Solution
 from matcher._internal.solver import fill_declined, solve
 
@@ -110,3 +111,30 @@ def test_the_library_fills_a_decline_like_the_service() -> None:
     assert_valid(day, after)
     assert [(a.request_id, a.volunteer_id) for a in after.assignments] == [("visit", "near")]
     assert day.requests[0].excluded_volunteers == ["first"]
+
+
+def test_a_plan_with_standbys_stays_valid_through_declines() -> None:
+    """With standbys planned, a decline calls the request's own standby first, and the plan
+    with the standbys it keeps passes the checker, standby rules included (no fill takes
+    the time another request's standby holds)."""
+    full, _ = _busy_day()
+    day = full.with_settings(plan_standbys=True, standby_min_priority=1, time_limit_s=3)
+    plan = solve(day, strategy="greedy")
+    assert plan.standbys
+    filled = []
+    for k in range(12):
+        crews = plan.crews()
+        held = sorted({s.request_id for s in plan.standbys} & set(crews))
+        rid = held[0] if held and k % 2 == 0 else sorted(crews)[k]
+        vid = crews[rid][0].volunteer_id
+        own = {s.volunteer_id for s in plan.standbys if s.request_id == rid}
+        done = fill_declined(day, plan, rid, vid)
+        report = check_solution(done.problem, done.solution)
+        assert report.ok, report.violations[:3]
+        new = {a.volunteer_id for a in done.solution.crews().get(rid, [])} - {
+            a.volunteer_id for a in crews[rid]}  # fmt: skip
+        if own and done.filled_by == "standby":
+            assert new <= own
+        filled.append(done.filled_by)
+        day, plan = done.problem, done.solution
+    assert "standby" in filled

@@ -3,7 +3,8 @@
 A volunteer who declines (or lets an offer expire) leaves a hole in one request's crew. In
 order of disruption, the hole is filled by
 
-1. a standby the plan named for that request, free, eligible and in reach at its start;
+1. a standby the plan named for that request (in `standbys`, or in the plan's own
+   `Solution.standbys`), free, eligible and in reach at its start;
 2. any other free eligible volunteer at the same start (nearest first), the rest of the
    crew unchanged;
 3. the request planned again as a whole, as an urgent call is (`dispatch._dispatch_one`):
@@ -11,7 +12,10 @@ order of disruption, the hole is filled by
    re-homed where possible. Requests in `keep` (accepted offers) are never taken from.
 
 The volunteer who declined is excluded from that request from then on (the returned problem
-lists them in its `excluded_volunteers`), so no later plan offers it to them again.
+lists them in its `excluded_volunteers`), so no later plan offers it to them again. The
+time of other requests' standbys is held while filling, so none is taken; the returned plan
+keeps every standby of untouched requests (and the request's other standbys when one of
+them took the place), and drops those of requests that moved.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matcher._internal.model import Change, ChangeKind, Problem, Solution, Strategy
+from matcher._internal.model import Change, ChangeKind, Problem, Solution, Standby, Strategy
+from matcher._internal.solver.construct.standbys import hold, release
 from matcher._internal.solver.core.candidates import Candidates
 from matcher._internal.solver.core.instance import Instance
 from matcher._internal.solver.core.schedule import Schedule, contains
@@ -71,7 +76,9 @@ def fill_declined(
     rest = [member for member in crew if member != v]
     schedule.unbook(r)
     v_index = {vid: i for i, vid in enumerate(inst.v_ids)}
-    standby_ids = [v_index[s] for s in standbys if s in v_index]
+    held = _hold_others(inst, schedule, solution.standbys, request_id)
+    own = [s.volunteer_id for s in solution.standbys if s.request_id == request_id]
+    standby_ids = [v_index[s] for s in dict.fromkeys([*standbys, *own]) if s in v_index]
     bumped: list[tuple[int, tuple[int, list[int]]]] = []
     filled_by = "unserved"
     stand_in = _same_time(schedule, cands, r, start, rest, standby_ids)
@@ -96,9 +103,35 @@ def fill_declined(
         upper_bound=max(solution.summary.upper_bound, solution.summary.served_weight),
         unchanged_from=(solution, touched),
     )  # fmt: skip
-    answer = result.model_copy(update={"changes": changes, "standbys": solution.standbys})
+    for hr, hv, hs in held:
+        release(schedule, hr, hv, hs)
+    used = inst.v_ids[stand_in] if filled_by == "standby" and stand_in is not None else None
+    still = [s for s in solution.standbys if s.request_id not in touched]
+    if used is not None:  # the request's other standbys still hold at its unchanged start
+        still += [s for s in solution.standbys
+                  if s.request_id == request_id and s.volunteer_id != used]  # fmt: skip
+    answer = result.model_copy(update={"changes": changes, "standbys": still})
     dispatch.remember(day, Prepared(inst, cands), answer, schedule)
     return Fallback(day, answer, filled_by)
+
+
+def _hold_others(
+    inst: Instance, schedule: Schedule, standbys: Sequence[Standby], request_id: str
+) -> list[tuple[int, int, int]]:
+    """Hold the time of every standby of other requests, so no replacement takes it;
+    the holds, to release once the fill is done."""
+    r_index = {rid: i for i, rid in enumerate(inst.r_ids)}
+    v_index = {vid: i for i, vid in enumerate(inst.v_ids)}
+    held = []
+    for s in standbys:
+        if s.request_id == request_id or s.request_id not in r_index:
+            continue
+        if s.volunteer_id not in v_index:
+            continue
+        minute = round((s.start - inst.origin).total_seconds() / 60)
+        held.append((r_index[s.request_id], v_index[s.volunteer_id], minute))
+        hold(schedule, *held[-1])
+    return held
 
 
 def _without_pair(problem: Problem, request_id: str, volunteer_id: str) -> Problem:
