@@ -149,6 +149,21 @@ def solve(
             "though its last run had some (by default its current plan is kept, exit 3 or 7)."
         ),
     ] = False,
+    horizon_start: Annotated[
+        str | None,
+        typer.Option(
+            help="With files: first day whose occurrences of recurring requests are planned, "
+            "YYYY-MM-DD (default: the first day any volunteer is available)."
+        ),
+    ] = None,
+    horizon_days: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="With files: days of recurring requests planned (default: through the last "
+            "day any volunteer is available). With --db the plan days are the horizon.",
+        ),
+    ] = None,
     time_limit: TimeLimit = None,
     seed: Annotated[
         int | None,
@@ -214,6 +229,7 @@ def solve(
                 time_limit=time_limit, seed=seed, teams=teams, settings=settings,
                 walking=walking, strategy=strategy, workers=workers, scheduler=scheduler,
                 deterministic=deterministic, allow_empty=allow_empty, line=line,
+                horizon=(horizon_start, horizon_days),
             )  # fmt: skip
             stopped = interrupts.received()
             if stopped is not None:  # the signal came after the new plan was written
@@ -262,7 +278,7 @@ def _solve_run(
     plan_date: str | None, days: int, time_limit: float | None, seed: int | None,
     teams: Path | None, settings: Path | None, walking: Path | None, strategy: str,
     workers: int | None, scheduler: str | None, deterministic: bool, allow_empty: bool,
-    line: ProgressCallback,
+    line: ProgressCallback, horizon: tuple[str | None, int | None] = (None, None),
 ) -> BatchResult:  # fmt: skip
     """One `solve`: from the database or from files; a signal stops the search early and
     the run then writes nothing (`interrupts`)."""
@@ -271,6 +287,8 @@ def _solve_run(
     chosen = merged_settings(
         settings, time_limit_s=time_limit, seed=seed, workers=workers,
         deterministic=deterministic,
+        horizon_start=_parse_date(horizon[0], "--horizon-start") if horizon[0] else None,
+        horizon_days=horizon[1],
     )  # fmt: skip
     if db is not None:
         first_day = _parse_date(plan_date, "--plan-date") if plan_date else None

@@ -95,6 +95,7 @@ def run_database(
 
     started = datetime.now()
     first_day = plan_date or default_plan_date(settings.timezone)
+    settings = db.over_plan_days(settings, first_day, days)
     engine = db.engine_for(url)
     vols = db.read_input_table(engine, "volunteers", "volunteer_id")
     reqs = db.read_input_table(

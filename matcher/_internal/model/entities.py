@@ -15,6 +15,7 @@ from pydantic import (
     field_validator,
 )
 
+from matcher._internal.model.recurrence import read_rule
 from matcher._internal.model.timefields import Interval, LocalDateTime
 
 
@@ -118,11 +119,38 @@ class Request(_Record):
         ),
     ] = None
     community: Community = None
+    recurrence: Annotated[
+        str | None,
+        Field(
+            description="an RFC 5545 RRULE (e.g. `FREQ=WEEKLY;BYDAY=TU,TH;COUNT=8`): the "
+            "request repeats; `earliest_start` is its first start and every occurrence's time "
+            "of day. Each occurrence inside the planning horizon is planned as a request "
+            "`<request_id>@<YYYY-MM-DD>` with the window moved to its date. Empty: once",
+        ),
+    ] = None
+    regular_volunteer: Annotated[
+        str | None,
+        Field(
+            description="the resident's regular volunteer (a pairing), strongly preferred "
+            "(level 3). Empty: the nightly database job takes the volunteer who served the "
+            "resident most often in earlier plans",
+        ),
+    ] = None
 
-    @field_validator("team", "resident_id", "language", "address", "community")
+    @field_validator("team", "resident_id", "language", "address", "community", "regular_volunteer")
     @classmethod
     def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None
+
+    @field_validator("recurrence")
+    @classmethod
+    def _rule_readable(cls, rule: str | None, info: ValidationInfo) -> str | None:
+        """A rule that cannot be planned is a row error naming `recurrence`."""
+        if not rule:
+            return None
+        first = info.data.get("earliest_start")
+        read_rule(rule, first if isinstance(first, datetime) else datetime(2000, 1, 1))
+        return rule
 
     @field_validator("latest_start")
     @classmethod

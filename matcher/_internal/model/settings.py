@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -47,6 +48,14 @@ class Settings(BaseModel):
     """With a walking-time table: a pair it lacks falls back to the great-circle estimate,
     or is an error."""
     timezone: str = DEFAULT_TIMEZONE
+    horizon_start: date | None = None
+    """Recurring requests: the first day of the planning horizon, whose occurrences are
+    planned. ``None``: the first day any volunteer is available. The nightly database job
+    plans its plan days instead."""
+    horizon_days: Annotated[int, Field(ge=1)] | None = None
+    """Recurring requests: the planning horizon's length in calendar days. ``None``:
+    through the last day any volunteer is available. The nightly database job plans its
+    plan days instead."""
 
     time_limit_s: Annotated[float, Field(gt=0)] = 60.0
     stall_seconds: Annotated[float, Field(ge=0)] | None = None

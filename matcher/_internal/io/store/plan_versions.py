@@ -143,7 +143,8 @@ def load_plan_problem(
     vols = _without(vols, "volunteer_id", gone[CANCELLED_VOLUNTEER] | set(edits.cancelled))
     reqs = _without(reqs, "request_id", gone[WITHDRAWN_REQUEST] | set(edits.withdrawn))
     reqs = _with_windows(reqs, edits.windows)
-    return load_problem(vols, reqs, teams=teams, settings=settings)
+    planned = db.over_plan_days(settings, plan_date, days)
+    return load_problem(vols, reqs, teams=teams, settings=planned)
 
 
 def _with_windows(table: RawTable, windows: Mapping[str, tuple[datetime, datetime]]) -> RawTable:
