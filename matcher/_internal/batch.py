@@ -92,6 +92,7 @@ def run_database(
     keeps its previous current run; so does one the export has no volunteers for while its
     last run had some (`held_back`), unless `allow_empty`."""
     from matcher._internal.io.store import database as db
+    from matcher._internal.io.store import history
 
     started = datetime.now()
     first_day = plan_date or default_plan_date(settings.timezone)
@@ -101,6 +102,7 @@ def run_database(
     reqs = db.read_input_table(
         engine, "requests", "request_id", plan=(first_day, days), timezone=settings.timezone
     )
+    reqs = history.with_regular_volunteers(reqs, history.regular_volunteers(engine, first_day))
     held = {} if allow_empty else held_back(db.last_runs(engine), vols, reqs)
     city = _load_without(held, vols, reqs, teams=teams, settings=settings)
     log.info("plan %s (+%d days): %d volunteers, %d requests from %s", first_day, days,

@@ -14,8 +14,10 @@ book-keeping and the reports use these.
 - Level 2, `walking_cost`: walking from home, in tenths of a walking minute.
 - Level 3, in walking-minute equivalents scaled by their weights in `Settings`:
   `fairness_cost` (each further task of a volunteer costs more than the last),
-  `continuity_bonus` (a volunteer already serving the same resident) and `preference_bonus`
-  (a volunteer the resident prefers).
+  `continuity_bonus` (a volunteer already serving the same resident in this plan),
+  `regular_bonus` (the resident's regular volunteer, across days and weeks: from the
+  request's `regular_volunteer`, which the nightly job fills from earlier plans) and
+  `preference_bonus` (a volunteer the resident prefers).
 `pair_cost` is the sum of a pair's terms.
 """
 
@@ -32,6 +34,7 @@ from matcher._internal.solver.core.instance import Instance
 SCALE = 10  # objective units per walking minute
 PREFERENCE_MINUTES = 10.0  # a preferred volunteer is worth this much walking
 CONTINUITY_MINUTES = 10.0  # so is a volunteer who already serves the resident
+REGULAR_MINUTES = 30.0  # the resident's regular volunteer: strongly preferred, still level 3
 FAIRNESS_MINUTES = 5.0  # the k-th task of a volunteer costs (k - 1) times this
 MOVE_COST_DENOMINATOR = 100  # a fractional move cost is kept to within 1/100 of a weight unit
 
@@ -54,6 +57,9 @@ class Costs:
     """Level-1 units per unit of served weight (1 unless the move cost is fractional)."""
     move_unit_cost: int = 0
     """Level-1 units that moving one untouched assignment costs."""
+    regular_bonus: int = 0
+    regular: frozenset[tuple[int, int]] = frozenset()
+    """(request, volunteer) pairs where the volunteer is the resident's regular one."""
 
 
 def build_costs(
@@ -70,6 +76,11 @@ def build_costs(
         for r, req in enumerate(inst.problem.requests)
         for vid in req.preferred_volunteers
         if vid in position
+    )
+    regular = frozenset(
+        (r, position[req.regular_volunteer])
+        for r, req in enumerate(inst.problem.requests)
+        if req.regular_volunteer in position
     )
     by_resident: defaultdict[str, list[int]] = defaultdict(list)
     for r, req in enumerate(inst.problem.requests):
@@ -88,6 +99,8 @@ def build_costs(
         untouched={r: (start, frozenset(crew)) for r, (start, crew) in (untouched or {}).items()},
         weight_unit=cost.denominator if untouched else 1,
         move_unit_cost=cost.numerator if untouched else 0,
+        regular_bonus=round(SCALE * s.continuity_weight * REGULAR_MINUTES),
+        regular=regular,
     )
 
 
@@ -139,6 +152,12 @@ def preference_bonus(costs: Costs, r: int, v: int) -> int:
     return costs.preference_bonus if (r, v) in costs.preferred else 0
 
 
+def regular_bonus(costs: Costs, r: int, v: int) -> int:
+    """Level 3: v is the resident's regular volunteer (a pairing kept across days and
+    weeks), worth more than a preference; never more than weight, which is level 1."""
+    return costs.regular_bonus if (r, v) in costs.regular else 0
+
+
 def continuity_bonus(costs: Costs, continues_care: bool) -> int:
     """Level 3: the volunteer already serves another request of the same resident."""
     return costs.continuity_bonus if continues_care else 0
@@ -158,5 +177,6 @@ def pair_cost(costs: Costs, r: int, v: int, walk_minutes: float, *, continues_ca
     return (
         walking_cost(costs, walk_minutes)
         - preference_bonus(costs, r, v)
+        - regular_bonus(costs, r, v)
         - continuity_bonus(costs, continues_care)
     )
