@@ -354,6 +354,55 @@ def check(
 
 
 @app.command()
+def hours(
+    database: Annotated[
+        str, typer.Option("--database", "--db", help="Database URL or SQLite file.")
+    ],
+    month: Annotated[str, typer.Option(help="The month, YYYY-MM.")],
+    out: Annotated[
+        Path, typer.Option(help="A .csv file (one table) or .xlsx workbook (a sheet per team).")
+    ],
+    credit_passed: Annotated[
+        bool,
+        typer.Option(
+            help="First credit every planned assignment of a day that has passed and that "
+            "the ledger has no word on (the setting hours_credit = day_passed)."
+        ),
+    ] = False,
+    settings: Annotated[Path | None, typer.Option(help="Settings file (TOML or JSON).")] = None,
+) -> None:
+    """Export the volunteer hours credited in a month, per team and volunteer (the hours
+    ledger: served minutes of assignments marked done, or of days that have passed)."""
+    from matcher._internal.batch import local_today, merged_settings
+    from matcher._internal.io.store import hours as ledger
+    from matcher._internal.io.store.database import DatabaseUnreachable, engine_for
+
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise typer.BadParameter(f"{out.name}: give a .csv or .xlsx file", param_hint="--out")
+    try:
+        ledger.month_range(month)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--month") from exc
+    try:
+        chosen = merged_settings(settings)
+        engine = engine_for(database)
+        if credit_passed:
+            ledger.credit_passed_days(engine, local_today(chosen.timezone))
+        frame = ledger.monthly_hours(engine, month)
+    except InputError as exc:
+        raise _fail_on_input(exc) from exc
+    except DatabaseUnreachable as exc:
+        _say(str(exc), error=True)
+        raise typer.Exit(ExitCode.DATABASE_UNREACHABLE) from exc
+    try:
+        ledger.write_hours(frame, out)
+    except OSError as exc:
+        raise _write_failed(exc) from exc
+    _result(f"{month}: {frame['hours'].sum():.1f} hours of {frame['volunteer_id'].nunique()} "
+            f"volunteers in {frame['team'].nunique()} teams -> {out}")  # fmt: skip
+
+
+@app.command()
 def generate(
     out: Annotated[
         Path,

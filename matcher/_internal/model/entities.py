@@ -68,6 +68,16 @@ class Volunteer(_Record):
     acceptance_rate: Annotated[float, Field(ge=0, le=1)] | None = None
     """The share of offers this volunteer accepts; absent: learned from their answers, or
     their team's rate."""
+    credited_minutes: Annotated[
+        int | None,
+        Field(
+            ge=0,
+            description="service minutes credited to the volunteer over the fairness window "
+            "before this plan (setting `fairness_window_days`); more than their team's mean "
+            "makes new tasks cost more. Empty: the nightly database job reads the hours "
+            "ledger; else 0",
+        ),
+    ] = None
 
     @field_validator("community")
     @classmethod
@@ -126,6 +136,15 @@ class Request(_Record):
             "request repeats; `earliest_start` is its first start and every occurrence's time "
             "of day. Each occurrence inside the planning horizon is planned as a request "
             "`<request_id>@<YYYY-MM-DD>` with the window moved to its date. Empty: once",
+        ),
+    ] = None
+    series_id: Annotated[
+        str | None,
+        Field(
+            description="requests with the same series are one regular service (matcher "
+            "sets it to the recurring request's id on each occurrence; type it to link "
+            "visits typed one by one): the same volunteer for all of them is strongly "
+            "preferred (level 3)",
         ),
     ] = None
     regular_volunteer: Annotated[

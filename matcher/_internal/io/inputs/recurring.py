@@ -101,6 +101,7 @@ def _occurrence(request: Request, rid: str, earliest: datetime, latest: datetime
             "earliest_start": earliest,
             "latest_start": latest,
             "recurrence": None,
+            "series_id": request.series_id or request.request_id,
         }
     )
 

@@ -10,6 +10,7 @@ its recurring request `R17`.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -103,21 +104,24 @@ def regular_volunteers(
 
 
 def with_regular_volunteers(requests: RawTable, regulars: dict[str, str]) -> RawTable:
-    """The requests with `regular_volunteer` filled from `regulars` where the row leaves it
-    empty; a row that names one keeps it (the coordinator's word wins)."""
-    if not regulars:
-        return requests
+    """The requests with `regular_volunteer` filled from `regulars` (by resident) where the
+    row leaves it empty; a row that names one keeps it (the coordinator's word wins)."""
+    return filled(requests, "regular_volunteer", "resident_id", regulars)
+
+
+def filled(table: RawTable, column: str, key: str, values: Mapping[str, Any]) -> RawTable:
+    """`table` with `column` set to `values[row's key]` in the rows that leave it empty."""
+    if not values:
+        return table
     rows: list[tuple[str, dict[str, Any]]] = []
-    for label, record in requests.rows:
-        who = record.get("resident_id")
-        if (
-            is_missing(record.get("regular_volunteer"))
-            and not is_missing(who)
-            and str(who).strip() in regulars
-        ):
-            record = {**record, "regular_volunteer": regulars[str(who).strip()]}
+    for label, record in table.rows:
+        which = record.get(key)
+        if is_missing(record.get(column)) and not is_missing(which):
+            found = values.get(str(which).strip())
+            if found is not None:
+                record = {**record, column: found}
         rows.append((label, record))
-    columns = list(requests.columns)
-    if "regular_volunteer" not in columns:
-        columns.append("regular_volunteer")
-    return replace(requests, columns=columns, rows=rows)
+    columns = list(table.columns)
+    if column not in columns:
+        columns.append(column)
+    return replace(table, columns=columns, rows=rows)
