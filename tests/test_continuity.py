@@ -43,6 +43,27 @@ def test_the_regular_volunteer_outweighs_a_shorter_walk(
     assert_valid(chosen, solution)
 
 
+@pytest.mark.parametrize(("weight", "expected"), [(1.0, "far"), (0.0, "near")])
+def test_visits_of_one_series_keep_their_volunteer(weight: float, expected: str) -> None:
+    """Monday's visit only `far` can make; on Tuesday `near` is 9 walking minutes closer,
+    yet the series keeps `far` (its regular-volunteer strength, 30 minutes)."""
+    vols = [
+        volunteer("far", where=north(500), availability=[
+            "2026-12-07T08:00:00/2026-12-07T12:00:00", "2026-12-08T08:00:00/2026-12-08T12:00:00"
+        ]),
+        volunteer("near", availability=["2026-12-08T08:00:00/2026-12-08T12:00:00"]),
+    ]  # fmt: skip
+    monday = request("S@2026-12-07", series_id="S", earliest_start="2026-12-07T09:00:00",
+                     latest_start="2026-12-07T09:00:00")  # fmt: skip
+    tuesday = request("S@2026-12-08", series_id="S", earliest_start="2026-12-08T09:00:00",
+                      latest_start="2026-12-08T09:00:00")  # fmt: skip
+    chosen = problem(vols, [monday, tuesday], continuity_weight=weight, time_limit_s=5,
+                     deterministic=True)  # fmt: skip
+    solution = matcher.solve(chosen)
+    assert _served_by(solution) == {"S@2026-12-07": "far", "S@2026-12-08": expected}
+    assert_valid(chosen, solution)
+
+
 def test_the_regular_volunteer_never_costs_a_served_request() -> None:
     """Weight comes first: the regular volunteer serves the lighter request when taking the
     heavier one would leave a request unserved."""

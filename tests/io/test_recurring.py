@@ -61,6 +61,7 @@ def test_a_weekly_visit_typed_once_covers_the_volunteers_four_weeks() -> None:
         assert request.earliest_start == datetime.combine(day, datetime.min.time()).replace(hour=9)
         assert request.latest_start - request.earliest_start == timedelta(minutes=90)
         assert request.recurrence is None and request.resident_id == "resident-1"
+        assert request.series_id == "R17"
 
 
 def test_the_horizon_setting_cuts_the_occurrences() -> None:
