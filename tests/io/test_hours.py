@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from databases import KINDS, fresh_database
+from databases import KINDS, fill, fresh_database
 from factories import north, problem, request, volunteer
 from typer.testing import CliRunner
 
@@ -185,3 +185,37 @@ def test_the_nightly_job_reads_the_credited_minutes(database: str) -> None:
     done, _ = db.run_frames(engine, db.current_run(engine)["run_id"])
     engine.dispose()
     assert list(done["volunteer_id"]) == ["fresh"]
+
+
+@pytest.mark.parametrize(("credit_setting", "credited"), [("day_passed", True), ("done", False)])
+def test_the_nightly_job_credits_passed_days_by_setting(
+    database: str, tmp_path: Path, credit_setting: str, credited: bool
+) -> None:
+    """The sample's plan of 2026-12-01 has passed by the next night (today, on any clock
+    after it); it is credited only under `hours_credit = "day_passed"`."""
+    fill(database)
+    settings = tmp_path / "settings.toml"
+    settings.write_text(f'hours_credit = "{credit_setting}"\n')
+    for day in ("2026-12-01", "2026-12-02"):
+        result = runner.invoke(app, ["solve", "--db", database, "--plan-date", day,
+                                     "--strategy", "greedy", "--settings", str(settings)])  # fmt: skip
+        assert result.exit_code in (ExitCode.OK, ExitCode.NOTHING_SERVED), result.output
+    engine = db.engine_for(database)
+    first = db.run_frames(engine, _run_of(engine, date(2026, 12, 1)))[0]
+    ledger = _ledger(engine) if sa.inspect(engine).has_table("volunteer_hours") else None
+    engine.dispose()
+    assert len(first) > 0
+    if credited:
+        assert ledger is not None
+        assert len(ledger) == len(first) and set(ledger["state"]) == {hours.DAY_PASSED}
+        assert ledger["minutes"].sum() == sum(
+            (first["end"] - first["start"]).dt.total_seconds() // 60
+        )
+    else:
+        assert ledger is None or ledger.empty
+
+
+def _run_of(engine: sa.Engine, day: date) -> str:
+    with engine.connect() as connection:
+        return str(connection.execute(sa.select(db.schedule_runs.c.run_id).where(
+            db.schedule_runs.c.plan_date == day, db.schedule_runs.c.current)).scalar_one())  # fmt: skip
