@@ -197,8 +197,8 @@ def test_the_nightly_job_credits_passed_days_by_setting(
     settings = tmp_path / "settings.toml"
     settings.write_text(f'hours_credit = "{credit_setting}"\n')
     for day in ("2026-12-01", "2026-12-02"):
-        result = runner.invoke(app, ["solve", "--db", database, "--plan-date", day,
-                                     "--strategy", "greedy", "--settings", str(settings)])  # fmt: skip
+        command = ["solve", "--db", database, "--plan-date", day, "--strategy", "greedy"]
+        result = runner.invoke(app, [*command, "--settings", str(settings)])
         assert result.exit_code in (ExitCode.OK, ExitCode.NOTHING_SERVED), result.output
     engine = db.engine_for(database)
     first = db.run_frames(engine, _run_of(engine, date(2026, 12, 1)))[0]
@@ -216,6 +216,7 @@ def test_the_nightly_job_credits_passed_days_by_setting(
 
 
 def _run_of(engine: sa.Engine, day: date) -> str:
+    runs = db.schedule_runs
+    query = sa.select(runs.c.run_id).where(runs.c.plan_date == day, runs.c.current)
     with engine.connect() as connection:
-        return str(connection.execute(sa.select(db.schedule_runs.c.run_id).where(
-            db.schedule_runs.c.plan_date == day, db.schedule_runs.c.current)).scalar_one())  # fmt: skip
+        return str(connection.execute(query).scalar_one())
