@@ -34,7 +34,7 @@ def test_the_regular_volunteer_outweighs_a_shorter_walk(
     regular: str | None, weight: float, expected: str
 ) -> None:
     """`far` lives about 9 walking minutes further than `near`: a preference (10 minutes)
-    would hardly tip it; the regular volunteer (30) does, unless continuity is weighted 0."""
+    would hardly tip it; the regular volunteer (60) does, unless continuity is weighted 0."""
     vols = [volunteer("near"), volunteer("far", where=north(500))]
     req = request("visit", resident_id="r1", regular_volunteer=regular)
     chosen = problem(vols, [req], continuity_weight=weight, time_limit_s=5, deterministic=True)
@@ -46,7 +46,7 @@ def test_the_regular_volunteer_outweighs_a_shorter_walk(
 @pytest.mark.parametrize(("weight", "expected"), [(1.0, "far"), (0.0, "near")])
 def test_visits_of_one_series_keep_their_volunteer(weight: float, expected: str) -> None:
     """Monday's visit only `far` can make; on Tuesday `near` is 9 walking minutes closer,
-    yet the series keeps `far` (its regular-volunteer strength, 30 minutes)."""
+    yet the series keeps `far` (its regular-volunteer strength, 60 minutes)."""
     vols = [
         volunteer("far", where=north(500), availability=[
             "2026-12-07T08:00:00/2026-12-07T12:00:00", "2026-12-08T08:00:00/2026-12-08T12:00:00"

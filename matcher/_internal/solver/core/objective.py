@@ -38,7 +38,11 @@ from matcher._internal.solver.core.instance import Instance
 SCALE = 10  # objective units per walking minute
 PREFERENCE_MINUTES = 10.0  # a preferred volunteer is worth this much walking
 CONTINUITY_MINUTES = 10.0  # so is a volunteer who already serves the resident
-REGULAR_MINUTES = 30.0  # the resident's regular volunteer: strongly preferred, still level 3
+REGULAR_MINUTES = 60.0
+"""The resident's regular volunteer (and a series' volunteer) is worth this much walking:
+more than any walk within reach (15 minutes by default) and than the most the fairness
+window adds to a task (WINDOW_MAX_STEPS steps, 40 minutes), so trust is kept over both;
+still level 3, so never at the cost of a served request."""
 FAIRNESS_MINUTES = 5.0  # the k-th task of a volunteer costs (k - 1) times this
 WINDOW_HOURS_PER_STEP = 2.0  # every 2 credited hours above the team's mean: one fairness step
 WINDOW_MAX_STEPS = 8  # per task, at most this many fairness steps from the window
