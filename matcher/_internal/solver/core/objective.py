@@ -15,8 +15,8 @@ book-keeping and the reports use these.
 - Level 3, in walking-minute equivalents scaled by their weights in `Settings`:
   `fairness_cost` (each further task of a volunteer costs more than the last),
   `continuity_bonus` (a volunteer already serving the same resident in this plan),
-  `series_bonus` (a volunteer already serving another visit of the same regular service,
-  `series_id`: the occurrences of a recurring request),
+  `series_bonus` (a volunteer already serving other visits of the same regular service,
+  `series_id`: the occurrences of a recurring request; per pair of visits),
   `regular_bonus` (the resident's regular volunteer, across days and weeks: from the
   request's `regular_volunteer`, which the nightly job fills from earlier plans) and
   `preference_bonus` (a volunteer the resident prefers) and `window_load_cost` (fairness
@@ -206,10 +206,12 @@ def window_load_cost(costs: Costs, v: int) -> int:
     return costs.window_load[v] if costs.window_load else 0
 
 
-def series_bonus(costs: Costs, continues_series: bool) -> int:
-    """Level 3: the volunteer already serves another visit of the same regular service
-    (`series_id`), worth as much as the resident's regular volunteer."""
-    return costs.regular_bonus if continues_series else 0
+def series_bonus(costs: Costs, peers: int) -> int:
+    """Level 3: the volunteer already serves `peers` other visits of the same regular
+    service (`series_id`); each is worth as much as the resident's regular volunteer. Per
+    pair of visits with one volunteer, so a series gains most when one volunteer serves
+    it all (two volunteers with two visits each: 2 pairs; one with four: 6)."""
+    return costs.regular_bonus * peers
 
 
 def continuity_bonus(costs: Costs, continues_care: bool) -> int:
@@ -233,15 +235,15 @@ def pair_cost(
     walk_minutes: float,
     *,
     continues_care: bool,
-    continues_series: bool = False,
+    series_peers: int = 0,
 ) -> int:
     """Every term that a (request, volunteer) pair alone decides, given whether v serves
-    another request of r's resident (`continues_care`) and of r's series."""
+    another request of r's resident (`continues_care`) and how many of r's series."""
     return (
         walking_cost(costs, walk_minutes)
         + window_load_cost(costs, v)
         - preference_bonus(costs, r, v)
         - regular_bonus(costs, r, v)
         - continuity_bonus(costs, continues_care)
-        - series_bonus(costs, continues_series)
+        - series_bonus(costs, series_peers)
     )

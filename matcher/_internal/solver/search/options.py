@@ -6,6 +6,7 @@ Both neighbourhood models (the scheduling one and the route one) are built from 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -44,7 +45,7 @@ def request_options(sub: Subproblem) -> dict[int, list[Option]]:
     nb, freed = sub.nb, sub.freed
     members = nb.volunteers
     serving_resident = _links(schedule, nb, freed, costs.resident_of, costs.requests_of_resident)
-    serving_series = _links(schedule, nb, freed, costs.series_of, costs.requests_of_series)
+    series_peers = _peers(schedule, nb, freed, costs.series_of, costs.requests_of_series)
     out: dict[int, list[Option]] = {}
     for r in nb.requests:
         span = cands.of(r)
@@ -60,7 +61,7 @@ def request_options(sub: Subproblem) -> dict[int, list[Option]]:
                 continue
             cost = pair_cost(
                 costs, r, v, float(walk), continues_care=(r, v) in serving_resident,
-                continues_series=(r, v) in serving_series,
+                series_peers=series_peers.get((r, v), 0),
             )  # fmt: skip
             options += [Option(v, ranges, cost, bool(speaks)) for ranges in by_day]
         crew = int(inst.r_crew[r])
@@ -103,3 +104,22 @@ def _links(
             if other != r and crew is not None:
                 links.update((r, v) for v in crew[1])
     return links
+
+
+def _peers(
+    schedule: Schedule,
+    nb: Neighbourhood,
+    freed: Crews,
+    group_of: Sequence[str | None],
+    members: Mapping[str, tuple[int, ...]],
+) -> Counter[tuple[int, int]]:
+    """For each (r, v): how many other requests of r's series v already serves."""
+    peers: Counter[tuple[int, int]] = Counter()
+    if not members:
+        return peers
+    for r in nb.requests:
+        for other in members.get(group_of[r] or "", ()):
+            crew = schedule.crews.get(other) or freed.get(other)
+            if other != r and crew is not None:
+                peers.update((r, v) for v in crew[1])
+    return peers

@@ -22,7 +22,6 @@ from matcher._internal.solver.core.objective import (
     continuity_bonus,
     fairness_cost,
     pair_cost,
-    series_bonus,
 )
 from matcher._internal.solver.core.schedule import Schedule
 from matcher._internal.solver.search.routes.route import (
@@ -250,7 +249,8 @@ class RouteContext:
 
     def _added_cost(self, r: int, v: int, *, tasks: int, same: int, same_series: int = 0) -> int:
         """`join_cost` once v's other tasks and those of r's resident (`same`) and series
-        (`same_series`) are counted."""
+        (`same_series`: each pair of a series' visits with one volunteer counts once, so
+        the visit that joins brings one per visit already there) are counted."""
         costs = self.costs
         return (
             pair_cost(
@@ -259,10 +259,9 @@ class RouteContext:
                 v,
                 self._walk(r, v),
                 continues_care=same >= 1,
-                continues_series=same_series >= 1,
+                series_peers=same_series,
             )
             - continuity_bonus(costs, same == 1)
-            - series_bonus(costs, same_series == 1)
             + fairness_cost(costs, tasks + 1)
             - fairness_cost(costs, tasks)
         )
