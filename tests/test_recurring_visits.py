@@ -130,3 +130,20 @@ def test_the_nightly_job_plans_the_occurrences_of_its_plan_days(database: str) -
     assert served == {*WEEKLY_TUESDAYS[:3], "R1"}
     report = check_database(database)
     assert report.ok and report.served == 4, report.violations
+
+
+def test_one_occurrence_can_be_withdrawn_for_its_day(database: str) -> None:
+    """The service withdraws a request by id; an occurrence's id withdraws that visit
+    alone, the series' other visits stay."""
+    from matcher._internal.io.store import database as db
+    from matcher._internal.io.store import plan_versions
+
+    engine = sa.create_engine(database)
+    db.ensure_tables(engine)  # as the service's first commit does
+    problem = plan_versions.load_plan_problem(
+        engine, FIRST_DAY, DAYS, matcher.Settings(),
+        edits=plan_versions.DayEdits(withdrawn=(WEEKLY_TUESDAYS[1],)),
+    )  # fmt: skip
+    engine.dispose()
+    ids = {r.request_id for r in problem.requests}
+    assert ids == {WEEKLY_TUESDAYS[0], WEEKLY_TUESDAYS[2], "R1"}
