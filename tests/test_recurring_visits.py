@@ -147,3 +147,32 @@ def test_one_occurrence_can_be_withdrawn_for_its_day(database: str) -> None:
     engine.dispose()
     ids = {r.request_id for r in problem.requests}
     assert ids == {WEEKLY_TUESDAYS[0], WEEKLY_TUESDAYS[2], "R1"}
+
+
+def test_the_checker_holds_each_occurrence_to_its_own_window_and_one_crew(
+    tmp_path: Path,
+) -> None:
+    """A schedule edited by hand: one occurrence moved into the week before (the window of
+    another occurrence), another served twice. The checker names both occurrences."""
+    from matcher._internal.check import Rule
+
+    vols, reqs, out = tmp_path / "volunteers.csv", tmp_path / "requests.csv", tmp_path / "out"
+    volunteers().to_csv(vols, index=False)
+    requests().to_csv(reqs, index=False)
+    solved = runner.invoke(app, ["solve", "--volunteers", str(vols), "--requests", str(reqs),
+                                 "--out", str(out), "--strategy", "greedy"])  # fmt: skip
+    assert solved.exit_code == ExitCode.OK, solved.output
+    table = pd.read_csv(out / "assignments.csv", dtype=str)
+    moved, twice = WEEKLY_TUESDAYS[1], WEEKLY_TUESDAYS[2]
+    row = table["request_id"] == moved
+    for column in ("start", "end"):
+        week_before = pd.to_datetime(table.loc[row, column]) - pd.Timedelta(days=7)
+        table.loc[row, column] = week_before.dt.strftime("%Y-%m-%dT%H:%M:%S")
+    second = table[table["request_id"] == twice].assign(
+        volunteer_id=lambda t: t["volunteer_id"].map({"V0": "V1", "V1": "V0"})
+    )
+    pd.concat([table, second]).to_csv(out / "assignments.csv", index=False)
+    report = check_folder(vols, reqs, out)
+    found = {(str(v.rule), v.request_id) for v in report.violations}
+    assert (str(Rule.CREW), moved) in found  # started outside its own window
+    assert (str(Rule.CREW), twice) in found  # two volunteers where one is needed
