@@ -36,6 +36,7 @@ __all__ = [
     "load_settings",
     "replan",
     "solve",
+    "walking_times_from_osm",
     "write_solution",
 ]
 
@@ -48,6 +49,8 @@ _HOME = {
     if name in _IO
     else "matcher._internal.io.outputs.batch_files"
     if name == "write_solution"
+    else "matcher._internal.streets"
+    if name == "walking_times_from_osm"
     else "matcher._internal.model"
     for name in __all__
 }
@@ -87,6 +90,7 @@ if TYPE_CHECKING:
         Volunteer,
         WalkingTime,
     )
+    from matcher._internal.streets import walking_times_from_osm
 
 
 def __getattr__(name: str) -> Any:

@@ -177,6 +177,13 @@ def solve(
     walking: Annotated[
         Path | None, typer.Option(help="Walking-time table (from_place, to_place, minutes).")
     ] = None,
+    osm: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --walking measured on it (`matcher walking`): the OpenStreetMap "
+            "extract, so the team sheets draw each walk along the streets."
+        ),
+    ] = None,
     strategy: Annotated[str, typer.Option(help="optimise (default) or greedy.")] = "optimise",
     workers: Annotated[
         int | None,
@@ -212,13 +219,19 @@ def solve(
 
     if db is None and (volunteers is None or requests is None or out is None):
         raise typer.BadParameter("give --volunteers, --requests and --out, or --db")
+    if osm is not None and (walking is None or db is not None):
+        raise typer.BadParameter(
+            "--osm draws the walks of a plan made with the table measured on that map: give "
+            "--walking (from `matcher walking --osm`) with files",
+            param_hint="--osm",
+        )
     from matcher._internal.io.outputs.output_folder import OutputPlaceError, OutputWriteError
 
     database_file = Path(db) if db is not None and Path(db).is_file() else None
     out_existed = out is not None and out.exists()
     line = ProgressLine()
     claimed = (
-        _output_folder(out, [volunteers, requests, teams, settings, walking, database_file])
+        _output_folder(out, [volunteers, requests, teams, settings, walking, osm, database_file])
         if out is not None
         else ExitStack()
     )
@@ -228,7 +241,7 @@ def solve(
                 volunteers, requests, out, db=db, plan_date=plan_date, days=days,
                 time_limit=time_limit, seed=seed, teams=teams, settings=settings,
                 walking=walking, strategy=strategy, workers=workers, scheduler=scheduler,
-                deterministic=deterministic, allow_empty=allow_empty, line=line,
+                deterministic=deterministic, allow_empty=allow_empty, line=line, osm=osm,
                 horizon=(horizon_start, horizon_days),
             )  # fmt: skip
             stopped = interrupts.received()
@@ -278,7 +291,8 @@ def _solve_run(
     plan_date: str | None, days: int, time_limit: float | None, seed: int | None,
     teams: Path | None, settings: Path | None, walking: Path | None, strategy: str,
     workers: int | None, scheduler: str | None, deterministic: bool, allow_empty: bool,
-    line: ProgressCallback, horizon: tuple[str | None, int | None] = (None, None),
+    line: ProgressCallback, osm: Path | None = None,
+    horizon: tuple[str | None, int | None] = (None, None),
 ) -> BatchResult:  # fmt: skip
     """One `solve`: from the database or from files; a signal stops the search early and
     the run then writes nothing (`interrupts`)."""
@@ -300,7 +314,7 @@ def _solve_run(
     assert volunteers is not None and requests is not None and out is not None
     return run_files(
         volunteers, requests, out, teams=teams, settings=chosen, strategy=strategy,
-        progress=line, walking=walking, scheduler=scheduler, cancel=interrupts.stop,
+        progress=line, walking=walking, scheduler=scheduler, cancel=interrupts.stop, osm=osm,
     )  # fmt: skip
 
 
@@ -424,10 +438,20 @@ def generate(
             "--requests; ids start with the community code (C01-V00001).",
         ),
     ] = None,
+    osm: Annotated[
+        Path | None,
+        typer.Option(
+            help="An OpenStreetMap extract (.osm.pbf or .osm): the community is laid out "
+            "on its walkable ways instead of in Qinxian.",
+        ),
+    ] = None,
 ) -> None:
     """Generate a realistic Qinxian-like community (or a city of them): volunteers.csv and
     requests.csv."""
     from matcher._internal.generate import write_city, write_community
+
+    if osm is not None and communities is not None:
+        raise typer.BadParameter("give --osm or --communities, not both", param_hint="--osm")
 
     try:
         first_day = date.fromisoformat(start) if start else None
@@ -438,7 +462,10 @@ def generate(
     from matcher._internal.io.outputs.output_folder import OutputWriteError, write_folder_atomically
 
     def fill(folder: Path) -> None:
-        if communities is None:
+        if osm is not None:
+            _community_on_streets(folder, osm, volunteers=volunteers, requests=requests,
+                                  days=days, seed=seed, start=first_day)  # fmt: skip
+        elif communities is None:
             write_community(folder, volunteers=volunteers, requests=requests, days=days,
                             seed=seed, start=first_day)  # fmt: skip
         else:
@@ -446,12 +473,91 @@ def generate(
                        requests=requests, days=days, seed=seed, start=first_day)  # fmt: skip
 
     try:
-        with _output_folder(out, []):
+        with _output_folder(out, [osm]):
             write_folder_atomically(out, fill)
+    except InputError as exc:
+        raise _fail_on_input(exc) from exc
     except OutputWriteError as exc:
         raise _write_failed(exc) from exc
     written = [out / "volunteers.csv", out / "requests.csv"]
     _result(f"wrote {', '.join(str(p) for p in written)}")
+
+
+def _community_on_streets(
+    folder: Path, osm: Path, *, volunteers: int, requests: int, days: int, seed: int,
+    start: date | None,
+) -> None:  # fmt: skip
+    """A generated community with every home and request moved onto the map's ways."""
+    from matcher._internal.generate import generate_community
+    from matcher._internal.generate.csvform import write_csv
+    from matcher._internal.streets import place_on_streets
+
+    vols, reqs = generate_community(volunteers, requests, days=days, seed=seed, start=start)
+    vols, reqs = place_on_streets(vols, reqs, osm)
+    write_csv(vols, folder / "volunteers.csv")
+    write_csv(reqs, folder / "requests.csv")
+
+
+@app.command()
+def walking(
+    osm: Annotated[
+        Path, typer.Option(help="OpenStreetMap extract of the area (.osm.pbf or .osm).")
+    ],
+    volunteers: Annotated[Path, typer.Option(help="Volunteers file (homes).")],
+    requests: Annotated[Path, typer.Option(help="Requests file (where services happen).")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            help="Walking-time table to write (.csv, or .parquet); replaced only when "
+            "matcher wrote it, and left as it is when neither the map nor a place moved."
+        ),
+    ],
+    teams: Annotated[Path | None, typer.Option(help="Own team catalogue file.")] = None,
+    settings: Annotated[
+        Path | None, typer.Option(help="Settings file (TOML or JSON): the walking pace.")
+    ] = None,
+    max_snap_m: Annotated[
+        float,
+        typer.Option(
+            min=0, help="Farthest a home or request may be from a walkable way, in metres."
+        ),
+    ] = 200.0,
+) -> None:
+    """Measure walking times along the map's footpaths (gates and walls of compounds
+    included) and write the walking-time table `matcher solve --walking` reads."""
+    from matcher._internal.streets import (
+        NotMatchersFile,
+        cache_key,
+        is_current,
+        walking_times_from_osm,
+        write_table,
+    )
+
+    if out.suffix.lower() not in (".csv", ".parquet"):
+        raise typer.BadParameter("the table is written as .csv or .parquet", param_hint="--out")
+    try:
+        from matcher._internal.io import load_problem
+
+        problem = load_problem(volunteers, requests, teams=teams, settings=settings)
+        key = cache_key(osm, problem, max_snap_m) if osm.is_file() else ""
+        if key and is_current(out, key):
+            _result(f"{out} is current: neither the map nor a place moved since it was written")
+            return
+        walks = walking_times_from_osm(osm, problem, max_snap_m=max_snap_m)
+    except InputError as exc:
+        raise _fail_on_input(exc) from exc
+    try:
+        write_table(walks, out, key)
+    except NotMatchersFile as exc:
+        raise typer.BadParameter(str(exc), param_hint="--out") from exc
+    except OSError as exc:
+        raise _write_failed(exc) from exc
+    if len(walks.snaps):
+        farthest = walks.snaps.iloc[int(walks.snaps["snap_m"].to_numpy().argmax())]
+        _say(f"snapped {len(walks.snaps)} places to the footpaths: median "
+             f"{walks.snaps['snap_m'].median():.0f} m, farthest {farthest['snap_m']:.0f} m "
+             f"({farthest['kind']} {farthest['place']})")  # fmt: skip
+    _result(f"wrote {out} ({len(walks.table):,} walks)")
 
 
 @app.command()

@@ -40,6 +40,7 @@ from matcher._internal.model import (
     Reason,
     Request,
     Settings,
+    Standby,
     Summary,
     Unassigned,
     Volunteer,
@@ -102,6 +103,13 @@ MEANINGS: dict[str, dict[str, str]] = {
         "end": "start + `duration_minutes`",
         "walk_minutes": "walk from the volunteer's home to the request, in minutes",
     },
+    "Standby": {
+        "request_id": "a served request of priority `standby_min_priority` or more",
+        "volunteer_id": "the volunteer held in reserve: not on its crew, and free, available,"
+        " eligible and in reach at its planned time",
+        "start": "the request's planned start (its time is held)",
+        "end": "the request's planned end",
+    },
     "Unassigned": {
         "request_id": "the request left unserved",
         "reason": "why, as a code (see the reason codes below)",
@@ -132,6 +140,7 @@ FIELD_TABLES: dict[str, tuple[type[BaseModel], str]] = {
     "settings": (Settings, "setting"),
     "assignments": (Assignment, "column"),
     "unassigned": (Unassigned, "column"),
+    "standbys": (Standby, "column"),
     "summary": (Summary, "field"),
 }
 """Marker name -> the model whose fields the region lists, and what a field is called there."""

@@ -70,19 +70,25 @@ def run_files(
     volunteers: Path, requests: Path, out: Path, *, teams: Path | None, settings: Settings,
     strategy: str, progress: ProgressCallback | None = None, walking: Path | None = None,
     scheduler: str | None = None, cancel: threading.Event | None = None,
+    osm: Path | None = None,
 ) -> BatchResult:  # fmt: skip
     """Plan every community of the files into one folder; a community that cannot be
     planned is listed in `summary.json` and `communities.csv` and left out of the rest.
     The caller claims `out` before the long solve
     (`io.outputs.output_folder.claim_output`, as the command line does); the write checks it
-    again."""
+    again. With the map `osm`, the team sheets draw each walk along its streets."""
     city = load_city(volunteers, requests, teams=teams, settings=settings, walking=walking)
     result = plan_city(city, strategy=strategy, scheduler=scheduler, progress=progress,
                        cancel=cancel)  # fmt: skip
     interrupts.raise_if_stopped()  # an interrupted run writes nothing
     if not any(c.solution is not None for c in result.communities):
         return BatchResult(result.solution, result.problem, "nothing written", result.not_planned)
-    write_solution(result.solution, out, result.problem)
+    paths = None
+    if osm is not None:
+        from matcher._internal.streets import walked_paths
+
+        paths = walked_paths(osm, result.problem, result.solution)
+    write_solution(result.solution, out, result.problem, walked_paths=paths)
     return BatchResult(result.solution, result.problem, str(out), result.not_planned)
 
 
@@ -124,6 +130,9 @@ def run_database(
     if out is not None and planned:
         write_solution(result.solution, out, result.problem)
         return BatchResult(result.solution, result.problem, str(out), result.not_planned)
+    if any(c.solution is not None and c.solution.standbys for c in planned):
+        log.warning("the database has no table for standbys yet: the plan is stored without "
+                    "them (write to a folder with --out for standbys.csv)")  # fmt: skip
     runs = []
     for outcome in planned:
         assert outcome.problem is not None and outcome.solution is not None

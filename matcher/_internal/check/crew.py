@@ -24,7 +24,7 @@ def check_crew(
     """All rules about one served request; `rows` are its rows, with known volunteers only."""
     found = _crew_shape(request, rows)
     for item in rows:
-        found += _member(request, item, volunteers[item.row.volunteer_id], walks)
+        found += member_violations(request, volunteers[item.row.volunteer_id], walks)
     found += _language(request, rows, volunteers)
     return found
 
@@ -93,10 +93,8 @@ def _crew_shape(request: Request, rows: Sequence[Labelled[AssignmentRow]]) -> li
     return found
 
 
-def _member(
-    request: Request, item: Labelled[AssignmentRow], volunteer: Volunteer, walks: CheckWalks
-) -> list[Violation]:
-    """R1, R2, R5 and R8 exclusion for one crew member."""
+def member_violations(request: Request, volunteer: Volunteer, walks: CheckWalks) -> list[Violation]:
+    """R1, R2, R5 and R8 exclusion for one crew member (or a standby, as if called)."""
     rid, vid = request.request_id, volunteer.volunteer_id
     found: list[Violation] = []
     if volunteer.community != request.community:

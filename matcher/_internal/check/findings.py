@@ -30,6 +30,22 @@ class Rule(StrEnum):
     COVERAGE = "coverage"
     REFERENCE = "reference"
     REASON = "unassigned reason"
+    STANDBY_REFERENCE = "standby reference"
+    """A standby naming an unknown or unserved request, an unknown volunteer, or twice."""
+    STANDBY_TIME = "standby time"
+    """A standby's start and end are not its request's planned start and end."""
+    STANDBY_CREW = "standby crew"
+    """A standby on its own request's crew."""
+    STANDBY_ELIGIBLE = "standby eligible"
+    """R1, R2 and R8 for the standby as if they served: team, community, skills, not
+    excluded, and a speaker of the request's language where it names one."""
+    STANDBY_REACH = "standby reach"
+    STANDBY_AVAILABILITY = "standby availability"
+    STANDBY_FREE = "standby free"
+    """R6 for the standby: no own assignment or other standby overlapping, and the walks
+    between them fit."""
+    STANDBY_CAPS = "standby caps"
+    """R7 with the standby's held time counted, as if called."""
 
 
 def hm(moment: datetime) -> str:
@@ -62,6 +78,7 @@ class CheckReport:
     assignments: int = 0
     served: int = 0
     unassigned: int = 0
+    standbys: int = 0
 
     @property
     def ok(self) -> bool:
@@ -78,6 +95,8 @@ class CheckReport:
             f"{status}: {self.assignments} assignments, {self.served} served, "
             f"{self.unassigned} unassigned, {len(self.violations)} violations"
         )
+        if self.standbys:
+            text = text.replace(" unassigned,", f" unassigned, {self.standbys} standbys,", 1)
         if not self.ok:
             parts = ", ".join(f"{rule}: {n}" for rule, n in self.by_rule().items())
             text += f" ({parts})"

@@ -17,6 +17,7 @@ from matcher._internal.io.inputs.tables import read_table
 from matcher._internal.model import Problem, Settings
 
 SUMMARY = "summary.json"
+STANDBYS = "standbys.csv"
 
 
 def check_folder(
@@ -28,7 +29,8 @@ def check_folder(
     settings: Path | None = None,
     walking: Path | None = None,
 ) -> CheckReport:
-    """Read the inputs and `schedule/assignments.csv`, `unassigned.csv`; check every rule.
+    """Read the inputs and `schedule/assignments.csv`, `unassigned.csv` (and `standbys.csv`
+    where the folder has one); check every rule.
 
     The walking model is the one the schedule was made with: `settings` if given, else the
     settings recorded in `schedule/summary.json`, else the contract's defaults. Every input
@@ -50,6 +52,7 @@ def check_folder(
             read_table(schedule / "assignments.csv"),
             read_table(schedule / "unassigned.csv"),
             chosen.timezone,
+            read_table(schedule / STANDBYS) if (schedule / STANDBYS).exists() else None,
         )
     except InputError as exc:
         issues += exc.issues

@@ -8,7 +8,7 @@ optional.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from matcher._internal.io.errors import InputError, Issue
 from matcher._internal.io.inputs.records import parse_records
 from matcher._internal.io.inputs.tables import RawTable
-from matcher._internal.model import Assignment, Unassigned
+from matcher._internal.model import Assignment, Standby, Unassigned
 from matcher._internal.model.timefields import LocalDateTime
 
 Identifier = Annotated[str, Field(min_length=1)]
@@ -39,6 +39,16 @@ class AssignmentRow(_Row):
     start: LocalDateTime
     end: LocalDateTime
     walk_minutes: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    community: str | None = None
+
+
+class StandbyRow(_Row):
+    """One row of `standbys.csv`: a volunteer held in reserve at a request's planned time."""
+
+    request_id: Identifier
+    volunteer_id: Identifier
+    start: LocalDateTime
+    end: LocalDateTime
     community: str | None = None
 
 
@@ -66,10 +76,14 @@ class ScheduleRows:
     assignments: list[Labelled[AssignmentRow]]
     unassigned: list[Labelled[UnassignedRow]]
     team_column: bool
+    standbys: list[Labelled[StandbyRow]] = field(default_factory=list)
+    """Rows of `standbys.csv`, where there is one."""
 
 
-def parse_schedule(assignments: RawTable, unassigned: RawTable, timezone: str) -> ScheduleRows:
-    """Validate both tables; raise one `InputError` listing every malformed value in either."""
+def parse_schedule(
+    assignments: RawTable, unassigned: RawTable, timezone: str, standbys: RawTable | None = None
+) -> ScheduleRows:
+    """Validate the tables; raise one `InputError` listing every malformed value in any."""
     context = {"timezone": timezone}
     issues: list[Issue] = []
     assigned, found, _ = parse_records(assignments, AssignmentRow, context=context)
@@ -79,17 +93,27 @@ def parse_schedule(assignments: RawTable, unassigned: RawTable, timezone: str) -
             issues.append(Issue(unassigned.source, "header", column, "required column is missing"))
     unserved, found, _ = parse_records(unassigned, UnassignedRow, context=context)
     issues += found
+    held: list[tuple[str, StandbyRow]] = []
+    if standbys is not None:
+        held, found, _ = parse_records(standbys, StandbyRow, context=context)
+        issues += found
     if issues:
         raise InputError(issues)
     return ScheduleRows(
         assignments=[Labelled(f"{assignments.source}, {row}", a) for row, a in assigned],
         unassigned=[Labelled(f"{unassigned.source}, {row}", u) for row, u in unserved],
         team_column="team" in assignments.columns,
+        standbys=[Labelled(f"{standbys.source}, {row}", h) for row, h in held]
+        if standbys is not None
+        else [],
     )
 
 
 def rows_from_models(
-    assignments: list[Assignment], unassigned: list[Unassigned], timezone: str
+    assignments: list[Assignment],
+    unassigned: list[Unassigned],
+    timezone: str,
+    standbys: list[Standby] | None = None,
 ) -> ScheduleRows:
     """Rows of an in-memory `Solution`, so solver tests check the very objects returned."""
     context = {"timezone": timezone}
@@ -108,4 +132,8 @@ def rows_from_models(
             for i, u in enumerate(unassigned)
         ],
         team_column=True,
+        standbys=[
+            Labelled(f"standby {i}", StandbyRow.model_validate(s.model_dump(), context=context))
+            for i, s in enumerate(standbys or [])
+        ],
     )

@@ -13,6 +13,7 @@ from matcher._internal.check.rows import (
     parse_schedule,
     rows_from_models,
 )
+from matcher._internal.check.standbys import check_standbys
 from matcher._internal.check.structure import check_coverage, check_reasons, check_references
 from matcher._internal.check.timeline import check_timeline
 from matcher._internal.check.walking import CheckWalks
@@ -21,9 +22,13 @@ from matcher._internal.model import Problem, Solution
 
 
 def check_schedule(
-    problem: Problem, assignments: pd.DataFrame, unassigned: pd.DataFrame
+    problem: Problem,
+    assignments: pd.DataFrame,
+    unassigned: pd.DataFrame,
+    standbys: pd.DataFrame | None = None,
 ) -> CheckReport:
-    """Check frames shaped like `assignments.csv` and `unassigned.csv`.
+    """Check frames shaped like `assignments.csv`, `unassigned.csv` and, where given,
+    `standbys.csv`.
 
     Times may be ISO text or datetimes; a malformed value raises `InputError` naming the
     frame, row and field, since a schedule that cannot be read cannot be judged.
@@ -32,13 +37,16 @@ def check_schedule(
         frame_table(assignments, "assignments", row_word="row"),
         frame_table(unassigned, "unassigned", row_word="row"),
         problem.settings.timezone,
+        None if standbys is None else frame_table(standbys, "standbys", row_word="row"),
     )
     return check_rows(problem, rows)
 
 
 def check_solution(problem: Problem, solution: Solution) -> CheckReport:
     """Check an in-memory `Solution`, as solver tests do after every solve."""
-    rows = rows_from_models(solution.assignments, solution.unassigned, problem.settings.timezone)
+    rows = rows_from_models(
+        solution.assignments, solution.unassigned, problem.settings.timezone, solution.standbys
+    )
     return check_rows(problem, rows)
 
 
@@ -51,11 +59,13 @@ def check_rows(problem: Problem, rows: ScheduleRows) -> CheckReport:
     violations += check_reasons(rows)
     violations += _per_request(problem, known)
     violations += _per_volunteer(problem, known)
+    violations += check_standbys(problem, rows.standbys, known)
     return CheckReport(
         violations=violations,
         assignments=len(rows.assignments),
         served=len({a.row.request_id for a in rows.assignments}),
         unassigned=len({u.row.request_id for u in rows.unassigned}),
+        standbys=len(rows.standbys),
     )
 
 

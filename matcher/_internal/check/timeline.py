@@ -31,7 +31,7 @@ def check_timeline(
     for item in rows:
         first.setdefault(item.row.request_id, item.row)
     ordered = sorted(first.values(), key=lambda a: (a.start, a.end, a.request_id))
-    found = [v for a in ordered for v in _availability(volunteer, a)]
+    found = [v for a in ordered for v in availability_violations(volunteer, a)]
     found += _overlaps(volunteer, ordered)
     found += _travel(volunteer, ordered, requests, walks)
     found += _day_caps(volunteer, ordered)
@@ -54,7 +54,7 @@ def _joined(volunteer: Volunteer) -> list[tuple[datetime, datetime]]:
     return spans
 
 
-def _availability(volunteer: Volunteer, a: AssignmentRow) -> list[Violation]:
+def availability_violations(volunteer: Volunteer, a: AssignmentRow) -> list[Violation]:
     """R4: the whole assignment lies inside a single availability interval (touching
     intervals count as one)."""
     if any(start <= a.start and a.end <= end for start, end in _joined(volunteer)):

@@ -66,8 +66,15 @@ def combine(
         per_team=_per_team(pieces, left_out, requests),
         settings=settings,
         search=_search(pieces),
+        standbys=sum(len(p.standbys) for p in pieces),
     )
-    return Solution(assignments=assignments, unassigned=unassigned, summary=summary)
+    standbys = sorted(
+        (s for p in pieces for s in p.standbys),
+        key=lambda s: (s.start, s.request_id, s.volunteer_id),
+    )
+    return Solution(
+        assignments=assignments, unassigned=unassigned, summary=summary, standbys=standbys
+    )
 
 
 def _search(pieces: Sequence[Solution]) -> SearchStats | None:

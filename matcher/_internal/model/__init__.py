@@ -1,5 +1,6 @@
 """The data contract in code: pydantic models are its single source of truth."""
 
+from matcher._internal.model.acceptance import Answers, acceptance_probabilities
 from matcher._internal.model.entities import Request, Volunteer
 from matcher._internal.model.problem import Problem
 from matcher._internal.model.reasons import Reason
@@ -27,6 +28,7 @@ from matcher._internal.model.walking import WalkingTime
 
 __all__ = [
     "QINXIAN_TEAMS",
+    "Answers",
     "Assignment",
     "Change",
     "ChangeKind",
@@ -47,6 +49,7 @@ __all__ = [
     "Unassigned",
     "Volunteer",
     "WalkingTime",
+    "acceptance_probabilities",
     "relative_gap",
     "status_of",
     "summarise",

@@ -50,6 +50,30 @@ class Settings(BaseModel):
     """Re-planning: never move an untouched assignment; they stay as published, like pinned
     requests, and only the rest of the day is planned again."""
 
+    plan_standbys: bool = False
+    """Name standbys: for served requests of priority `standby_min_priority` and above, a
+    volunteer free, available and eligible at the request's planned time, whose time is
+    held so that a decline can be filled at once (`standbys.csv`). Off: no standbys, and
+    the plan is exactly what it was without this setting."""
+    standby_min_priority: Annotated[int, Field(ge=1, le=5)] = 4
+    """Standbys: the lowest priority of a request that may have standbys."""
+    standbys_per_request: Annotated[int, Field(ge=1)] = 1
+    """Standbys: the most standbys one request may have."""
+    standby_max_share: Annotated[float, Field(ge=0, le=1)] = 0.01
+    """Standbys: the largest share of the served weight the plan may give up (when
+    everyone accepts) to free a standby for a request where the expected weight saved is
+    larger than the expected weight given up; above `0` the plan may also move bookings
+    to give heavy requests crews likelier to accept, serving no less. `0`: the plan is
+    untouched and standbys come only from time no one is planned for. The stated bound
+    stays about served weight if everyone accepts."""
+    default_acceptance_rate: Annotated[float, Field(ge=0, le=1)] = 0.8
+    """Standbys: the share of offers a volunteer accepts when neither their
+    `acceptance_rate` nor any past answer of them or their team is known."""
+    acceptance_prior_answers: Annotated[float, Field(gt=0)] = 10.0
+    """Standbys: how many answers the team's rate counts for when a volunteer's own rate is
+    learned from their answers (a Beta prior): a newcomer has their team's rate, a
+    volunteer with many answers their own."""
+
     walking_speed_m_per_min: Annotated[float, Field(gt=0)] = 75.0
     detour_factor: Annotated[float, Field(ge=1.0)] = 1.3
     missing_walks: Literal["estimate", "error"] = "estimate"

@@ -149,6 +149,8 @@ class Summary(BaseModel):
     solve_seconds: float
     first_schedule_seconds: float = 0.0
     """When the first complete valid schedule (the constructive one) was ready."""
+    standbys: int = 0
+    """Rows of `standbys.csv`: volunteers held in reserve (0 unless `plan_standbys`)."""
     per_team: dict[str, TeamSummary] = Field(default_factory=dict)
     per_community: dict[str, CommunitySummary] = Field(default_factory=dict)
     """Per community, when the input names communities: status, requests, served,
@@ -177,6 +179,7 @@ def summarise(
     per_team: dict[str, TeamSummary],
     settings: Settings,
     search: SearchStats | None = None,
+    standbys: int = 0,
 ) -> Summary:
     """The one way a `Summary` is made, whether from one schedule (`report/result.py`) or
     from independent pieces (`city/merge.py`): the status, the gap, the walking and the
@@ -194,6 +197,7 @@ def summarise(
         assignments=len(assignments),
         solve_seconds=round(seconds, 3),
         first_schedule_seconds=round(first_schedule_seconds, 3),
+        standbys=standbys,
         per_team=per_team,
         seed=settings.seed,
         settings=settings.model_dump(mode="json"),

@@ -9,6 +9,8 @@ What it offers:
 - `decompose`: the independent parts of a problem (what `city/` splits communities by),
   with `prepare` and the `Prepared` token that hands a part already built back to `solve`;
 - `bound_alone`: the proven bound without a search (for benchmarks);
+- `stand_ins`: who could step in for a crew member of a plan at the planned time (after
+  the standbys: what a decline falls back on);
 - `Progress` / `ProgressCallback`: what a running solve reports.
 
 Behind the door, each folder is one stage (an import-linter contract in pyproject.toml
@@ -41,6 +43,7 @@ from matcher._internal.solver.prepared import Decomposition, Prepared, decompose
 from matcher._internal.solver.services.dispatch import dispatch_calls, dispatch_urgent
 from matcher._internal.solver.services.explain import explain
 from matcher._internal.solver.services.replan import replan
+from matcher._internal.solver.services.stand_ins import stand_ins
 
 __all__ = [
     "STRATEGIES",
@@ -57,4 +60,5 @@ __all__ = [
     "prepare",
     "replan",
     "solve",
+    "stand_ins",
 ]

@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from matcher._internal.model import Problem, SearchStats, Settings, Solution, Strategy
+from matcher._internal.model.acceptance import acceptance_probabilities
 from matcher._internal.solver.bound.columns import VolunteerRoute, column_bound, combined_total
 from matcher._internal.solver.bound.relaxation import Bound, lp_bound, team_bounds
 from matcher._internal.solver.bound.servable import servable_bound
 from matcher._internal.solver.construct.contention import least_contended_first
 from matcher._internal.solver.construct.greedy import greedy_schedule
+from matcher._internal.solver.construct.standbys import plan_standbys
 from matcher._internal.solver.core.candidates import Candidates
 from matcher._internal.solver.core.instance import Instance
 from matcher._internal.solver.core.objective import Costs, build_costs, served_weight
@@ -64,18 +66,47 @@ def solve(
     log.info("%d candidate pairs for %d requests", cands.n_pairs, inst.n_requests)
     if strategy is Strategy.GREEDY:
         schedule = greedy_schedule(inst, cands)
-        seconds = time.perf_counter() - began
+        first = time.perf_counter() - began
+        held = _standbys(inst, cands, schedule, proven_optimal=False)
         return build_solution(
             inst, cands, schedule, upper_bound=servable_bound(inst, cands),
-            strategy=strategy, seconds=seconds, first_schedule_seconds=seconds,
+            strategy=strategy, seconds=time.perf_counter() - began,
+            first_schedule_seconds=first, standbys=held.holds,
         )  # fmt: skip
     done = optimise(inst, cands, began=began, progress=progress, cancel=cancel)
+    held = _standbys(inst, cands, done.schedule, proven_optimal=done.proven_optimal)
     return build_solution(
-        inst, cands, done.schedule, upper_bound=done.upper_bound, strategy=strategy,
-        seconds=time.perf_counter() - began, proven_optimal=done.proven_optimal,
+        inst, cands, done.schedule, upper_bound=held.upper_bound or done.upper_bound,
+        strategy=strategy, seconds=time.perf_counter() - began,
+        proven_optimal=done.proven_optimal and held.weight_given_up == 0,
         first_schedule_seconds=done.first_schedule_seconds, team_bounds=done.team_bounds,
-        search=done.search,
+        search=done.search, standbys=held.holds,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Held:
+    """The standbys of a finished schedule, and a bound the trade for them must not lose."""
+
+    holds: list[tuple[int, int, int]] = field(default_factory=list)
+    weight_given_up: int = 0
+    upper_bound: int | None = None
+    """The served weight before the trade, when that was proven optimal: still the bound."""
+
+
+def _standbys(
+    inst: Instance, cands: Candidates, schedule: Schedule, *, proven_optimal: bool
+) -> _Held:
+    """Standbys for the schedule when `plan_standbys` is on (`construct/standbys.py`). A
+    trade may serve a little less weight; an optimum proven before it stays the bound."""
+    if not inst.problem.settings.plan_standbys:
+        return _Held()
+    accept = acceptance_probabilities(inst.problem.volunteers, inst.problem.settings)
+    before = served_weight(inst, schedule.crews)
+    plan = plan_standbys(inst, cands, schedule, np.array([accept[v] for v in inst.v_ids]))
+    log.info("%d standbys; %d weight given up for them", len(plan.holds), plan.weight_given_up)
+    bound = before if proven_optimal and plan.weight_given_up else None
+    return _Held(plan.holds, plan.weight_given_up, bound)
 
 
 @dataclass(frozen=True)

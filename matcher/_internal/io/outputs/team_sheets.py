@@ -5,7 +5,10 @@ the schedule with crews by name, the volunteers on duty and what was left unserv
 from __future__ import annotations
 
 import html
+import itertools
+import math
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -30,6 +33,10 @@ from matcher._internal.io.outputs.maps import (
 from matcher._internal.model import Assignment, Problem, Request, Solution, Unassigned, Volunteer
 from matcher._internal.model.places import place_text
 
+WalkedPaths = Mapping[tuple[str, str], Sequence[Point]]
+"""The walk from one place to the next along the streets, as (lat, lon) points, keyed by
+(from place, to place): a volunteer id is their home, a request id where it happens."""
+
 ITINERARY_COLUMNS = [
     "start", "end", "request_id", "kind", "team", "place", "lat", "lon", "walk_minutes", "crew",
     "resident_id",
@@ -42,6 +49,9 @@ class _Plan:
 
     problem: Problem
     solution: Solution
+    paths: WalkedPaths = field(default_factory=dict)
+    """Walks along the streets, where a map was given; the maps draw straight arrows
+    for the others."""
     requests: dict[str, Request] = field(init=False)
     volunteers: dict[str, Volunteer] = field(init=False)
     crews: dict[str, list[Assignment]] = field(init=False)
@@ -71,9 +81,12 @@ class _Plan:
         return v.name if v is not None and v.name else volunteer_id
 
 
-def write_reports(solution: Solution, problem: Problem, folder: Path) -> None:
+def write_reports(
+    solution: Solution, problem: Problem, folder: Path, paths: WalkedPaths | None = None
+) -> None:
     """Write `itineraries/` (CSV and .ics per volunteer) and `sheets/` (HTML per team, in a
-    folder per community where the input names communities: each has its coordinators)."""
+    folder per community where the input names communities: each has its coordinators).
+    With `paths`, the sheets' maps draw those walks along the streets."""
     plan = _Plan(problem, solution)
     itineraries = folder / "itineraries"
     itineraries.mkdir()
@@ -88,14 +101,14 @@ def write_reports(solution: Solution, problem: Problem, folder: Path) -> None:
     sheets.mkdir()
     named = {r.community for r in problem.requests} | {v.community for v in problem.volunteers}
     if named == {None}:
-        for code, page in team_sheets(solution, problem).items():
+        for code, page in team_sheets(solution, problem, paths).items():
             (sheets / f"{code}.html").write_text(page, encoding="utf-8")
         return
     for community in sorted(named, key=lambda c: c or ""):
         place = sheets / _folder_name(community)
         place.mkdir()
         mine, theirs = _of_community(problem, solution, community)
-        for code, page in team_sheets(theirs, mine).items():
+        for code, page in team_sheets(theirs, mine, paths).items():
             (place / f"{code}.html").write_text(page, encoding="utf-8")
 
 
@@ -220,11 +233,13 @@ class _Day:
     unserved: list[tuple[Request, Unassigned]] = field(default_factory=list)
 
 
-def team_sheets(solution: Solution, problem: Problem) -> dict[str, str]:
+def team_sheets(
+    solution: Solution, problem: Problem, paths: WalkedPaths | None = None
+) -> dict[str, str]:
     """One HTML page per team (requests naming no team appear on the page `any`), with a
     section per day: a map, the schedule with crews by name, the volunteers on duty and the
-    unserved requests with what to do about them."""
-    plan = _Plan(problem, solution)
+    unserved requests with what to do about them. With `paths`, walks follow the streets."""
+    plan = _Plan(problem, solution, paths or {})
     days: defaultdict[str, defaultdict[date, _Day]] = defaultdict(lambda: defaultdict(_Day))
     for rid, crew in plan.crews.items():
         r = plan.requests[rid]
@@ -378,6 +393,20 @@ requests are drawn small and unnumbered, walks as thin lines; unserved ones keep
 _SERVED, _UNSERVED, _HOME, _WALK, _ELSEWHERE = "#1a7f37", "#cf222e", "#1f4e9c", "#5b84c4", "#8c959f"
 
 
+ARROW_TAIL_M = 25.0
+"""An arrowhead at the end of a walk along the streets points along its last this many
+metres, so a last stretch of a metre or two does not turn it sideways."""
+
+
+def _arrow_tail(xs: list[float], ys: list[float]) -> int:
+    """The point an arrow to the walk's end starts from: the last one at least
+    `ARROW_TAIL_M` before it, else the walk's start (a straight arrow)."""
+    for k in range(len(xs) - 2, 0, -1):
+        if math.hypot(xs[-1] - xs[k], ys[-1] - ys[k]) >= ARROW_TAIL_M:
+            return k
+    return 0
+
+
 def _day_map(
     plan: _Plan,
     day: date,
@@ -392,31 +421,39 @@ def _day_map(
     (stops on other teams' sheets in grey), the compounds, a scale bar."""
     homes = {v: (plan.volunteers[v].lat, plan.volunteers[v].lon) for v in on_duty}
     chains: list[list[Point]] = []
+    walks: list[list[Point]] = []  # one per walk: along the streets, or a straight line
     elsewhere: dict[str, Point] = {}
     for vid in on_duty:
         stops = [plan.requests[a.request_id] for a in plan.by_volunteer[vid]
                  if a.start.date() == day]  # fmt: skip
         chains.append([homes[vid], *((r.lat, r.lon) for r in stops)])
+        places = [vid, *(r.request_id for r in stops)]
+        for (a, b), (p, q) in zip(itertools.pairwise(places), itertools.pairwise(chains[-1]),
+                                  strict=True):  # fmt: skip
+            walks.append(list(plan.paths.get((a, b), [p, q])))
         elsewhere.update({r.request_id: (r.lat, r.lon) for r in stops
                           if r.request_id not in numbers})  # fmt: skip
     points = [*homes.values(), *elsewhere.values(),
-              *((r.lat, r.lon) for r in [*served, *unserved])]  # fmt: skip
+              *((r.lat, r.lon) for r in [*served, *unserved]),
+              *(p for walk in walks for p in walk)]  # fmt: skip
     dense = len(served) > DENSE_MAP
     with figure(9.0, 7.0) as (fig, ax):
         m = MapFrame(ax, points)
         has_places = m.places()
         if dense:  # hundreds of arrows hide the map: plain thin lines instead
-            for chain in chains:
-                xs, ys = m.xy(chain)
+            for walk in walks:
+                xs, ys = m.xy(walk)
                 ax.plot(xs, ys, color=_WALK, linewidth=0.6, alpha=0.45, zorder=2)
         else:
-            for chain in chains:
-                xs, ys = m.xy(chain)
-                for i in range(len(chain) - 1):
-                    ax.annotate("", xy=(xs[i + 1], ys[i + 1]), xytext=(xs[i], ys[i]),
-                                arrowprops={"arrowstyle": "-|>", "color": _WALK, "lw": 1.1,
-                                            "alpha": 0.8, "shrinkA": 4, "shrinkB": 6,
-                                            "mutation_scale": 9})  # fmt: skip
+            for walk in walks:  # along the streets where known, the arrowhead at the end
+                xs, ys = m.xy(walk)
+                tail = _arrow_tail(xs, ys)
+                if len(walk) > 2:
+                    ax.plot(xs, ys, color=_WALK, linewidth=1.1, alpha=0.8, zorder=2)
+                ax.annotate("", xy=(xs[-1], ys[-1]), xytext=(xs[tail], ys[tail]),
+                            arrowprops={"arrowstyle": "-|>", "color": _WALK, "lw": 1.1,
+                                        "alpha": 0.8, "shrinkA": 4 if tail == 0 else 0,
+                                        "shrinkB": 6, "mutation_scale": 9})  # fmt: skip
         xs, ys = m.xy(list(homes.values()))
         ax.scatter(xs, ys, marker="s", s=12 if dense else 26, color=_HOME, edgecolor="white",
                    linewidth=0.6, zorder=3)  # fmt: skip
@@ -456,9 +493,10 @@ def _day_map(
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=3,
                   fontsize=9, frameon=False)  # fmt: skip
         svg = svg_markup(fig, salt)
+    along = "the streets they take" if plan.paths else "not the streets they take"
     caption = (
         f"{day.isoformat()}: north is up; lines show the order of each volunteer's walks, "
-        "not the streets they take."
+        f"{along}."
         + (f" With {len(served)} services only the unserved requests are numbered." if dense
            else "")
     )  # fmt: skip

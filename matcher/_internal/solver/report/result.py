@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -10,6 +11,7 @@ from matcher._internal.model import (
     Assignment,
     SearchStats,
     Solution,
+    Standby,
     Strategy,
     Unassigned,
     relative_gap,
@@ -38,11 +40,13 @@ def build_solution(
     team_bounds: dict[str, int] | None = None,
     search: SearchStats | None = None,
     unchanged_from: tuple[Solution, set[str]] | None = None,
+    standbys: Sequence[tuple[int, int, int]] = (),
 ) -> Solution:
     """The schedule as a `Solution`. With `unchanged_from=(previous, changed_ids)`, the rows
     of every request not in `changed_ids` are copied from `previous` instead of computed:
     urgent dispatch changes a few requests of thousands, and their reasons and walks are
-    most of the cost of an answer."""
+    most of the cost of an answer. `standbys` are (request, volunteer, start minute) holds
+    (`construct/standbys.py`); they serve nothing and change no figure but their count."""
     problem = inst.problem
     kept: set[str] = set()
     reused_rows: list[Assignment] = []
@@ -99,8 +103,18 @@ def build_solution(
         per_team=_per_team(inst, schedule, team_bounds or {}, servable, proven_optimal),
         settings=problem.settings,
         search=search,
+        standbys=len(standbys),
     )
-    return Solution(assignments=assignments, unassigned=unassigned, summary=summary)
+    held = [
+        Standby(
+            request_id=inst.r_ids[r],
+            volunteer_id=inst.v_ids[v],
+            start=inst.to_time(start),
+            end=inst.to_time(start + int(inst.r_duration[r])),
+        )
+        for r, v, start in standbys
+    ]
+    return Solution(assignments=assignments, unassigned=unassigned, summary=summary, standbys=held)
 
 
 def _per_team(
