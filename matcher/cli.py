@@ -149,6 +149,21 @@ def solve(
             "though its last run had some (by default its current plan is kept, exit 3 or 7)."
         ),
     ] = False,
+    horizon_start: Annotated[
+        str | None,
+        typer.Option(
+            help="With files: first day whose occurrences of recurring requests are planned, "
+            "YYYY-MM-DD (default: the first day any volunteer is available)."
+        ),
+    ] = None,
+    horizon_days: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="With files: days of recurring requests planned (default: through the last "
+            "day any volunteer is available). With --db the plan days are the horizon.",
+        ),
+    ] = None,
     time_limit: TimeLimit = None,
     seed: Annotated[
         int | None,
@@ -227,6 +242,7 @@ def solve(
                 time_limit=time_limit, seed=seed, teams=teams, settings=settings,
                 walking=walking, strategy=strategy, workers=workers, scheduler=scheduler,
                 deterministic=deterministic, allow_empty=allow_empty, line=line, osm=osm,
+                horizon=(horizon_start, horizon_days),
             )  # fmt: skip
             stopped = interrupts.received()
             if stopped is not None:  # the signal came after the new plan was written
@@ -276,6 +292,7 @@ def _solve_run(
     teams: Path | None, settings: Path | None, walking: Path | None, strategy: str,
     workers: int | None, scheduler: str | None, deterministic: bool, allow_empty: bool,
     line: ProgressCallback, osm: Path | None = None,
+    horizon: tuple[str | None, int | None] = (None, None),
 ) -> BatchResult:  # fmt: skip
     """One `solve`: from the database or from files; a signal stops the search early and
     the run then writes nothing (`interrupts`)."""
@@ -284,6 +301,8 @@ def _solve_run(
     chosen = merged_settings(
         settings, time_limit_s=time_limit, seed=seed, workers=workers,
         deterministic=deterministic,
+        horizon_start=_parse_date(horizon[0], "--horizon-start") if horizon[0] else None,
+        horizon_days=horizon[1],
     )  # fmt: skip
     if db is not None:
         first_day = _parse_date(plan_date, "--plan-date") if plan_date else None
@@ -346,6 +365,55 @@ def check(
         typer.echo(str(violation))
     typer.echo(report.headline())
     raise typer.Exit(ExitCode.OK if report.ok else ExitCode.VIOLATIONS)
+
+
+@app.command()
+def hours(
+    database: Annotated[
+        str, typer.Option("--database", "--db", help="Database URL or SQLite file.")
+    ],
+    month: Annotated[str, typer.Option(help="The month, YYYY-MM.")],
+    out: Annotated[
+        Path, typer.Option(help="A .csv file (one table) or .xlsx workbook (a sheet per team).")
+    ],
+    credit_passed: Annotated[
+        bool,
+        typer.Option(
+            help="First credit every planned assignment of a day that has passed and that "
+            "the ledger has no word on (the setting hours_credit = day_passed)."
+        ),
+    ] = False,
+    settings: Annotated[Path | None, typer.Option(help="Settings file (TOML or JSON).")] = None,
+) -> None:
+    """Export the volunteer hours credited in a month, per team and volunteer (the hours
+    ledger: served minutes of assignments marked done, or of days that have passed)."""
+    from matcher._internal.batch import local_today, merged_settings
+    from matcher._internal.io.store import hours as ledger
+    from matcher._internal.io.store.database import DatabaseUnreachable, engine_for
+
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise typer.BadParameter(f"{out.name}: give a .csv or .xlsx file", param_hint="--out")
+    try:
+        ledger.month_range(month)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--month") from exc
+    try:
+        chosen = merged_settings(settings)
+        engine = engine_for(database)
+        if credit_passed:
+            ledger.credit_passed_days(engine, local_today(chosen.timezone))
+        frame = ledger.monthly_hours(engine, month)
+    except InputError as exc:
+        raise _fail_on_input(exc) from exc
+    except DatabaseUnreachable as exc:
+        _say(str(exc), error=True)
+        raise typer.Exit(ExitCode.DATABASE_UNREACHABLE) from exc
+    try:
+        ledger.write_hours(frame, out)
+    except OSError as exc:
+        raise _write_failed(exc) from exc
+    _result(f"{month}: {frame['hours'].sum():.1f} hours of {frame['volunteer_id'].nunique()} "
+            f"volunteers in {frame['team'].nunique()} teams -> {out}")  # fmt: skip
 
 
 @app.command()

@@ -61,6 +61,11 @@ def default_plan_date(timezone: str, now: datetime | None = None) -> date:
     return moment.date() + timedelta(days=1)
 
 
+def local_today(timezone: str, now: datetime | None = None) -> date:
+    """Today in the community's time zone: the days before it have passed."""
+    return (now or datetime.now(UTC)).astimezone(ZoneInfo(timezone)).date()
+
+
 def run_files(
     volunteers: Path, requests: Path, out: Path, *, teams: Path | None, settings: Settings,
     strategy: str, progress: ProgressCallback | None = None, walking: Path | None = None,
@@ -98,14 +103,21 @@ def run_database(
     keeps its previous current run; so does one the export has no volunteers for while its
     last run had some (`held_back`), unless `allow_empty`."""
     from matcher._internal.io.store import database as db
+    from matcher._internal.io.store import history, hours
 
     started = datetime.now()
     first_day = plan_date or default_plan_date(settings.timezone)
+    settings = db.over_plan_days(settings, first_day, days)
     engine = db.engine_for(url)
+    if out is None and settings.hours_credit == hours.DAY_PASSED:
+        hours.credit_passed_days(engine, local_today(settings.timezone))
     vols = db.read_input_table(engine, "volunteers", "volunteer_id")
+    credited = hours.credited_minutes(engine, first_day, settings.fairness_window_days)
+    vols = history.filled(vols, "credited_minutes", "volunteer_id", credited)
     reqs = db.read_input_table(
         engine, "requests", "request_id", plan=(first_day, days), timezone=settings.timezone
     )
+    reqs = history.with_regular_volunteers(reqs, history.regular_volunteers(engine, first_day))
     roster = {str(record.get("volunteer_id")) for _, record in vols.rows}
     reqs = offers.with_refusals(engine, reqs, roster)  # no one is asked again after a no
     held = {} if allow_empty else held_back(db.last_runs(engine), vols, reqs)

@@ -170,6 +170,16 @@ def test_answers_a_decline_filled_and_calendars_that_follow(
         cancel = client.post(f"/offers/{pair[0]}/{pair[1]}/decline")
         assert cancel.status_code == 200 and cancel.json()["offer"]["state"] == "declined"
         assert client.post(f"{done_path}/done").json()["state"] == "done"
+        engine = sa.create_engine(server.database)
+        with engine.connect() as connection:  # the hours ledger credits what was done
+            credited = connection.execute(sa.text(
+                "SELECT state, minutes FROM volunteer_hours WHERE request_id = :r "
+                "AND volunteer_id = :v"
+            ), {"r": finished["request_id"], "v": finished["volunteer_id"]}).all()  # fmt: skip
+        engine.dispose()
+        minutes = (datetime.fromisoformat(finished["end"])
+                   - datetime.fromisoformat(finished["start"])).seconds // 60  # fmt: skip
+        assert [(str(state), int(m)) for state, m in credited] == [("done", minutes)]
         assert client.post(f"{done_path}/decline").status_code == 409
         assert stored(server, day)["report"].ok
 

@@ -7,5 +7,6 @@ columns; `write_community` writes them as the CSV files `matcher solve` reads.
 
 from matcher._internal.generate.city import generate_city, write_city
 from matcher._internal.generate.community import generate_community, write_community
+from matcher._internal.generate.visits import weekly_visits
 
-__all__ = ["generate_city", "generate_community", "write_city", "write_community"]
+__all__ = ["generate_city", "generate_community", "weekly_visits", "write_city", "write_community"]

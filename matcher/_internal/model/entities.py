@@ -15,6 +15,7 @@ from pydantic import (
     field_validator,
 )
 
+from matcher._internal.model.recurrence import read_rule
 from matcher._internal.model.timefields import Interval, LocalDateTime
 
 
@@ -67,6 +68,16 @@ class Volunteer(_Record):
     acceptance_rate: Annotated[float, Field(ge=0, le=1)] | None = None
     """The share of offers this volunteer accepts; absent: learned from their answers, or
     their team's rate."""
+    credited_minutes: Annotated[
+        int | None,
+        Field(
+            ge=0,
+            description="service minutes credited to the volunteer over the fairness window "
+            "before this plan (setting `fairness_window_days`); more than their team's mean "
+            "makes new tasks cost more. Empty: the nightly database job reads the hours "
+            "ledger; else 0",
+        ),
+    ] = None
 
     @field_validator("community")
     @classmethod
@@ -118,11 +129,47 @@ class Request(_Record):
         ),
     ] = None
     community: Community = None
+    recurrence: Annotated[
+        str | None,
+        Field(
+            description="an RFC 5545 RRULE (e.g. `FREQ=WEEKLY;BYDAY=TU,TH;COUNT=8`): the "
+            "request repeats; `earliest_start` is its first start and every occurrence's time "
+            "of day. Each occurrence inside the planning horizon is planned as a request "
+            "`<request_id>@<YYYY-MM-DD>` with the window moved to its date. Empty: once",
+        ),
+    ] = None
+    series_id: Annotated[
+        str | None,
+        Field(
+            description="requests with the same series are one regular service (matcher "
+            "sets it to the recurring request's id on each occurrence; type it to link "
+            "visits typed one by one): the same volunteer for all of them is strongly "
+            "preferred (level 3)",
+        ),
+    ] = None
+    regular_volunteer: Annotated[
+        str | None,
+        Field(
+            description="the resident's regular volunteer (a pairing), strongly preferred "
+            "(level 3). Empty: the nightly database job takes the volunteer who served the "
+            "resident most often in earlier plans",
+        ),
+    ] = None
 
-    @field_validator("team", "resident_id", "language", "address", "community")
+    @field_validator("team", "resident_id", "language", "address", "community", "regular_volunteer")
     @classmethod
     def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None
+
+    @field_validator("recurrence")
+    @classmethod
+    def _rule_readable(cls, rule: str | None, info: ValidationInfo) -> str | None:
+        """A rule that cannot be planned is a row error naming `recurrence`."""
+        if not rule:
+            return None
+        first = info.data.get("earliest_start")
+        read_rule(rule, first if isinstance(first, datetime) else datetime(2000, 1, 1))
+        return rule
 
     @field_validator("latest_start")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -30,6 +31,14 @@ class Settings(BaseModel):
     """Reward for keeping a resident with a volunteer who served them (level 3)."""
     preference_weight: Annotated[float, Field(ge=0)] = 1.0
     """Reward for a preferred volunteer (level 3)."""
+    fairness_window_days: Annotated[int, Field(ge=0)] = 28
+    """Fairness over a rolling window: a volunteer's credited minutes of this many days
+    before the plan (the volunteer column `credited_minutes`; the nightly database job
+    reads them from the hours ledger) make each new task cost more, the more they lie
+    above their team's mean (level 3). ``0``: each plan alone."""
+    hours_credit: Literal["day_passed", "done"] = "day_passed"
+    """The hours ledger: `day_passed` credits every assignment of a day that has passed
+    unless it was recorded as a no-show; `done` credits only assignments marked done."""
     replan_move_cost: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 2.0
     """Re-planning: the served priority weight that moving one untouched assignment costs
     (level 1; to within 1/100). Untouched: the change left its published start and crew
@@ -75,6 +84,14 @@ class Settings(BaseModel):
     """With a walking-time table: a pair it lacks falls back to the great-circle estimate,
     or is an error."""
     timezone: str = DEFAULT_TIMEZONE
+    horizon_start: date | None = None
+    """Recurring requests: the first day of the planning horizon, whose occurrences are
+    planned. ``None``: the first day any volunteer is available. The nightly database job
+    plans its plan days instead."""
+    horizon_days: Annotated[int, Field(ge=1)] | None = None
+    """Recurring requests: the planning horizon's length in calendar days. ``None``:
+    through the last day any volunteer is available. The nightly database job plans its
+    plan days instead."""
 
     time_limit_s: Annotated[float, Field(gt=0)] = 60.0
     stall_seconds: Annotated[float, Field(ge=0)] | None = None

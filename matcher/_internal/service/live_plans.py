@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from matcher._internal.batch import take_in_late_calls
 from matcher._internal.io.errors import InputError, Issue
 from matcher._internal.io.store import database as db
-from matcher._internal.io.store import offers
+from matcher._internal.io.store import hours, offers
 from matcher._internal.io.store import plan_versions as versions
 from matcher._internal.io.store.offers import OfferState
 from matcher._internal.model import QINXIAN_TEAMS, Change, Problem, Request, Settings, Solution
@@ -343,13 +343,22 @@ class Plans:
 
     def answer(self, request_id: str, volunteer_id: str, to: OfferState) -> offers.Offer:
         """Record an answer that leaves the plan as it is: accepted, done or no-show
-        (`offers.OfferNotFound`, `offers.ImpossibleTransition` when it cannot be)."""
+        (`offers.OfferNotFound`, `offers.ImpossibleTransition` when it cannot be). Done
+        credits the service's minutes to the hours ledger, a no-show excludes them."""
         reason = {
             OfferState.ACCEPTED: "accepted by the volunteer",
             OfferState.DONE: "marked done",
             OfferState.NO_SHOW: "marked no-show",
         }[to]
-        return offers.answer(self.engine, offers.Answer(request_id, volunteer_id, to, reason))
+        recorded = offers.answer(self.engine, offers.Answer(request_id, volunteer_id, to, reason))
+        minutes = int((recorded.end - recorded.start).total_seconds() // 60)
+        if to == OfferState.DONE:  # the hours ledger follows what happened
+            hours.credit(self.engine, request_id, volunteer_id, minutes=minutes,
+                         start=recorded.start)  # fmt: skip
+        elif to == OfferState.NO_SHOW:
+            hours.exclude(self.engine, request_id, volunteer_id, minutes=minutes,
+                          start=recorded.start)  # fmt: skip
+        return recorded
 
     def refuse(
         self, request_id: str, volunteer_id: str, *, to: OfferState = OfferState.DECLINED,

@@ -20,6 +20,11 @@ from matcher._internal.io.inputs.crosscheck import (
     warnings_for,
 )
 from matcher._internal.io.inputs.records import has_valid_row, parse_records, required_columns
+from matcher._internal.io.inputs.recurring import (
+    expand,
+    planning_horizon,
+    walking_rows_for_occurrences,
+)
 from matcher._internal.io.inputs.tables import (
     RawTable,
     frame_table,
@@ -71,6 +76,11 @@ def load_problem(
 ) -> Problem:
     """Read and validate one run's input; raise `InputError` listing every problem found.
 
+    A recurring request (its `recurrence` column holds an RRULE) becomes one request per
+    occurrence inside the planning horizon (`Settings.horizon_start` and `horizon_days`;
+    by default the days the volunteers' availability covers), named
+    `<request_id>@<YYYY-MM-DD>`.
+
     Every table is read and validated in full before anything is raised, so one error lists
     the problems of all files, ordered by file and row.
     """
@@ -99,10 +109,15 @@ def load_problem(
     if walking is not None:
         places = {v.volunteer_id for _, v in vol_rows} | {r.request_id for _, r in req_rows}
         issues += walking_table_issues(_source_name(walking, "walking"), walk_rows, places)
+    vols = [v for _, v in vol_rows]
+    expansion = expand(req_source, req_rows, planning_horizon(settings, vols))
+    issues += expansion.issues
+    warnings += expansion.warnings
     if issues:
         raise InputError(_in_reading_order(issues))
 
-    vols = [v for _, v in vol_rows]
+    req_rows = expansion.rows
+    walk_rows = walking_rows_for_occurrences(walk_rows, expansion.occurrences_of)
     warnings += warnings_for(req_source, req_rows, vols, team_list)
     for warning in warnings:
         log.warning(warning)

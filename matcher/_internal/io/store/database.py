@@ -23,7 +23,8 @@ from sqlalchemy.engine import URL, Engine, make_url
 
 from matcher._internal.io.inputs.tables import RawTable, is_missing
 from matcher._internal.io.store import offers
-from matcher._internal.model import Solution
+from matcher._internal.model import Settings, Solution
+from matcher._internal.model.recurrence import Horizon, occurrence_starts
 
 metadata = sa.MetaData()
 
@@ -165,7 +166,10 @@ def read_input_table(
             f"cannot read table {table!r} from {redact(str(engine.url))}: {type(exc).__name__}"
         ) from None
     if plan is not None and "earliest_start" in frame.columns:
-        frame = frame[_within_plan(frame["earliest_start"], plan, timezone)]
+        keep = _within_plan(frame["earliest_start"], plan, timezone)
+        if "recurrence" in frame.columns:
+            keep |= _recurs_within_plan(frame, plan, timezone)
+        frame = frame[keep]
     source = f"table {table}"
     rows = []
     for position, record in enumerate(frame.to_dict(orient="records")):
@@ -173,6 +177,11 @@ def read_input_table(
         label = f"key {ident}" if not is_missing(ident) else f"row {position + 1}"
         rows.append((label, {str(k): v for k, v in record.items() if not is_missing(v)}))
     return RawTable(source, [str(c) for c in frame.columns], rows)
+
+
+def over_plan_days(settings: Settings, plan_date: date, days: int) -> Settings:
+    """The settings of a database run: recurring requests are planned over its plan days."""
+    return settings.model_copy(update={"horizon_start": plan_date, "horizon_days": days})
 
 
 def _within_plan(values: pd.Series, plan: tuple[date, int], timezone: str) -> pd.Series:
@@ -193,6 +202,28 @@ def _within_plan(values: pd.Series, plan: tuple[date, int], timezone: str) -> pd
         return bool(lo <= moment.to_pydatetime() < hi)
 
     return values.map(keep).astype(bool)
+
+
+def _recurs_within_plan(frame: pd.DataFrame, plan: tuple[date, int], timezone: str) -> pd.Series:
+    """Recurring requests with an occurrence in the plan days, whatever their first date;
+    rows whose rule or time cannot be read stay in, so validation can name them."""
+    horizon = Horizon(*plan)
+    tz = ZoneInfo(timezone)
+
+    def keep(record: dict[Any, Any]) -> bool:
+        rule = record.get("recurrence")
+        if is_missing(rule) or not str(rule).strip():
+            return False
+        try:
+            moment = pd.Timestamp(str(record.get("earliest_start")))
+            if moment.tzinfo is not None:
+                moment = moment.tz_convert(tz).tz_localize(None)
+            return bool(occurrence_starts(str(rule), moment.to_pydatetime(), horizon))
+        except (ValueError, TypeError):
+            return True
+
+    flags: list[bool] = [keep(r) for r in frame.to_dict(orient="records")]
+    return pd.Series(flags, index=frame.index, dtype=bool)
 
 
 def ensure_tables(engine: Engine) -> None:

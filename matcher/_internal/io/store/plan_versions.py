@@ -146,7 +146,13 @@ def load_plan_problem(
     reqs = _without(reqs, "request_id", gone[WITHDRAWN_REQUEST] | set(edits.withdrawn))
     reqs = _with_windows(reqs, edits.windows)
     reqs = offers.with_refusals(engine, reqs, {str(r.get("volunteer_id")) for _, r in vols.rows})
-    return load_problem(vols, reqs, teams=teams, settings=settings)
+    planned = db.over_plan_days(settings, plan_date, days)
+    problem = load_problem(vols, reqs, teams=teams, settings=planned)
+    withdrawn = gone[WITHDRAWN_REQUEST] | set(edits.withdrawn)
+    if any(r.request_id in withdrawn for r in problem.requests):  # occurrences of a series
+        kept = tuple(r for r in problem.requests if r.request_id not in withdrawn)
+        problem = problem.model_copy(update={"requests": kept})
+    return problem
 
 
 def _with_windows(table: RawTable, windows: Mapping[str, tuple[datetime, datetime]]) -> RawTable:

@@ -6,9 +6,11 @@ Both neighbourhood models (the scheduling one and the route one) are built from 
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from matcher._internal.solver.core.objective import Costs, pair_cost
+from matcher._internal.solver.core.objective import pair_cost
 from matcher._internal.solver.core.rules import day_starts, service_day
 from matcher._internal.solver.core.schedule import Ranges, Schedule
 from matcher._internal.solver.search.neighbourhood import Neighbourhood
@@ -42,7 +44,8 @@ def request_options(sub: Subproblem) -> dict[int, list[Option]]:
     inst, cands, schedule, costs = sub.inst, sub.cands, sub.schedule, sub.costs
     nb, freed = sub.nb, sub.freed
     members = nb.volunteers
-    serving_resident = _resident_links(schedule, costs, nb, freed)
+    serving_resident = _links(schedule, nb, freed, costs.resident_of, costs.requests_of_resident)
+    series_peers = _peers(schedule, nb, freed, costs.series_of, costs.requests_of_series)
     out: dict[int, list[Option]] = {}
     for r in nb.requests:
         span = cands.of(r)
@@ -56,7 +59,10 @@ def request_options(sub: Subproblem) -> dict[int, list[Option]]:
             by_day = split_by_day(schedule.feasible_starts(v, r))
             if not by_day:
                 continue
-            cost = pair_cost(costs, r, v, float(walk), continues_care=(r, v) in serving_resident)
+            cost = pair_cost(
+                costs, r, v, float(walk), continues_care=(r, v) in serving_resident,
+                series_peers=series_peers.get((r, v), 0),
+            )  # fmt: skip
             options += [Option(v, ranges, cost, bool(speaks)) for ranges in by_day]
         crew = int(inst.r_crew[r])
         if len({o.v for o in options}) < crew or (
@@ -79,15 +85,41 @@ def split_by_day(ranges: Ranges) -> list[Ranges]:
     return list(out.values())
 
 
-def _resident_links(
-    schedule: Schedule, costs: Costs, nb: Neighbourhood, freed: Crews
+def _links(
+    schedule: Schedule,
+    nb: Neighbourhood,
+    freed: Crews,
+    group_of: Sequence[str | None],
+    members: Mapping[str, tuple[int, ...]],
 ) -> set[tuple[int, int]]:
-    """Pairs (r, v) where v already serves another request of r's resident."""
+    """Pairs (r, v) where v already serves another request of r's group (its resident, or
+    its series)."""
     links: set[tuple[int, int]] = set()
+    if not members:
+        return links
     for r in nb.requests:
-        resident = costs.resident_of[r]
-        for other in costs.requests_of_resident.get(resident or "", ()):
+        group = group_of[r]
+        for other in members.get(group or "", ()):
             crew = schedule.crews.get(other) or freed.get(other)
             if other != r and crew is not None:
                 links.update((r, v) for v in crew[1])
     return links
+
+
+def _peers(
+    schedule: Schedule,
+    nb: Neighbourhood,
+    freed: Crews,
+    group_of: Sequence[str | None],
+    members: Mapping[str, tuple[int, ...]],
+) -> Counter[tuple[int, int]]:
+    """For each (r, v): how many other requests of r's series v already serves."""
+    peers: Counter[tuple[int, int]] = Counter()
+    if not members:
+        return peers
+    for r in nb.requests:
+        for other in members.get(group_of[r] or "", ()):
+            crew = schedule.crews.get(other) or freed.get(other)
+            if other != r and crew is not None:
+                peers.update((r, v) for v in crew[1])
+    return peers

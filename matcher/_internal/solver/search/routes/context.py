@@ -10,7 +10,7 @@ reach, availability), speaking its language when it asks for one.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -201,38 +201,66 @@ class RouteContext:
     def join_cost(self, r: int, v: int, *, tasks: int, excluding: int = -1) -> int:
         """What serving r by v adds to the lower levels when v holds `tasks` other tasks and
         r is not served by v: r's pair cost, the continuity another request of the same
-        resident gains (`excluding` is treated as unserved) and v's extra fairness cost."""
+        resident (or series) gains (`excluding` is treated as unserved) and v's extra
+        fairness cost."""
         costs = self.costs
-        resident = costs.resident_of[r]
-        same = 0
-        if resident is not None:
-            for y in costs.requests_of_resident.get(resident, ()):
-                if y in (r, excluding):
-                    continue
-                placed = self.schedule.crews.get(y)
-                if placed is not None and v in placed[1]:
-                    same += 1
-        return self._added_cost(r, v, tasks=tasks, same=same)
+        same = self._served_by(v, r, excluding, costs.resident_of, costs.requests_of_resident)
+        series = self._served_by(v, r, excluding, costs.series_of, costs.requests_of_series)
+        return self._added_cost(r, v, tasks=tasks, same=same, same_series=series)
+
+    def _served_by(
+        self,
+        v: int,
+        r: int,
+        excluding: int,
+        group_of: Sequence[str | None],
+        members: Mapping[str, tuple[int, ...]],
+    ) -> int:
+        """How many other requests of r's group (resident or series) v serves."""
+        group = group_of[r] if group_of else None
+        if group is None:
+            return 0
+        count = 0
+        for y in members.get(group, ()):
+            if y in (r, excluding):
+                continue
+            placed = self.schedule.crews.get(y)
+            if placed is not None and v in placed[1]:
+                count += 1
+        return count
 
     def serving_cost(self, v: int, visits: Iterable[int]) -> int:
         """The lower levels of v serving exactly `visits` (every one of v's bookings, crews
         of several too): their join costs one after another from an empty route. Moves that
         shift several visits at once price themselves as the change of this sum."""
-        residents = self.costs.resident_of
-        total, seen = 0, Counter[str]()
+        residents, series = self.costs.resident_of, self.costs.series_of
+        total, seen, seen_series = 0, Counter[str](), Counter[str]()
         for tasks, r in enumerate(visits):
             resident = residents[r]
+            group = series[r] if series else None
             same = 0 if resident is None else seen[resident]
-            total += self._added_cost(r, v, tasks=tasks, same=same)
+            same_series = 0 if group is None else seen_series[group]
+            total += self._added_cost(r, v, tasks=tasks, same=same, same_series=same_series)
             if resident is not None:
                 seen[resident] += 1
+            if group is not None:
+                seen_series[group] += 1
         return total
 
-    def _added_cost(self, r: int, v: int, *, tasks: int, same: int) -> int:
-        """`join_cost` once v's other tasks and those of r's resident (`same`) are counted."""
+    def _added_cost(self, r: int, v: int, *, tasks: int, same: int, same_series: int = 0) -> int:
+        """`join_cost` once v's other tasks and those of r's resident (`same`) and series
+        (`same_series`: each pair of a series' visits with one volunteer counts once, so
+        the visit that joins brings one per visit already there) are counted."""
         costs = self.costs
         return (
-            pair_cost(costs, r, v, self._walk(r, v), continues_care=same >= 1)
+            pair_cost(
+                costs,
+                r,
+                v,
+                self._walk(r, v),
+                continues_care=same >= 1,
+                series_peers=same_series,
+            )
             - continuity_bonus(costs, same == 1)
             + fairness_cost(costs, tasks + 1)
             - fairness_cost(costs, tasks)
