@@ -31,6 +31,7 @@ __all__ = [
     "compare_scenarios",
     "dispatch_urgent",
     "explain",
+    "fill_declined",
     "json_schemas",
     "load_problem",
     "load_settings",
@@ -40,7 +41,10 @@ __all__ = [
     "write_solution",
 ]
 
-_FUNCTIONS = ("compare_scenarios", "dispatch_urgent", "explain", "json_schemas", "replan", "solve")
+_FUNCTIONS = (
+    "compare_scenarios", "dispatch_urgent", "explain", "fill_declined", "json_schemas", "replan",
+    "solve",
+)  # fmt: skip
 _IO = {"InputError", "load_problem", "load_settings"}
 _HOME = {
     name: "matcher._internal.api"
@@ -62,6 +66,7 @@ if TYPE_CHECKING:
         compare_scenarios,
         dispatch_urgent,
         explain,
+        fill_declined,
         json_schemas,
         replan,
         solve,

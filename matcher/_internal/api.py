@@ -92,6 +92,26 @@ def dispatch_urgent(
     return solver.dispatch_urgent(problem, solution, request)
 
 
+def fill_declined(
+    problem: Problem,
+    solution: Solution,
+    request_id: str,
+    volunteer_id: str,
+    *,
+    standbys: Iterable[str] = (),
+    keep: Iterable[str] = (),
+) -> tuple[Problem, Solution]:
+    """`solution` after `volunteer_id` declined `request_id`: the place filled by one of
+    the request's `standbys` (free, eligible, in reach at its start) if any can, else the
+    nearest other free volunteer at the same start, else the request planned again as an
+    urgent call is, never taking from the requests in `keep` (accepted offers). Returns
+    the day with the volunteer excluded from the request, and the plan; its `changes` say
+    what moved and why."""
+    done = solver.fill_declined(problem, solution, request_id, volunteer_id,
+                                standbys=list(standbys), keep=keep)  # fmt: skip
+    return done.problem, done.solution
+
+
 def explain(problem: Problem, solution: Solution, request_id: str) -> Explanation:
     """Why a request was served by its crew (reach, skills, the runners-up), or why not."""
     return solver.explain(problem, solution, request_id)

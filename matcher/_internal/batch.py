@@ -27,9 +27,9 @@ from matcher._internal.io.errors import InputError, Issue
 from matcher._internal.io.inputs.load import load_settings
 from matcher._internal.io.inputs.tables import RawTable, community_cell
 from matcher._internal.io.outputs.batch_files import write_solution
-from matcher._internal.io.store import plan_versions
-from matcher._internal.model import Problem, Settings, Solution
-from matcher._internal.solver import ProgressCallback, dispatch_urgent
+from matcher._internal.io.store import offers, plan_versions
+from matcher._internal.model import Assignment, Problem, Settings, Solution
+from matcher._internal.solver import ProgressCallback, dispatch_urgent, replan
 
 if TYPE_CHECKING:
     from matcher._internal.io.store.database import LastRun
@@ -118,6 +118,8 @@ def run_database(
         engine, "requests", "request_id", plan=(first_day, days), timezone=settings.timezone
     )
     reqs = history.with_regular_volunteers(reqs, history.regular_volunteers(engine, first_day))
+    roster = {str(record.get("volunteer_id")) for _, record in vols.rows}
+    reqs = offers.with_refusals(engine, reqs, roster)  # no one is asked again after a no
     held = {} if allow_empty else held_back(db.last_runs(engine), vols, reqs)
     city = _load_without(held, vols, reqs, teams=teams, settings=settings)
     log.info("plan %s (+%d days): %d volunteers, %d requests from %s", first_day, days,
@@ -130,16 +132,16 @@ def run_database(
     if out is not None and planned:
         write_solution(result.solution, out, result.problem)
         return BatchResult(result.solution, result.problem, str(out), result.not_planned)
-    if any(c.solution is not None and c.solution.standbys for c in planned):
-        log.warning("the database has no table for standbys yet: the plan is stored without "
-                    "them (write to a folder with --out for standbys.csv)")  # fmt: skip
     runs = []
     for outcome in planned:
         assert outcome.problem is not None and outcome.solution is not None
+        problem, solution = keep_accepted(engine, outcome.problem, outcome.solution)
         problem, solution = take_in_late_calls(
-            engine, outcome.problem, outcome.solution, first_day, days, started,
-            community=outcome.community,
+            engine, problem, solution, first_day, days, started, community=outcome.community,
         )  # fmt: skip
+        if outcome.solution.standbys and not solution.standbys:
+            log.warning("accepted offers or late calls changed the plan after its standbys "
+                        "were named: it is stored without standbys")  # fmt: skip
         runs.append(db.write_run(
             engine, solution, plan_date=first_day, days=days,
             volunteers=len(problem.volunteers), started_at=started, community=outcome.community,
@@ -204,6 +206,40 @@ def _load_without(
         bad={**city.bad, **{c: InputError([issue]) for c, issue in held.items()}},
         bad_requests={**city.bad_requests, **requests},
     )
+
+
+PIN_SHARE = 0.2
+"""The share of the run's time limit the pass that puts accepted offers back may take."""
+
+
+def keep_accepted(engine: Engine, problem: Problem, solution: Solution) -> tuple[Problem, Solution]:
+    """`solution` with every accepted offer of its requests kept as a pin: the request
+    stays with its crew at the accepted time, and the rest of the day is planned around it
+    (`replan` from the fresh plan with those crews put in, for `PIN_SHARE` of the time
+    limit). A pin that no longer holds (a volunteer who left the roster) is dropped with
+    its reason, like a re-plan's. Unchanged when nothing was accepted."""
+    if not offers.stored(engine):
+        return problem, solution
+    day = {r.request_id for r in problem.requests}
+    accepted = offers.of_requests(engine, day, [offers.OfferState.ACCEPTED])
+    if not accepted:
+        return problem, solution
+    pinned = {o.request_id for o in accepted}
+    starts = {o.request_id: (o.start, o.end) for o in accepted}
+    teams = {v.volunteer_id: v.team for v in problem.volunteers}
+    crews = [o for o in offers.of_requests(engine, pinned, offers.OPEN)
+             if (o.start, o.end) == starts[o.request_id]]  # fmt: skip
+    kept = [Assignment(request_id=o.request_id, volunteer_id=o.volunteer_id,
+                       team=teams.get(o.volunteer_id, ""), start=o.start, end=o.end,
+                       walk_minutes=0.0) for o in crews]  # fmt: skip
+    rest = [a for a in solution.assignments if a.request_id not in pinned]
+    published = solution.model_copy(update={"assignments": [*rest, *kept]})
+    settings = problem.settings
+    quick = problem.with_settings(time_limit_s=max(1.0, settings.time_limit_s * PIN_SHARE))
+    planned = replan(quick, published, pinned=sorted(pinned))
+    log.info("kept %d accepted offer(s) of %d request(s) as pins", len(accepted), len(pinned))
+    summary = planned.summary.model_copy(update={"settings": solution.summary.settings})
+    return problem, planned.model_copy(update={"changes": [], "summary": summary})
 
 
 def take_in_late_calls(

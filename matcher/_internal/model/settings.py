@@ -50,6 +50,10 @@ class Settings(BaseModel):
     """Re-planning: never move an untouched assignment; they stay as published, like pinned
     requests, and only the rest of the day is planned again."""
 
+    offer_expiry_minutes: Annotated[int, Field(ge=0)] = 120
+    """Offers: an offer still unanswered this many minutes before its start expires (when
+    the service's expiry runs, `POST /plans/{plan_date}/expire-offers`), and its place is
+    filled like a decline's."""
     plan_standbys: bool = False
     """Name standbys: for served requests of priority `standby_min_priority` and above, a
     volunteer free, available and eligible at the request's planned time, whose time is

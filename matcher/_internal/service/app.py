@@ -33,8 +33,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matcher._internal.io.errors import InputError
 from matcher._internal.io.outputs.batch_files import assignments_frame
+from matcher._internal.io.outputs.team_sheets import (
+    OfferMark,
+    OfferMarks,
+    team_sheets,
+    volunteer_calendar,
+)
+from matcher._internal.io.store import offers
 from matcher._internal.io.store import plan_versions as stored
 from matcher._internal.io.store.database import DatabaseUnreachable
+from matcher._internal.io.store.offers import OfferState
 from matcher._internal.model import (
     Assignment,
     Change,
@@ -48,7 +56,7 @@ from matcher._internal.model import (
 from matcher._internal.model import (
     Request as ServiceRequest,
 )
-from matcher._internal.service.live_plans import LivePlan, Plans, UnknownPlan
+from matcher._internal.service.live_plans import LivePlan, Plans, Refusal, UnknownPlan
 from matcher._internal.solver import Progress, explain
 
 log = logging.getLogger(__name__)
@@ -143,6 +151,50 @@ class JobView(_Body):
 
 class Accepted(_Body):
     request_id: str
+
+
+class OfferView(_Body):
+    """One offer of a request to a volunteer, as stored now."""
+
+    request_id: str
+    volunteer_id: str
+    state: str = Field(description="offered | accepted | declined | expired | done | no_show "
+                       "| withdrawn")  # fmt: skip
+    start: datetime
+    end: datetime
+    plan_date: date
+    sequence: int = Field(description="grows with every change; the calendar's SEQUENCE")
+    updated_at: datetime
+
+
+class DeclineBody(_Body):
+    move_accepted: bool = Field(
+        default=False,
+        description="a coordinator's decision: the fallback may take volunteers from "
+        "requests whose offers were accepted (never, by default)",
+    )
+
+
+class ExpireBody(_Body):
+    as_of: datetime | None = Field(
+        default=None, description="the moment to expire at (local time); default: now"
+    )
+
+
+class RefusalAnswer(_Body):
+    """A declined (or expired) offer, and how its place was filled, like an urgent call's
+    answer: the request's crew now, who replaced the volunteer, whom else it moved."""
+
+    offer: OfferView
+    filled_by: str = Field(description="standby | same_time | replanned | unserved")
+    served: bool
+    crew: list[CrewMember]
+    replacement: list[CrewMember] = Field(description="crew members new to the request")
+    start: datetime | None
+    end: datetime | None
+    changes: list[Change] = Field(description="other requests moved or dropped, with reasons")
+    plan_date: date
+    plan_version: int
 
 
 @dataclass
@@ -284,6 +336,14 @@ def create_app(
     async def _conflict(_: Request, exc: stored.PlanConflict) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, 409)
 
+    @app.exception_handler(offers.OfferNotFound)
+    async def _no_offer(_: Request, exc: offers.OfferNotFound) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, 404)
+
+    @app.exception_handler(offers.ImpossibleTransition)
+    async def _impossible(_: Request, exc: offers.ImpossibleTransition) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, 409)
+
     @app.exception_handler(InputError)
     async def _bad_input(_: Request, exc: InputError) -> JSONResponse:
         return JSONResponse({"detail": [str(i) for i in exc.issues]}, 422)
@@ -409,6 +469,67 @@ def create_app(
         plan = live.plan_of_request(request_id)
         return explain(plan.problem, plan.solution, request_id)
 
+    @app.post("/offers/{request_id}/{volunteer_id}/accept", dependencies=guarded)
+    def accept_offer(request_id: str, volunteer_id: str) -> OfferView:
+        """The volunteer accepts: the offer is kept as it is from now on (a pin)."""
+        return _offer_view(live.answer(request_id, volunteer_id, OfferState.ACCEPTED))
+
+    @app.post("/offers/{request_id}/{volunteer_id}/decline", dependencies=guarded)
+    def decline_offer(
+        request_id: str, volunteer_id: str, body: DeclineBody | None = None
+    ) -> RefusalAnswer:
+        """The volunteer declines (an accepted offer too: a cancellation). Their place is
+        filled at once, a standby first, and the plan committed with the answer."""
+        body = body or DeclineBody()
+        done = live.refuse(request_id, volunteer_id, move_accepted=body.move_accepted)
+        metrics.versions.labels(str(done.plan.head.plan_date)).set(done.plan.head.version)
+        return _refusal_answer(done)
+
+    @app.post("/offers/{request_id}/{volunteer_id}/done", dependencies=guarded)
+    def offer_done(request_id: str, volunteer_id: str) -> OfferView:
+        return _offer_view(live.answer(request_id, volunteer_id, OfferState.DONE))
+
+    @app.post("/offers/{request_id}/{volunteer_id}/no-show", dependencies=guarded)
+    def offer_no_show(request_id: str, volunteer_id: str) -> OfferView:
+        return _offer_view(live.answer(request_id, volunteer_id, OfferState.NO_SHOW))
+
+    @app.get("/volunteers/{volunteer_id}/offers", dependencies=guarded)
+    def open_offers(volunteer_id: str) -> list[OfferView]:
+        """A volunteer's open offers (offered or accepted), earliest first."""
+        found = offers.of_volunteer(engine, volunteer_id)
+        if not found and not offers.is_volunteer(engine, volunteer_id):
+            raise HTTPException(404, f"no volunteer {volunteer_id}")
+        return [_offer_view(o) for o in found]
+
+    @app.post("/plans/{plan_date}/expire-offers", dependencies=guarded)
+    def expire_offers(plan_date: date, body: ExpireBody | None = None) -> list[RefusalAnswer]:
+        """Expire the day's offers unanswered `offer_expiry_minutes` before their start,
+        each place filled like a decline's (run it every few minutes, e.g. from cron)."""
+        live.current(plan_date)  # 404 for a day without a plan
+        done = live.expire(plan_date, (body or ExpireBody()).as_of)
+        return [_refusal_answer(d) for d in done]
+
+    @app.get("/plans/{plan_date}/calendars/{volunteer_id}.ics", dependencies=guarded)
+    def calendar(plan_date: date, volunteer_id: str) -> Response:
+        """A volunteer's calendar of the day: an event per offer (same UID for its life,
+        SEQUENCE from the offer), cancelled events for offers declined or taken back."""
+        plan = live.current(plan_date)
+        if volunteer_id not in {v.volunteer_id for v in plan.problem.volunteers}:
+            raise HTTPException(404, f"no volunteer {volunteer_id} in the plan of {plan_date}")
+        marks = _offer_marks(engine, plan)
+        body = volunteer_calendar(plan.solution, plan.problem, volunteer_id, marks)
+        return Response(body, media_type="text/calendar; charset=utf-8")
+
+    @app.get("/plans/{plan_date}/sheets/{team}", dependencies=guarded)
+    def sheet(plan_date: date, team: str) -> Response:
+        """A team's sheet of the day (HTML), each crew member with their offer's state."""
+        plan = live.current(plan_date)
+        marks = _offer_marks(engine, plan)
+        pages = team_sheets(plan.solution, plan.problem, offers=marks, only=team)
+        if team not in pages:
+            raise HTTPException(404, f"team {team} has no requests in the plan of {plan_date}")
+        return Response(pages[team], media_type="text/html; charset=utf-8")
+
     @app.get("/metrics", dependencies=guarded)
     def prometheus() -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
@@ -447,3 +568,35 @@ def _call_answer(plan: LivePlan, request_id: str, note: str | None = None) -> Ca
         changes=[c for c in plan.solution.changes if c.request_id != request_id],
         plan_date=plan.head.plan_date, plan_version=plan.head.version, note=note,
     )  # fmt: skip
+
+
+def _offer_view(offer: offers.Offer) -> OfferView:
+    return OfferView(
+        request_id=offer.request_id, volunteer_id=offer.volunteer_id, state=str(offer.state),
+        start=offer.start, end=offer.end, plan_date=offer.plan_date, sequence=offer.sequence,
+        updated_at=offer.updated_at,
+    )  # fmt: skip
+
+
+def _refusal_answer(done: Refusal) -> RefusalAnswer:
+    """The request's crew after the fallback, who is new on it, and whom else it moved."""
+    request_id = done.offer.request_id
+    call = _call_answer(done.plan, request_id)
+    own = next((c for c in done.changes if c.request_id == request_id), None)
+    before = set()
+    if own is not None and own.before:
+        before = {v.strip() for v in own.before.split(": ", 1)[-1].split(",")}
+    return RefusalAnswer(
+        offer=_offer_view(done.offer), filled_by=done.filled_by, served=call.served,
+        crew=call.crew, replacement=[m for m in call.crew if m.volunteer_id not in before],
+        start=call.start, end=call.end, changes=call.changes, plan_date=call.plan_date,
+        plan_version=call.plan_version,
+    )  # fmt: skip
+
+
+def _offer_marks(engine: Engine, plan: LivePlan) -> OfferMarks:
+    """The plan's offers as sheets and calendars show them."""
+    return {
+        pair: OfferMark(str(o.state), o.sequence, o.start, o.end)
+        for pair, o in offers.of_run(engine, plan.head.run_id).items()
+    }

@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
@@ -22,9 +22,11 @@ from sqlalchemy.engine import Engine
 from matcher._internal.batch import take_in_late_calls
 from matcher._internal.io.errors import InputError, Issue
 from matcher._internal.io.store import database as db
+from matcher._internal.io.store import hours, offers
 from matcher._internal.io.store import plan_versions as versions
+from matcher._internal.io.store.offers import OfferState
 from matcher._internal.model import QINXIAN_TEAMS, Change, Problem, Request, Settings, Solution
-from matcher._internal.solver import dispatch_calls, replan, solve
+from matcher._internal.solver import dispatch_calls, fill_declined, replan, solve
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,17 @@ class CallResult:
     note: str | None = None
     """What the caller should know beyond the dispatch: the day had no plan, and this call
     made one on the spot (None: the call went into the day's plan as it was)."""
+
+
+@dataclass
+class Refusal:
+    """What a decline (or an expiry) did: the offer as now recorded, the plan with the
+    place filled, how it was filled, and what else moved for it."""
+
+    offer: offers.Offer
+    plan: LivePlan
+    filled_by: str
+    changes: list[Change]
 
 
 @dataclass
@@ -128,6 +141,7 @@ class Plans:
         compute: Callable[[LivePlan], tuple[Problem, Solution]],
         new_calls: list[Request] | None = None,
         edits: versions.DayEdits | None = None,
+        answers: tuple[offers.Answer, ...] = (),
     ) -> LivePlan:
         """`change` for a caller that holds the day's lock already. With `new_calls`, the
         change is their dispatch: only the requests named in its changes are rewritten,
@@ -136,13 +150,13 @@ class Plans:
             live = self.current(plan_date)
             problem, after = compute(live)
             changed = None
-            if new_calls is not None:
+            if new_calls is not None or answers:
                 changed = {c.request_id for c in after.changes}
-                changed |= {r.request_id for r in new_calls}
+                changed |= {r.request_id for r in new_calls or ()}
             try:
                 moved = versions.commit(self.engine, live.head, live.solution, after, after.changes,
                                      changed=changed, new_calls=new_calls or (),
-                                     edits=edits)  # fmt: skip
+                                     edits=edits, answers=answers)  # fmt: skip
             except versions.PlanConflict:
                 log.info("plan %s changed meanwhile; attempt %d again", plan_date, attempt + 2)
                 self._live.pop(plan_date, None)
@@ -261,8 +275,9 @@ class Plans:
         time_limit_s: float,
     ) -> LivePlan:
         """Re-plan the day with its changes and commit the plan and the changes together.
-        Ids the day's plan does not know are refused, all of them at once (`InputError`),
-        before anything is recorded."""
+        Requests with an accepted offer are pinned beside `pinned`. Ids the day's plan does
+        not know are refused, all of them at once (`InputError`), before anything is
+        recorded."""
         edits = versions.DayEdits(tuple(dict.fromkeys(cancelled)), tuple(dict.fromkeys(withdrawn)),
                                windows)  # fmt: skip
 
@@ -274,7 +289,9 @@ class Plans:
             problem = versions.load_plan_problem(self.engine, plan_date, live.head.days, settings,
                                               community=self.community, edits=edits)  # fmt: skip
             problem = problem.with_settings(time_limit_s=time_limit_s)
-            return problem, replan(problem, live.solution, pinned=pinned)
+            accepted = offers.accepted_requests(self.engine, plan_date) - set(pinned)
+            kept = [*pinned, *sorted(accepted)]  # accepted offers are pins too
+            return problem, replan(problem, live.solution, pinned=kept)
 
         return self.change(plan_date, again, edits)
 
@@ -323,3 +340,81 @@ class Plans:
             )  # fmt: skip
             self._live.pop(plan_date, None)
         return run_id
+
+    def answer(self, request_id: str, volunteer_id: str, to: OfferState) -> offers.Offer:
+        """Record an answer that leaves the plan as it is: accepted, done or no-show
+        (`offers.OfferNotFound`, `offers.ImpossibleTransition` when it cannot be). Done
+        credits the service's minutes to the hours ledger, a no-show excludes them."""
+        reason = {
+            OfferState.ACCEPTED: "accepted by the volunteer",
+            OfferState.DONE: "marked done",
+            OfferState.NO_SHOW: "marked no-show",
+        }[to]
+        recorded = offers.answer(self.engine, offers.Answer(request_id, volunteer_id, to, reason))
+        minutes = int((recorded.end - recorded.start).total_seconds() // 60)
+        if to == OfferState.DONE:  # the hours ledger follows what happened
+            hours.credit(self.engine, request_id, volunteer_id, minutes=minutes,
+                         start=recorded.start)  # fmt: skip
+        elif to == OfferState.NO_SHOW:
+            hours.exclude(self.engine, request_id, volunteer_id, minutes=minutes,
+                          start=recorded.start)  # fmt: skip
+        return recorded
+
+    def refuse(
+        self, request_id: str, volunteer_id: str, *, to: OfferState = OfferState.DECLINED,
+        move_accepted: bool = False,
+    ) -> Refusal:  # fmt: skip
+        """Record a decline (or an expiry) together with the plan that fills its place
+        (`fill_declined`: the request's standby first, then the least disruptive search),
+        in one commit. Requests with accepted offers are never taken from, unless
+        `move_accepted` (a coordinator's decision). Nothing is recorded when the offer is
+        unknown or cannot be declined."""
+        found = offers.check(offers.get(self.engine, request_id, volunteer_id), request_id,
+                             volunteer_id, to)  # fmt: skip
+        why = "declined" if to == OfferState.DECLINED else "did not answer in time (expired)"
+        filled: list[str] = []
+
+        def fill(live: LivePlan) -> tuple[Problem, Solution]:
+            crew = {a.volunteer_id for a in live.solution.crews().get(request_id, [])}
+            if volunteer_id not in crew:
+                raise offers.ImpossibleTransition(
+                    f"volunteer {volunteer_id} is not on the crew of {request_id} in the "
+                    f"current plan of {live.head.plan_date}"
+                )
+            standbys = offers.standbys_for(self.engine, live.head.run_id, request_id)
+            keep: set[str] = set()
+            if not move_accepted:
+                keep = offers.accepted_requests(self.engine, live.head.plan_date) - {request_id}
+            done = fill_declined(live.problem, live.solution, request_id, volunteer_id,
+                                 standbys=standbys, keep=keep, why=why)  # fmt: skip
+            filled[:] = [done.filled_by]
+            return done.problem, done.solution
+
+        given = offers.Answer(request_id, volunteer_id, to, f"{volunteer_id} {why}")
+        with self.lock(found.plan_date):
+            plan = self._change_locked(found.plan_date, fill, answers=(given,))
+        recorded = offers.get(self.engine, request_id, volunteer_id)
+        assert recorded is not None
+        return Refusal(recorded, plan, filled[0], plan.solution.changes)
+
+    def expire(self, plan_date: date, now: datetime | None = None) -> list[Refusal]:
+        """Expire the plan date's offers still unanswered `offer_expiry_minutes` before
+        their start (at `now`, local time; default the clock), each filled like a
+        decline. An offer answered meanwhile is left alone, and so is one made inside that
+        lead time (a replacement offered shortly before the start): nobody could have
+        answered it before its deadline."""
+        zone = ZoneInfo(self.settings.timezone)
+        moment = now or datetime.now(zone).replace(tzinfo=None)
+        lead = timedelta(minutes=self.settings.offer_expiry_minutes)
+        done = []
+        for offer in offers.due(self.engine, plan_date, moment + lead):
+            offered_at = offer.updated_at.astimezone(zone).replace(tzinfo=None)  # server clock
+            if offered_at > offer.start - lead:
+                continue  # offered too late to wait for an answer: it stands until answered
+            try:
+                done.append(self.refuse(offer.request_id, offer.volunteer_id,
+                                        to=OfferState.EXPIRED))  # fmt: skip
+            except offers.ImpossibleTransition:
+                log.info("offer %s/%s answered meanwhile; not expired", offer.request_id,
+                         offer.volunteer_id)  # fmt: skip
+        return done

@@ -5,6 +5,8 @@ What it offers:
 - `solve`: plan a problem (`optimise`, or the `greedy` baseline alone);
 - `replan`: plan the day again from a published plan, moving as little as is worth it;
 - `dispatch_urgent` / `dispatch_calls`: serve urgent calls at once on top of a plan;
+- `fill_declined`: fill a declined (or expired) offer's place: a standby, else the least
+  disruptive replacement (`Fallback` says which);
 - `explain`: why a request got its crew, or why it got none;
 - `decompose`: the independent parts of a problem (what `city/` splits communities by),
   with `prepare` and the `Prepared` token that hands a part already built back to `solve`;
@@ -42,6 +44,7 @@ from matcher._internal.solver.pipeline import (
 from matcher._internal.solver.prepared import Decomposition, Prepared, decompose, prepare
 from matcher._internal.solver.services.dispatch import dispatch_calls, dispatch_urgent
 from matcher._internal.solver.services.explain import explain
+from matcher._internal.solver.services.fallback import Fallback, fill_declined
 from matcher._internal.solver.services.replan import replan
 from matcher._internal.solver.services.stand_ins import stand_ins
 
@@ -49,6 +52,7 @@ __all__ = [
     "STRATEGIES",
     "BoundAlone",
     "Decomposition",
+    "Fallback",
     "Prepared",
     "Progress",
     "ProgressCallback",
@@ -57,6 +61,7 @@ __all__ = [
     "dispatch_calls",
     "dispatch_urgent",
     "explain",
+    "fill_declined",
     "prepare",
     "replan",
     "solve",

@@ -43,6 +43,27 @@ ITINERARY_COLUMNS = [
 ]  # fmt: skip
 
 
+@dataclass(frozen=True)
+class OfferMark:
+    """What a sheet and a calendar show of one offer (a request to a volunteer): its state
+    (offered, accepted, declined, expired, done, no_show, withdrawn), the calendar's
+    SEQUENCE, and its time (for an offer no longer on the plan)."""
+
+    state: str
+    sequence: int
+    start: datetime
+    end: datetime
+
+
+OfferMarks = Mapping[tuple[str, str], OfferMark]
+"""Offer marks by (request_id, volunteer_id); a pair without one is a fresh offer."""
+
+CALENDAR_STATUS = {"offered": "TENTATIVE", "accepted": "CONFIRMED", "done": "CONFIRMED",
+                   "no_show": "CONFIRMED"}  # fmt: skip
+"""The iCalendar STATUS of an event per offer state; any other state (declined, expired,
+withdrawn) is CANCELLED."""
+
+
 @dataclass
 class _Plan:
     """A solution joined with its problem: what every sheet, itinerary and calendar reads."""
@@ -52,6 +73,8 @@ class _Plan:
     paths: WalkedPaths = field(default_factory=dict)
     """Walks along the streets, where a map was given; the maps draw straight arrows
     for the others."""
+    offers: OfferMarks = field(default_factory=dict)
+    """Each offer's state, where a database holds them (else every one is offered)."""
     requests: dict[str, Request] = field(init=False)
     volunteers: dict[str, Volunteer] = field(init=False)
     crews: dict[str, list[Assignment]] = field(init=False)
@@ -80,14 +103,26 @@ class _Plan:
         v = self.volunteers.get(volunteer_id)
         return v.name if v is not None and v.name else volunteer_id
 
+    def state(self, request_id: str, volunteer_id: str) -> str:
+        """The offer's state; `offered` where none is known (a plan from files)."""
+        mark = self.offers.get((request_id, volunteer_id))
+        return mark.state if mark is not None else "offered"
+
+    def sequence(self, request_id: str, volunteer_id: str) -> int:
+        mark = self.offers.get((request_id, volunteer_id))
+        return mark.sequence if mark is not None else 0
+
 
 def write_reports(
-    solution: Solution, problem: Problem, folder: Path, paths: WalkedPaths | None = None
-) -> None:
+    solution: Solution, problem: Problem, folder: Path, paths: WalkedPaths | None = None,
+    offers: OfferMarks | None = None,
+) -> None:  # fmt: skip
     """Write `itineraries/` (CSV and .ics per volunteer) and `sheets/` (HTML per team, in a
     folder per community where the input names communities: each has its coordinators).
-    With `paths`, the sheets' maps draw those walks along the streets."""
-    plan = _Plan(problem, solution)
+    With `paths`, the sheets' maps draw those walks along the streets. `offers`: each
+    offer's state, where a database holds them (else every one is offered)."""
+    offers = offers or {}
+    plan = _Plan(problem, solution, offers=offers)
     itineraries = folder / "itineraries"
     itineraries.mkdir()
     tz = ZoneInfo(problem.settings.timezone)
@@ -101,14 +136,14 @@ def write_reports(
     sheets.mkdir()
     named = {r.community for r in problem.requests} | {v.community for v in problem.volunteers}
     if named == {None}:
-        for code, page in team_sheets(solution, problem, paths).items():
+        for code, page in team_sheets(solution, problem, paths, offers).items():
             (sheets / f"{code}.html").write_text(page, encoding="utf-8")
         return
     for community in sorted(named, key=lambda c: c or ""):
         place = sheets / _folder_name(community)
         place.mkdir()
         mine, theirs = _of_community(problem, solution, community)
-        for code, page in team_sheets(theirs, mine, paths).items():
+        for code, page in team_sheets(theirs, mine, paths, offers).items():
             (place / f"{code}.html").write_text(page, encoding="utf-8")
 
 
@@ -155,8 +190,22 @@ def _itinerary_row(plan: _Plan, a: Assignment) -> dict[str, object]:
 # --- calendars --------------------------------------------------------------------------
 
 
+def volunteer_calendar(
+    solution: Solution, problem: Problem, volunteer_id: str, offers: OfferMarks | None = None
+) -> bytes:
+    """One volunteer's calendar (`ical`) of a plan, with its offers' states."""
+    plan = _Plan(problem, solution, offers=offers or {})
+    return ical(plan, volunteer_id, ZoneInfo(problem.settings.timezone))
+
+
 def ical(plan: _Plan, volunteer_id: str, tz: ZoneInfo) -> bytes:
     """An RFC 5545 calendar of one volunteer's assignments, times in UTC.
+
+    Each event's UID names its offer (request and volunteer) and never changes; SEQUENCE
+    is the offer's, so a phone replaces an event whose offer changed. An offered event is
+    TENTATIVE, an accepted one CONFIRMED; an offer the volunteer no longer has (declined,
+    expired, withdrawn) stays in the calendar as a CANCELLED event of the same UID, which
+    is what an iTIP CANCEL does to a published feed.
 
     The icalendar library escapes text and folds lines at 75 octets without splitting a
     UTF-8 character: long Chinese addresses broke hand-built files in some phone apps.
@@ -182,17 +231,39 @@ def ical(plan: _Plan, volunteer_id: str, tz: ZoneInfo) -> bytes:
             lines.append(f"Resident: {r.resident_id}")
         if others:
             lines.append(f"With: {', '.join(others)}")
-        event = icalendar.Event()
-        event.add("uid", f"{a.request_id}-{volunteer_id}@matcher")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", a.start.replace(tzinfo=tz).astimezone(UTC))
-        event.add("dtend", a.end.replace(tzinfo=tz).astimezone(UTC))
+        state = plan.state(a.request_id, volunteer_id)
+        lines.append(f"Offer: {state}")
+        event = _event(a.request_id, volunteer_id, stamp, a.start, a.end, tz)
+        event.add("sequence", plan.sequence(a.request_id, volunteer_id))
+        event.add("status", CALENDAR_STATUS.get(state, "CANCELLED"))
         event.add("summary", f"{r.kind.replace('_', ' ')} · {place}")
         event.add("location", place)
         event.add("geo", (r.lat, r.lon))
         event.add("description", "\n".join(lines))
         calendar.add_component(event)
+    planned = {a.request_id for a in plan.by_volunteer.get(volunteer_id, [])}
+    for (request_id, whose), mark in sorted(plan.offers.items()):
+        if whose != volunteer_id or request_id in planned or mark.state in CALENDAR_STATUS:
+            continue
+        event = _event(request_id, volunteer_id, stamp, mark.start, mark.end, tz)
+        event.add("sequence", mark.sequence)
+        event.add("status", "CANCELLED")
+        event.add("summary", f"Cancelled ({mark.state.replace('_', ' ')}): request {request_id}")
+        calendar.add_component(event)
     return bytes(calendar.to_ical())
+
+
+def _event(
+    request_id: str, volunteer_id: str, stamp: datetime, start: datetime, end: datetime,
+    tz: ZoneInfo,
+) -> icalendar.Event:  # fmt: skip
+    """An event with the offer's UID (the same for every version of it) and its times."""
+    event = icalendar.Event()
+    event.add("uid", f"{request_id}-{volunteer_id}@matcher")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", start.replace(tzinfo=tz).astimezone(UTC))
+    event.add("dtend", end.replace(tzinfo=tz).astimezone(UTC))
+    return event
 
 
 # --- team sheets -------------------------------------------------------------------------
@@ -234,12 +305,15 @@ class _Day:
 
 
 def team_sheets(
-    solution: Solution, problem: Problem, paths: WalkedPaths | None = None
-) -> dict[str, str]:
+    solution: Solution, problem: Problem, paths: WalkedPaths | None = None,
+    offers: OfferMarks | None = None, only: str | None = None,
+) -> dict[str, str]:  # fmt: skip
     """One HTML page per team (requests naming no team appear on the page `any`), with a
-    section per day: a map, the schedule with crews by name, the volunteers on duty and the
-    unserved requests with what to do about them. With `paths`, walks follow the streets."""
-    plan = _Plan(problem, solution, paths or {})
+    section per day: a map, the schedule with crews by name and each one's offer state,
+    the volunteers on duty and the unserved requests with what to do about them. With
+    `paths`, walks follow the streets. `only`: the page of that team alone (none when it
+    has no requests)."""
+    plan = _Plan(problem, solution, paths or {}, offers or {})
     days: defaultdict[str, defaultdict[date, _Day]] = defaultdict(lambda: defaultdict(_Day))
     for rid, crew in plan.crews.items():
         r = plan.requests[rid]
@@ -247,7 +321,8 @@ def team_sheets(
     for u in solution.unassigned:
         r = plan.requests[u.request_id]
         days[r.team or "any"][r.earliest_start.date()].unserved.append((r, u))
-    return {code: _sheet(plan, code, days[code]) for code in sorted(days)}
+    return {code: _sheet(plan, code, days[code]) for code in sorted(days)
+            if only is None or code == only}  # fmt: skip
 
 
 def _sheet(plan: _Plan, code: str, days: dict[date, _Day]) -> str:
@@ -336,7 +411,9 @@ def _served_row(plan: _Plan, number: int, r: Request, code: str) -> str:
     start, end = crew[0].start, crew[0].end
     members = "".join(
         f"<span class='crew'>{_volunteer_label(plan, a.volunteer_id, code)} "
-        f"<small>({a.walk_minutes:.0f} min)</small></span>"
+        f"<small>({a.walk_minutes:.0f} min)</small> "
+        f"<small class='offer'>{html.escape(plan.state(r.request_id, a.volunteer_id))}</small>"
+        "</span>"
         for a in crew
     )
     return (

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
 
 from matcher._internal.io.inputs.tables import RawTable, is_missing
+from matcher._internal.io.store import offers
 from matcher._internal.model import Settings, Solution
 from matcher._internal.model.recurrence import Horizon, occurrence_starts
 
@@ -227,8 +228,10 @@ def _recurs_within_plan(frame: pd.DataFrame, plan: tuple[date, int], timezone: s
 
 def ensure_tables(engine: Engine) -> None:
     """Create the output tables, and add the columns a database written before them lacks:
-    `version` (runs there count as version 1) and `community` (NULL: no community)."""
+    `version` (runs there count as version 1) and `community` (NULL: no community); and
+    the offers' tables (`offers`)."""
     metadata.create_all(engine)
+    offers.ensure_tables(engine)
     columns = {c["name"] for c in sa.inspect(engine).get_columns("schedule_runs")}
     if "version" not in columns:
         with engine.begin() as connection:
@@ -259,11 +262,19 @@ def write_run(
     community: str | None = None,
 ) -> str:
     """Store one run in a single transaction and make it the current one for its date (and
-    community: the runs of other communities stay current)."""
+    community: the runs of other communities stay current). Its assignments become offers
+    (`offers.sync`: pairs the run it replaces had keep their answers where the time is the
+    same), and its standbys are stored with it."""
     ensure_tables(engine)
     run_id = str(uuid.uuid4())
     s = solution.summary
     with engine.begin() as connection:
+        replaced = connection.execute(
+            sa.select(schedule_runs.c.run_id).where(
+                schedule_runs.c.plan_date == plan_date, schedule_runs.c.current,
+                of_community(community),
+            )
+        ).scalars().all()  # fmt: skip
         connection.execute(
             schedule_runs.update()
             .where(schedule_runs.c.plan_date == plan_date, of_community(community))
@@ -291,6 +302,15 @@ def write_run(
                 unassigned.insert(),
                 [{"run_id": run_id, **u.model_dump(mode="json")} for u in solution.unassigned],
             )
+        scope = {a.request_id for a in solution.assignments}
+        scope |= {u.request_id for u in solution.unassigned}
+        if replaced:
+            scope |= set(connection.execute(
+                sa.select(offers.offers.c.request_id).where(offers.offers.c.run_id.in_(replaced))
+            ).scalars())  # fmt: skip
+        now = datetime.now()
+        offers.sync(connection, run_id, plan_date, solution, scope, now, "published")
+        offers.store_standbys(connection, run_id, solution.standbys)
     return run_id
 
 

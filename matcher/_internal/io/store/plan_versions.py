@@ -28,6 +28,7 @@ from sqlalchemy.engine import Engine
 from matcher._internal.io.inputs.load import load_problem, load_settings
 from matcher._internal.io.inputs.tables import RawTable, community_cell
 from matcher._internal.io.store import database as db
+from matcher._internal.io.store import offers
 from matcher._internal.model import (
     Assignment,
     Change,
@@ -128,7 +129,8 @@ def load_plan_problem(
     community: str | None = None, edits: DayEdits | None = None,
 ) -> Problem:  # fmt: skip
     """The problem of the plan days as the service sees it now: every volunteer but those
-    who cancelled for the day, the plan days' requests but the withdrawn ones (only the
+    who cancelled for the day, the plan days' requests but the withdrawn ones, no request
+    offered again to a volunteer who declined it (`offers.with_refusals`) (only the
     rows of `community`, when one is named: the other communities' rows are not read).
     `edits` not yet recorded are applied as if they were (a re-plan plans with them and
     records them in its commit)."""
@@ -143,6 +145,7 @@ def load_plan_problem(
     vols = _without(vols, "volunteer_id", gone[CANCELLED_VOLUNTEER] | set(edits.cancelled))
     reqs = _without(reqs, "request_id", gone[WITHDRAWN_REQUEST] | set(edits.withdrawn))
     reqs = _with_windows(reqs, edits.windows)
+    reqs = offers.with_refusals(engine, reqs, {str(r.get("volunteer_id")) for _, r in vols.rows})
     planned = db.over_plan_days(settings, plan_date, days)
     problem = load_problem(vols, reqs, teams=teams, settings=planned)
     withdrawn = gone[WITHDRAWN_REQUEST] | set(edits.withdrawn)
@@ -217,13 +220,16 @@ def commit(
     changed: set[str] | None = None,
     new_calls: Sequence[Request] = (),
     edits: DayEdits | None = None,
+    answers: Sequence[offers.Answer] = (),
 ) -> PlanHead:
     """Make `after` the plan of `read.run_id`, in one transaction, if the plan is still at
     the version `before` was read at; only the rows of requests that changed are rewritten
     (`changed`, or found by comparing the plans). `new_calls` and a re-plan's `edits` are
     stored in the same transaction: a call is in the requests table exactly when its
     dispatch is in the plan, and a cancellation is recorded exactly when the plan honours
-    it."""
+    it. So are the offers' `answers` that caused the change (a decline is recorded exactly
+    when its fallback is in the plan); then the changed requests' offers follow the plan
+    (`offers.sync`)."""
     if changed is None:
         changed = _changed_requests(before, after)
     table = None
@@ -256,6 +262,8 @@ def commit(
             if edits.windows:
                 assert table is not None
                 _change_windows(connection, table, edits.windows)
+        for given in answers:
+            offers.record(connection, given, now)
         if changed:
             for table in (db.assignments, db.unassigned):
                 connection.execute(table.delete().where(
@@ -276,6 +284,9 @@ def commit(
         ]  # fmt: skip
         if log_rows:
             connection.execute(plan_changes.insert(), log_rows)
+        reasons = {c.request_id: c.reason for c in after.changes}
+        offers.sync(connection, read.run_id, read.plan_date, after, changed, now,
+                    "plan changed", reasons)  # fmt: skip
     return PlanHead(read.run_id, read.plan_date, read.days, read.version + 1)
 
 

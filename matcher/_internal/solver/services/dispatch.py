@@ -82,16 +82,15 @@ def dispatch_calls(
             cands = with_request(cands, extra, r)
     else:
         cands = find_candidates(inst)
-    booked = _SCHEDULES.get(id(solution))
-    if extended is not None and booked is not None and booked[0] is solution:
-        schedule = booked[1].extended(inst)  # the plan as the last batch left it
+    if extended is not None:
+        schedule = booked_schedule(inst, solution, base_inst)
     else:
         schedule = Schedule(inst)
         _book(inst, schedule, solution)
     changes: list[Change] = []
     touched: set[int] = set()
     for r in range(first_new, inst.n_requests):
-        bumped = _dispatch_one(inst, cands, schedule, r)
+        bumped = dispatch_one(inst, cands, schedule, r)
         changes += _changes(inst, schedule, r, bumped)
         touched |= {r, *(j for j, _ in bumped)}
     served_before = solution.summary.served_weight
@@ -102,24 +101,45 @@ def dispatch_calls(
         unchanged_from=(solution, {inst.r_ids[r] for r in touched}) if same_grid else None,
     )  # fmt: skip
     answer = result.model_copy(update={"changes": changes})
+    remember(day, Prepared(inst, cands), answer, schedule)
+    return day, answer
+
+
+def booked_schedule(inst: Instance, solution: Solution, base: Instance) -> Schedule:
+    """A schedule of `inst` (which is `base`, or `base` with requests appended) holding
+    `solution`: a copy of the one the last answer left when `solution` is that answer on
+    `base`, else booked afresh."""
     with _LOCK:
-        _CACHE[id(day)] = (day, Prepared(inst, cands))
+        booked = _SCHEDULES.get(id(solution))
+    if booked is not None and booked[0] is solution and booked[1].inst is base:
+        return booked[1].extended(inst)  # the plan as the last answer left it
+    schedule = Schedule(inst)
+    _book(inst, schedule, solution)
+    return schedule
+
+
+def remember(day: Problem, prepared: Prepared, answer: Solution, schedule: Schedule) -> None:
+    """Keep an answer's day (with its instance and candidates) and schedule, so the next
+    change on top of it pays only for itself."""
+    with _LOCK:
+        _CACHE[id(day)] = (day, prepared)
         _SCHEDULES[id(answer)] = (answer, schedule)
         for cache in (_CACHE, _SCHEDULES):
             while len(cache) > _CACHE_SIZE:
                 cache.popitem(last=False)
-    return day, answer
 
 
-def _dispatch_one(
-    inst: Instance, cands: Candidates, schedule: Schedule, r: int
-) -> list[tuple[int, tuple[int, list[int]]]]:
-    """Serve call `r` if anyone can: a free crew, else one freed from lower-priority work,
-    whose requests are put back or re-homed where possible. Returns what was bumped."""
+def dispatch_one(
+    inst: Instance, cands: Candidates, schedule: Schedule, r: int,
+    keep: frozenset[int] = frozenset(),
+) -> list[tuple[int, tuple[int, list[int]]]]:  # fmt: skip
+    """Serve request `r` if anyone can: a free crew, else one freed from lower-priority
+    work (never from the requests in `keep`), whose requests are put back or re-homed
+    where possible. Returns what was bumped."""
     bumped: list[tuple[int, tuple[int, list[int]]]] = []
     found = find_crew(schedule, cands, r)
     if found is None:
-        found, bumped = _bump(inst, cands, schedule, r)
+        found, bumped = _bump(inst, cands, schedule, r, keep)
     if found is not None:
         schedule.book(r, *found)
     # Put back what the call did not need after all, then re-home the rest.
@@ -148,7 +168,7 @@ def _book(inst: Instance, schedule: Schedule, solution: Solution) -> None:
 
 
 def _bump(
-    inst: Instance, cands: Candidates, schedule: Schedule, r: int
+    inst: Instance, cands: Candidates, schedule: Schedule, r: int, keep: frozenset[int]
 ) -> tuple[tuple[int, list[int]] | None, list[tuple[int, tuple[int, list[int]]]]]:
     """Free the nearest candidates from lower-priority work until a crew fits."""
     lo = int(inst.r_earliest[r]) - BUMP_MARGIN
@@ -157,8 +177,8 @@ def _bump(
     blockers: dict[int, tuple[int, list[int]]] = {}
     for v in cands.vol[cands.of(r)][:BUMP_CANDIDATES]:
         in_way = [j for s, e, j in schedule.bookings[int(v)] if e > lo and s < hi]
-        if any(int(inst.r_weight[j]) >= weight for j in in_way):
-            continue  # never bump work that matters as much
+        if any(int(inst.r_weight[j]) >= weight or j in keep for j in in_way):
+            continue  # never bump work that matters as much, nor work to keep
         fresh = [j for j in in_way if j not in blockers]
         for j in fresh:
             blockers[j] = schedule.crews[j]
