@@ -28,7 +28,7 @@ from matcher._internal.io.inputs.load import load_settings
 from matcher._internal.io.inputs.tables import RawTable, community_cell
 from matcher._internal.io.outputs.batch_files import write_solution
 from matcher._internal.io.store import offers, plan_versions
-from matcher._internal.model import Assignment, Problem, Settings, Solution
+from matcher._internal.model import Assignment, Problem, Settings, Solution, with_learned_rates
 from matcher._internal.solver import ProgressCallback, dispatch_urgent, replan
 
 if TYPE_CHECKING:
@@ -122,6 +122,9 @@ def run_database(
     reqs = offers.with_refusals(engine, reqs, roster)  # no one is asked again after a no
     held = {} if allow_empty else held_back(db.last_runs(engine), vols, reqs)
     city = _load_without(held, vols, reqs, teams=teams, settings=settings)
+    if settings.plan_standbys:  # standbys are planned from how each volunteer answers
+        learned = with_learned_rates(city.problem, offers.answer_counts(engine))
+        city = dataclasses.replace(city, problem=learned)
     log.info("plan %s (+%d days): %d volunteers, %d requests from %s", first_day, days,
              len(city.problem.volunteers), len(city.problem.requests),
              db.describe(url))  # fmt: skip

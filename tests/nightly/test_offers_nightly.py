@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from databases import KINDS, fill, fresh_database, sample_table
 from typer.testing import CliRunner
 
+from matcher._internal.batch import run_database
 from matcher._internal.check.schedule import check_schedule
 from matcher._internal.io.store import database as db
 from matcher._internal.io.store import offers, plan_versions
@@ -69,4 +70,56 @@ def _nightly_pins(database: str) -> None:
     done, left = db.run_frames(engine, head.run_id)
     report = check_schedule(problem, done, left)
     assert report.ok, report.violations[:5]
+    engine.dispose()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_nightly_plans_standbys_from_rates_learned_from_answers(kind: str, tmp_path: Path) -> None:
+    """With standbys planned, the nightly job gives each volunteer without an
+    `acceptance_rate` the rate learned from their stored answers: one who declined falls
+    below their team's rate, one who accepted rises above it, the silent keep it."""
+    with fresh_database(kind, tmp_path) as database:
+        _learned_rates(database)
+
+
+def _learned_rates(database: str) -> None:
+    day = date(2026, 12, 1)
+    fill(database, sample_table("volunteers"), sample_table("requests"))
+    engine = sa.create_engine(database)
+    nightly = ["solve", "--db", database, "--plan-date", str(day), "--strategy", "greedy",
+               "--time-limit", "5"]  # fmt: skip
+    assert CliRunner().invoke(app, nightly).exit_code == 0
+    head = plan_versions.head(engine, day)
+    assert head is not None
+    crews = plan_versions.load_solution(engine, head.run_id).crews()
+    problem = plan_versions.load_plan_problem(engine, day, 1, Settings())
+    team_of = {v.volunteer_id: v.team for v in problem.volunteers}
+    firsts = [(r, crew[0].volunteer_id) for r, crew in sorted(crews.items())]
+    (no_rid, no_vid), (yes_rid, yes_vid) = next(
+        (x, y) for x in firsts for y in firsts if x[1] != y[1] and team_of[x[1]] == team_of[y[1]]
+    )
+    offers.answer(engine, offers.Answer(no_rid, no_vid, offers.OfferState.DECLINED, "test"))
+    offers.answer(engine, offers.Answer(yes_rid, yes_vid, offers.OfferState.ACCEPTED, "test"))
+    counts = offers.answer_counts(engine)
+    assert (counts[no_vid].accepted, counts[no_vid].declined) == (0, 1)
+    assert (counts[yes_vid].accepted, counts[yes_vid].declined) == (1, 0)
+    assert len(counts) == 2  # open offers are no answer
+
+    settings = Settings(plan_standbys=True, time_limit_s=5)
+    result = run_database(database, plan_date=day, days=1, out=None, teams=None,
+                          settings=settings, strategy="greedy")  # fmt: skip
+    rates = {v.volunteer_id: v.acceptance_rate for v in result.problem.volunteers}
+    team = (  # the team's two answers, pooled and shrunk toward the default
+        1 + settings.acceptance_prior_answers * settings.default_acceptance_rate
+    ) / (2 + settings.acceptance_prior_answers)
+    assert rates[no_vid] == pytest.approx(
+        (0 + settings.acceptance_prior_answers * team) / (1 + settings.acceptance_prior_answers)
+    )
+    assert rates[no_vid] < team < rates[yes_vid]
+    silent = [
+        v.volunteer_id
+        for v in result.problem.volunteers
+        if v.team == team_of[no_vid] and v.volunteer_id not in counts
+    ]
+    assert silent and all(rates[v] == pytest.approx(team) for v in silent)
     engine.dispose()

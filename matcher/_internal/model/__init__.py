@@ -1,6 +1,10 @@
 """The data contract in code: pydantic models are its single source of truth."""
 
-from matcher._internal.model.acceptance import Answers, acceptance_probabilities
+from matcher._internal.model.acceptance import (
+    Answers,
+    acceptance_probabilities,
+    with_learned_rates,
+)
 from matcher._internal.model.entities import Request, Volunteer
 from matcher._internal.model.problem import Problem
 from matcher._internal.model.reasons import Reason
@@ -53,4 +57,5 @@ __all__ = [
     "relative_gap",
     "status_of",
     "summarise",
+    "with_learned_rates",
 ]

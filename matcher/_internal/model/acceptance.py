@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from matcher._internal.model.entities import Volunteer
+from matcher._internal.model.problem import Problem
 from matcher._internal.model.settings import Settings
 
 
@@ -102,3 +103,18 @@ def acceptance_probabilities(
             own = answers.get(v.volunteer_id, Answers())
             out[v.volunteer_id] = shrunk_rate(own, teams[v.team], settings.acceptance_prior_answers)
     return out
+
+
+def with_learned_rates(problem: Problem, answers: Mapping[str, Answers]) -> Problem:
+    """`problem` with every volunteer who has no `acceptance_rate` given the rate learned
+    from `answers` (their own, shrunk toward their team's). A given rate is kept: it is
+    the user's word. Without answers the problem is returned as it is."""
+    if not answers:
+        return problem
+    rates = acceptance_probabilities(problem.volunteers, problem.settings, answers)
+    volunteers = tuple(
+        v if v.acceptance_rate is not None
+        else v.model_copy(update={"acceptance_rate": rates[v.volunteer_id]})
+        for v in problem.volunteers
+    )  # fmt: skip
+    return problem.model_copy(update={"volunteers": volunteers})

@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from matcher._internal.io.inputs.tables import RawTable
-from matcher._internal.model import Assignment, Solution, Standby
+from matcher._internal.model import Answers, Assignment, Solution, Standby
 
 metadata = sa.MetaData()
 
@@ -449,3 +449,27 @@ class _connected:
     def __exit__(self, *exc: object) -> None:
         if self.owned is not None:
             self.owned.close()
+
+
+ANSWERED_YES = frozenset({OfferState.ACCEPTED, OfferState.DONE, OfferState.NO_SHOW})
+"""States in which the volunteer said yes (a no-show said yes, then did not come)."""
+
+
+def answer_counts(engine: Engine) -> dict[str, Answers]:
+    """Each volunteer's answers to their past offers, read from the offers' states: yes
+    (accepted, done, no-show) or no (declined, expired). Offers still open or taken back
+    by a plan change are no answer. These feed the learned acceptance rates."""
+    if not stored(engine):
+        return {}
+    query = sa.select(offers.c.volunteer_id, offers.c.state, sa.func.count()).group_by(
+        offers.c.volunteer_id, offers.c.state
+    )
+    counts: dict[str, list[int]] = {}
+    with engine.connect() as connection:
+        for volunteer_id, state, n in connection.execute(query):
+            said = counts.setdefault(volunteer_id, [0, 0])
+            if state in ANSWERED_YES:
+                said[0] += n
+            elif state in REFUSED:
+                said[1] += n
+    return {vid: Answers(yes, no) for vid, (yes, no) in counts.items() if yes or no}
