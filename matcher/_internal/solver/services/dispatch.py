@@ -199,16 +199,26 @@ def _changes(
         after = inst.describe(*schedule.crews[r])
         changes.append(Change(request_id=inst.r_ids[r], kind=ChangeKind.ADDED, after=after,
                               reason="urgent call"))  # fmt: skip
-    for j, before in bumped:
+    return changes + bumped_changes(inst, schedule, bumped, f"for urgent call {inst.r_ids[r]}")
+
+
+def bumped_changes(
+    inst: Instance, schedule: Schedule, bumped: list[tuple[int, tuple[int, list[int]]]],
+    taken: str,
+) -> list[Change]:  # fmt: skip
+    """What happened to each request whose crew was taken (`taken`: for what): re-homed
+    in `schedule`, or left unserved."""
+    changes = []
+    for j, (start, crew) in bumped:
+        before = inst.describe(start, crew)
         if j in schedule.crews:
             changes.append(Change(
-                request_id=inst.r_ids[j], kind=ChangeKind.MOVED, before=inst.describe(*before),
-                after=inst.describe(*schedule.crews[j]),
-                reason=f"crew taken for urgent call {inst.r_ids[r]}; re-homed",
+                request_id=inst.r_ids[j], kind=ChangeKind.MOVED, before=before,
+                after=inst.describe(*schedule.crews[j]), reason=f"crew taken {taken}; re-homed",
             ))  # fmt: skip
         else:
             changes.append(Change(
-                request_id=inst.r_ids[j], kind=ChangeKind.REMOVED, before=inst.describe(*before),
-                reason=f"crew taken for urgent call {inst.r_ids[r]}; nobody else could take it",
+                request_id=inst.r_ids[j], kind=ChangeKind.REMOVED, before=before,
+                reason=f"crew taken {taken}; nobody else could take it",
             ))  # fmt: skip
     return changes

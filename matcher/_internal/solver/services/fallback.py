@@ -195,16 +195,4 @@ def _changes(
     else:
         changes = [Change(request_id=rid, kind=ChangeKind.REMOVED, before=before,
                           reason=f"{reason}; nobody else could take it")]  # fmt: skip
-    for j, old in bumped:
-        if j in schedule.crews:
-            changes.append(Change(
-                request_id=inst.r_ids[j], kind=ChangeKind.MOVED, before=inst.describe(*old),
-                after=inst.describe(*schedule.crews[j]),
-                reason=f"crew taken to fill {rid} ({reason}); re-homed",
-            ))  # fmt: skip
-        else:
-            changes.append(Change(
-                request_id=inst.r_ids[j], kind=ChangeKind.REMOVED, before=inst.describe(*old),
-                reason=f"crew taken to fill {rid} ({reason}); nobody else could take it",
-            ))  # fmt: skip
-    return changes
+    return changes + dispatch.bumped_changes(inst, schedule, bumped, f"to fill {rid} ({reason})")
