@@ -16,7 +16,7 @@ from datetime import date
 from matcher._internal.check.crew import member_violations
 from matcher._internal.check.findings import Rule, Violation, hm
 from matcher._internal.check.rows import AssignmentRow, Labelled, StandbyRow
-from matcher._internal.check.timeline import availability_violations, minutes
+from matcher._internal.check.timeline import availability_violations, gap_and_walk, minutes
 from matcher._internal.check.walking import TOLERANCE_MIN, CheckWalks
 from matcher._internal.model import Problem, Request, Volunteer
 
@@ -181,11 +181,7 @@ def _free(
                 )  # fmt: skip
                 continue
             first, second = (s, b) if s.end <= b.start else (b, s)
-            here, there = requests[first.request_id], requests[second.request_id]
-            need = walks.minutes(
-                here.request_id, here.lat, here.lon, there.request_id, there.lat, there.lon
-            )
-            gap = (second.start - first.end).total_seconds() / 60.0
+            gap, need = gap_and_walk(first, second, requests, walks)
             if gap + TOLERANCE_MIN < need:
                 found.append(
                     Violation(

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from matcher._internal.check.findings import Rule, Violation, hm
-from matcher._internal.check.rows import AssignmentRow, Labelled
+from matcher._internal.check.rows import AssignmentRow, Labelled, StandbyRow
 from matcher._internal.check.walking import TOLERANCE_MIN, CheckWalks
 from matcher._internal.model import Request, Volunteer
 
@@ -90,6 +90,21 @@ def _overlaps(volunteer: Volunteer, ordered: Sequence[AssignmentRow]) -> list[Vi
     return found
 
 
+def gap_and_walk(
+    first: AssignmentRow | StandbyRow,
+    second: AssignmentRow | StandbyRow,
+    requests: Mapping[str, Request],
+    walks: CheckWalks,
+) -> tuple[float, float]:
+    """The minutes between the end of `first` and the start of `second`, and the walk
+    between their places: rule 6 holds when the gap covers the walk."""
+    here, there = requests[first.request_id], requests[second.request_id]
+    need = walks.minutes(
+        here.request_id, here.lat, here.lon, there.request_id, there.lat, there.lon
+    )
+    return (second.start - first.end).total_seconds() / 60.0, need
+
+
 def _travel(
     volunteer: Volunteer,
     ordered: Sequence[AssignmentRow],
@@ -104,11 +119,7 @@ def _travel(
     for a, b in itertools.pairwise(ordered):
         if b.start < a.end:
             continue
-        here, there = requests[a.request_id], requests[b.request_id]
-        need = walks.minutes(
-            here.request_id, here.lat, here.lon, there.request_id, there.lat, there.lon
-        )
-        gap = (b.start - a.end).total_seconds() / 60.0
+        gap, need = gap_and_walk(a, b, requests, walks)
         if gap + TOLERANCE_MIN < need:
             found.append(
                 Violation(
